@@ -1,0 +1,50 @@
+import type { RetrievalResult } from '../retrieval/retrieval-result.js';
+import type { LanguageModel } from '../spec/language-model.js';
+import { groundedMessages } from './grounded-prompt.js';
+import { refusalMessage } from './localized-replies.js';
+
+export interface AnswerOptions {
+  question: string;
+  retrieval: RetrievalResult;
+  /**
+   * Gives the language model, loading it on first use. Only called when there is a
+   * document to answer from: a refusal never loads or calls a model.
+   */
+  languageModel?: (() => Promise<LanguageModel>) | undefined;
+  /** Called with each piece of the answer as it is produced. */
+  onText?: ((text: string) => void) | undefined;
+  maxTokens?: number | undefined;
+  abortSignal?: AbortSignal | undefined;
+}
+
+export interface Answer {
+  answer: string;
+  refused: boolean;
+  /** `generated` by a language model, `extractive` (the document itself), or `refusal`. */
+  kind: 'generated' | 'extractive' | 'refusal';
+}
+
+export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
+  const { question, retrieval } = options;
+  const document = retrieval.document;
+  if (!document) {
+    const answer = refusalMessage(question);
+    options.onText?.(answer);
+    return { answer, refused: true, kind: 'refusal' };
+  }
+  if (!options.languageModel) {
+    options.onText?.(document.content);
+    return { answer: document.content, refused: false, kind: 'extractive' };
+  }
+  const model = await options.languageModel();
+  let answer = '';
+  for await (const text of model.generate({
+    messages: groundedMessages(question, [document]),
+    maxTokens: options.maxTokens,
+    abortSignal: options.abortSignal,
+  })) {
+    answer += text;
+    options.onText?.(text);
+  }
+  return { answer: answer.trim(), refused: false, kind: 'generated' };
+}

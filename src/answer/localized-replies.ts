@@ -1,0 +1,25 @@
+import { detectReplyLanguage } from '../text/scripts.js';
+
+const refusals = {
+  zh: '抱歉，知识库中没有找到能回答这个问题的文档。',
+  ja: '申し訳ありません。ナレッジベースにこの質問に答えられる文書が見つかりませんでした。',
+  ko: '죄송합니다. 지식 베이스에서 이 질문에 답할 문서를 찾지 못했습니다.',
+  en: 'Sorry, I could not find a document in the knowledge base that answers this question.',
+} as const;
+
+const dontKnow = {
+  zh: '我不知道。',
+  ja: 'わかりません。',
+  ko: '모르겠습니다.',
+  en: "I don't know.",
+} as const;
+
+/** What gemma-rag says, without calling a model, when retrieval found nothing relevant. */
+export function refusalMessage(question: string): string {
+  return refusals[detectReplyLanguage(question)];
+}
+
+/** The phrase the model is told to use when the context lacks the answer. */
+export function dontKnowPhrase(question: string): string {
+  return dontKnow[detectReplyLanguage(question)];
+}

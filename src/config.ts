@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const embeddingEngineIds = ['llama-cpp', 'lexical'] as const;
+export const generationEngineIds = ['llama-cpp'] as const;
+export type EmbeddingEngineId = (typeof embeddingEngineIds)[number];
+export type GenerationEngineId = (typeof generationEngineIds)[number];
+
+const threshold = z.number().min(-1).max(1);
+
+/** Everything `createRag` needs to know; validated once here, trusted inside. */
+export const ragConfigSchema = z
+  .object({
+    /** Engine that embeds. Default `llama-cpp` with the default EmbeddingGemma GGUF. */
+    engine: z.enum(embeddingEngineIds).default('llama-cpp'),
+    /** Engine that answers. Default `llama-cpp`. */
+    generationEngine: z.enum(generationEngineIds).default('llama-cpp'),
+    /** GGUF path, `hf:` URI or catalog alias. Default: $GEMMA_RAG_EMBEDDING_MODEL, then EmbeddingGemma Q8_0. */
+    embeddingModel: z.string().min(1).optional(),
+    /** GGUF path, `hf:` URI or catalog alias. Default: $GEMMA_RAG_GENERATION_MODEL, then Gemma 3 4B Q4_K_M. */
+    generationModel: z.string().min(1).optional(),
+    /** Override the profile inferred from the model (prompt table, limits). */
+    modelProfile: z.enum(['embeddinggemma', 'embeddinggemma-2']).optional(),
+    /** Matryoshka output size; default the model's native size (768). */
+    dimensions: z.number().int().positive().optional(),
+    /** Stage thresholds; default the engine's or profile's (0.4 for EmbeddingGemma, as in the seed). */
+    categoryThreshold: threshold.optional(),
+    documentThreshold: threshold.optional(),
+    /** CPU threads for in-process engines; default the physical core count. */
+    threads: z.number().int().positive().optional(),
+    gpu: z.union([z.literal('auto'), z.literal(false)]).default('auto'),
+    /** Download missing default models. Default false: never download what the user did not ask for. */
+    pull: z.boolean().default(false),
+    /** Load an EmbeddingGemma GGUF without its Dense layers (wrong vectors; for diagnosis only). */
+    allowMissingDense: z.boolean().default(false),
+  })
+  .strict();
+
+export type RagConfig = z.input<typeof ragConfigSchema>;
+export type ResolvedRagConfig = z.output<typeof ragConfigSchema>;

@@ -1,0 +1,87 @@
+import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
+import { throwIfAborted } from '../../spec/errors.js';
+import { cjkRuns } from '../../text/scripts.js';
+import { words } from '../../text/words.js';
+import { lexicalFeatures } from './lexical-features.js';
+
+export interface LexicalEmbeddingModelOptions {
+  /** Vector length. Default 768, like EmbeddingGemma, so Matryoshka sizes work the same. */
+  dimensions?: number;
+  /** Input limit in this engine's own tokens (words, and CJK characters). Default 8192. */
+  maxInputTokens?: number;
+}
+
+// The task-prompt scaffold means nothing to a bag of words and would make every query
+// share features; the document title, on the other hand, is real content.
+const taskPrompt = /^task: [^|]*\| query: /;
+const documentScaffold = /^title: (.*?) \| text: /s;
+
+function stripPromptScaffold(text: string): string {
+  const title = documentScaffold.exec(text);
+  if (title) {
+    const titleText = title[1] === 'none' ? '' : title[1];
+    return `${titleText}\n${text.slice(title[0].length)}`;
+  }
+  return text.replace(taskPrompt, '');
+}
+
+/** FNV-1a, 32 bits: fast, stable across platforms and releases, good enough spread. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * A deterministic embedder that needs no model: hashed word, character-pair and trigram
+ * features (CJK-aware) folded into a fixed-size vector. It is NOT EmbeddingGemma: it only
+ * matches shared words, never meaning, and does not cross languages. It exists for
+ * offline demos and for tests that need meaningful similarities without weights.
+ */
+export class LexicalEmbeddingModel implements EmbeddingModel {
+  readonly engine = 'lexical';
+  readonly label = 'lexical (not EmbeddingGemma)';
+  readonly modelId = 'lexical-ngram-hash-v1';
+  readonly dimensions: number;
+  readonly maxInputTokens: number;
+  readonly maxEmbeddingsPerCall = 256;
+
+  constructor(options: LexicalEmbeddingModelOptions = {}) {
+    this.dimensions = options.dimensions ?? 768;
+    this.maxInputTokens = options.maxInputTokens ?? 8192;
+  }
+
+  async countTokens({ values, abortSignal }: CountTokensOptions): Promise<number[]> {
+    throwIfAborted(abortSignal);
+    return values.map((value) => {
+      const cjkCharacters = cjkRuns(value).reduce((sum, run) => sum + Array.from(run).length, 0);
+      const otherWords = words(
+        value.replace(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu, ' '),
+      ).length;
+      return cjkCharacters + otherWords;
+    });
+  }
+
+  async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
+    throwIfAborted(abortSignal);
+    return { embeddings: values.map((value) => this.embedOne(value)) };
+  }
+
+  private embedOne(text: string): Float32Array {
+    const vector = new Float32Array(this.dimensions);
+    for (const [feature, count] of lexicalFeatures(stripPromptScaffold(text))) {
+      const hash = fnv1a(feature);
+      const sign = hash & 0x80000000 ? -1 : 1;
+      const bucket = hash % this.dimensions;
+      // Sub-linear term frequency: a word said ten times is not ten times as relevant.
+      const weight = count <= 1 ? count : 1 + Math.log(count);
+      vector[bucket] = (vector[bucket] ?? 0) + sign * weight;
+    }
+    return vector;
+  }
+
+  async dispose(): Promise<void> {}
+}

@@ -1,0 +1,105 @@
+import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import type { ModelProfile } from '../../embedding/model-profiles.js';
+import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
+import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
+import { checkEmbeddingGguf, type EmbeddingCheckOptions, inspectGguf } from './gguf-inspection.js';
+import { getLlamaRuntime, type LlamaRuntimeOptions } from './llama-runtime.js';
+import { physicalCoreCount } from './physical-cores.js';
+
+export interface LlamaCppEmbeddingOptions extends LlamaRuntimeOptions, EmbeddingCheckOptions {
+  /** Path of a GGUF file (already resolved; see models/model-resolver.ts). */
+  modelPath: string;
+  /** CPU threads. Default: the machine's physical cores. */
+  threads?: number | undefined;
+  /** Longest input in tokens; also the context and batch size. Default: the model's training context, at most 8192. */
+  maxInputTokens?: number | undefined;
+}
+
+/**
+ * EmbeddingGemma GGUF files run in-process by llama.cpp. llama.cpp applies mean pooling
+ * and the Dense layers, but adds no prompt and does not normalize: the Embedder does both.
+ */
+export class LlamaCppEmbeddingModel implements EmbeddingModel {
+  readonly engine = 'llama-cpp';
+  readonly label = 'llama-cpp';
+  // One input per native call; the embedder's batches only bound progress granularity.
+  readonly maxEmbeddingsPerCall = 16;
+  /** The profile the file's architecture implies (EmbeddingGemma for `gemma-embedding`). */
+  readonly detectedProfile: ModelProfile | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly modelId: string,
+    readonly dimensions: number,
+    readonly maxInputTokens: number,
+    detectedProfile: ModelProfile | undefined,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaEmbeddingContext,
+  ) {
+    this.detectedProfile = detectedProfile;
+  }
+
+  static async load(options: LlamaCppEmbeddingOptions): Promise<LlamaCppEmbeddingModel> {
+    const summary = await inspectGguf(options.modelPath);
+    const detectedProfile = checkEmbeddingGguf(summary, options);
+    const llama = await getLlamaRuntime(options);
+    try {
+      const model = await llama.loadModel({ modelPath: options.modelPath });
+      const maxInputTokens = Math.min(
+        options.maxInputTokens ?? detectedProfile?.maxInputTokens ?? 8192,
+        model.trainContextSize,
+      );
+      // A non-causal model must see its whole input in one micro-batch.
+      const context = await model.createEmbeddingContext({
+        contextSize: maxInputTokens,
+        batchSize: maxInputTokens,
+        threads: options.threads ?? physicalCoreCount(),
+      });
+      return new LlamaCppEmbeddingModel(
+        options.modelPath,
+        model.embeddingVectorSize,
+        maxInputTokens,
+        detectedProfile,
+        model,
+        context,
+      );
+    } catch (error) {
+      if (GemmaRagError.isInstance(error)) throw error;
+      throw new GemmaRagError(
+        errorCodes.engineFailure,
+        `llama.cpp could not load ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+        { data: { path: options.modelPath }, cause: error },
+      );
+    }
+  }
+
+  async countTokens({ values, abortSignal }: CountTokensOptions): Promise<number[]> {
+    throwIfAborted(abortSignal);
+    // Counts the BOS/EOS tokens the context adds, so the limit check is exact.
+    return values.map((value) => this.context.calculateInputLength(value));
+  }
+
+  async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
+    // The native context is not re-entrant: serialize callers.
+    const run = this.queue.then(async () => {
+      const embeddings: Float32Array[] = [];
+      for (const value of values) {
+        throwIfAborted(abortSignal);
+        const embedding = await this.context.getEmbeddingFor(value);
+        embeddings.push(Float32Array.from(embedding.vector));
+      }
+      return { embeddings };
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+import type { LlamaContext, LlamaModel } from 'node-llama-cpp';
+import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
+import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
+import { pushStream } from '../../util/push-stream.js';
+import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
+import { getLlamaRuntime, type LlamaRuntimeOptions } from './llama-runtime.js';
+import { physicalCoreCount } from './physical-cores.js';
+
+export interface LlamaCppLanguageModelOptions extends LlamaRuntimeOptions {
+  modelPath: string;
+  threads?: number | undefined;
+  /** Context window in tokens. Default 8192: a grounded prompt is one document and a question. */
+  contextSize?: number | undefined;
+}
+
+/**
+ * Gemma 3 and Gemma 4 instruction models in-process. The chat format comes from the
+ * model: node-llama-cpp's Gemma wrapper folds the system message into the first user
+ * turn (Gemma 3 has no system role); Gemma 4 gets its own wrapper with reasoning off,
+ * because a grounded answer should be direct, not a visible chain of thought.
+ */
+export class LlamaCppLanguageModel implements LanguageModel {
+  readonly engine = 'llama-cpp';
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly modelId: string,
+    private readonly architecture: string,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+  ) {}
+
+  static async load(options: LlamaCppLanguageModelOptions): Promise<LlamaCppLanguageModel> {
+    const summary = await inspectGguf(options.modelPath);
+    checkGenerationGguf(summary);
+    const llama = await getLlamaRuntime(options);
+    try {
+      const model = await llama.loadModel({ modelPath: options.modelPath });
+      const context = await model.createContext({
+        contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
+        threads: options.threads ?? physicalCoreCount(),
+      });
+      return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context);
+    } catch (error) {
+      throw new GemmaRagError(
+        errorCodes.engineFailure,
+        `llama.cpp could not load ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+        { data: { path: options.modelPath }, cause: error },
+      );
+    }
+  }
+
+  generate(options: GenerateOptions): AsyncIterable<string> {
+    return pushStream<string>(async (push) => {
+      throwIfAborted(options.abortSignal);
+      const run = this.queue.then(() => this.runPrompt(options, push));
+      this.queue = run.catch(() => undefined);
+      await run;
+    });
+  }
+
+  private async runPrompt(options: GenerateOptions, push: (chunk: string) => void): Promise<void> {
+    const { LlamaChatSession, Gemma4ChatWrapper } = await import('node-llama-cpp');
+    const system = options.messages.filter((message) => message.role === 'system').map((message) => message.content);
+    const user = options.messages.filter((message) => message.role === 'user').map((message) => message.content);
+    const sequence = this.context.getSequence();
+    const session = new LlamaChatSession({
+      contextSequence: sequence,
+      chatWrapper: this.architecture === 'gemma4' ? new Gemma4ChatWrapper({ reasoning: false }) : 'auto',
+      ...(system.length > 0 ? { systemPrompt: system.join('\n\n') } : {}),
+    });
+    try {
+      await session.prompt(user.join('\n\n'), {
+        maxTokens: options.maxTokens ?? 256,
+        temperature: options.temperature ?? 0,
+        signal: options.abortSignal,
+        onTextChunk: push,
+      });
+    } catch (error) {
+      if (options.abortSignal?.aborted) throw abortedError(options.abortSignal);
+      throw new GemmaRagError(
+        errorCodes.engineFailure,
+        `Generation failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    } finally {
+      session.dispose({ disposeSequence: true });
+    }
+    throwIfAborted(options.abortSignal);
+  }
+
+  async dispose(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * The seed's knowledge-base format: categories, each with documents that have a title and
+ * content. `description` is our extension: words that say what a category covers, embedded
+ * with its name so that stage 1 has more to go on than a short label.
+ */
+export const documentSchema = z.object({
+  title: z.string().trim().min(1, 'a document needs a non-empty title'),
+  content: z.string().trim().min(1, 'a document needs non-empty content'),
+});
+
+export const categorySchema = z.object({
+  category: z.string().trim().min(1, 'a category needs a non-empty name'),
+  description: z.string().trim().optional(),
+  documents: z.array(documentSchema).min(1, 'a category needs at least one document'),
+});
+
+export const knowledgeBaseSchema = z
+  .array(categorySchema)
+  .min(1, 'the knowledge base needs at least one category')
+  .superRefine((categories, context) => {
+    const seen = new Set<string>();
+    categories.forEach((category, index) => {
+      if (seen.has(category.category)) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'category'],
+          message: `duplicate category name "${category.category}"; merge its documents into one entry`,
+        });
+      }
+      seen.add(category.category);
+    });
+  });
+
+export type KnowledgeDocument = z.infer<typeof documentSchema>;
+export type KnowledgeCategory = z.infer<typeof categorySchema>;
+export type KnowledgeBase = z.infer<typeof knowledgeBaseSchema>;
+
+/** The text stage 1 embeds for a category: its name, then its description if any. */
+export function categoryText(category: KnowledgeCategory): string {
+  return category.description ? `${category.category}: ${category.description}` : category.category;
+}

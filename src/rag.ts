@@ -1,0 +1,154 @@
+import { type Answer, answerQuestion } from './answer/answer-question.js';
+import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
+import { Embedder } from './embedding/embedder.js';
+import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
+import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
+import type { KnowledgeBase } from './knowledge/knowledge-base.js';
+import { type BuildIndexOptions, type IndexedItem, KnowledgeIndex } from './retrieval/knowledge-index.js';
+import type { RetrievalResult } from './retrieval/retrieval-result.js';
+import { retrieve, type Thresholds } from './retrieval/retrieve.js';
+import { errorCodes, GemmaRagError } from './spec/errors.js';
+import type { LanguageModel } from './spec/language-model.js';
+import { type Logger, silentLogger } from './spec/logger.js';
+import { MemoryVectorStore } from './stores/memory/memory-vector-store.js';
+import { parseWithCode } from './util/validation.js';
+
+export interface RagDependencies {
+  logger?: Logger | undefined;
+  confirmDownload?: EngineContext['confirmDownload'];
+  onDownloadProgress?: EngineContext['onDownloadProgress'];
+}
+
+export interface AskOptions {
+  mode?: 'two-stage' | 'flat' | undefined;
+  /** false: answer with the matching document itself instead of calling a language model. */
+  generate?: boolean | undefined;
+  topK?: number | undefined;
+  maxTokens?: number | undefined;
+  onText?: ((text: string) => void) | undefined;
+  abortSignal?: AbortSignal | undefined;
+}
+
+export interface AskResult extends Answer {
+  question: string;
+  retrieval: RetrievalResult;
+}
+
+/**
+ * The composition root: the one place that turns a configuration into concrete engines,
+ * stores and the retrieval/answer pipeline. Everything else receives what it needs.
+ */
+export class Rag {
+  private languageModel: Promise<LanguageModel> | undefined;
+
+  private constructor(
+    readonly config: ResolvedRagConfig,
+    readonly embedder: Embedder,
+    readonly thresholds: Thresholds,
+    private readonly context: EngineContext,
+  ) {}
+
+  static async create(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
+    const resolved = parseWithCode(ragConfigSchema, config, 'configuration');
+    const context: EngineContext = {
+      config: resolved,
+      logger: dependencies.logger ?? silentLogger,
+      confirmDownload: dependencies.confirmDownload,
+      onDownloadProgress: dependencies.onDownloadProgress,
+    };
+    const { model, detectedProfile } = await loadEmbeddingModel(context);
+    try {
+      const profile = chooseProfile(resolved, detectedProfile, context.logger);
+      const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
+      const defaults = model.suggestedThresholds ?? profile.defaultThresholds;
+      const thresholds = {
+        category: resolved.categoryThreshold ?? defaults.category,
+        document: resolved.documentThreshold ?? defaults.document,
+      };
+      return new Rag(resolved, embedder, thresholds, context);
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
+  }
+
+  get profile(): ModelProfile {
+    return this.embedder.profile;
+  }
+
+  /** Embeds a knowledge base into a fresh in-memory index. */
+  async index(knowledgeBase: KnowledgeBase, options: BuildIndexOptions = {}): Promise<KnowledgeIndex> {
+    const index = new KnowledgeIndex(this.embedder, new MemoryVectorStore<IndexedItem>());
+    await index.add(knowledgeBase, options);
+    return index;
+  }
+
+  async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
+    const retrieval = await retrieve(index, question, {
+      mode: options.mode ?? 'two-stage',
+      thresholds: this.thresholds,
+      topK: options.topK,
+      abortSignal: options.abortSignal,
+    });
+    const answer = await answerQuestion({
+      question,
+      retrieval,
+      languageModel: options.generate === false ? undefined : () => this.loadLanguageModel(),
+      onText: options.onText,
+      maxTokens: options.maxTokens,
+      abortSignal: options.abortSignal,
+    });
+    return { question, retrieval, ...answer };
+  }
+
+  async search(index: KnowledgeIndex, query: string, options: { topK?: number; abortSignal?: AbortSignal } = {}) {
+    const retrieval = await retrieve(index, query, {
+      mode: 'flat',
+      thresholds: this.thresholds,
+      topK: options.topK ?? 5,
+      abortSignal: options.abortSignal,
+    });
+    return retrieval.scores.documents;
+  }
+
+  /** The language model, loaded on first use and shared afterwards. */
+  loadLanguageModel(): Promise<LanguageModel> {
+    this.languageModel ??= loadLanguageModel(this.context);
+    // A failed load must not be cached: the user may fix the cause and retry.
+    this.languageModel.catch(() => {
+      this.languageModel = undefined;
+    });
+    return this.languageModel;
+  }
+
+  async dispose(): Promise<void> {
+    const languageModel = this.languageModel;
+    this.languageModel = undefined;
+    await Promise.allSettled([this.embedder.model.dispose(), languageModel?.then((model) => model.dispose())]);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
+
+function chooseProfile(config: ResolvedRagConfig, detected: ModelProfile | undefined, logger: Logger): ModelProfile {
+  const explicit = config.modelProfile ? modelProfiles[config.modelProfile] : undefined;
+  if (explicit && detected && explicit.id !== detected.id) {
+    logger.warn(
+      `The model looks like ${detected.displayName}, but --model-profile ${explicit.id} was given; using ${explicit.id}.`,
+    );
+  }
+  const profile = explicit ?? detected ?? (config.engine === 'lexical' ? defaultModelProfile : undefined);
+  if (!profile) {
+    throw new GemmaRagError(
+      errorCodes.modelIncompatible,
+      `Cannot tell which embedding model family ${config.embeddingModel ?? 'the model'} belongs to; pass --model-profile embeddinggemma or embeddinggemma-2.`,
+    );
+  }
+  return profile;
+}
+
+export async function createRag(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
+  return Rag.create(config, dependencies);
+}

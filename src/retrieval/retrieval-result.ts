@@ -1,0 +1,26 @@
+export interface ScoredCategory {
+  name: string;
+  score: number;
+}
+
+export interface ScoredDocument {
+  title: string;
+  category: string;
+  score: number;
+  content: string;
+}
+
+/** Why retrieval found nothing to answer from, if it did not. */
+export type RefusalReason = 'category-below-threshold' | 'document-below-threshold';
+
+export interface RetrievalResult {
+  mode: 'two-stage' | 'flat';
+  /** Stage 1's choice (two-stage only); null when it fell below the threshold or in flat mode. */
+  category: ScoredCategory | null;
+  /** The document the answer is grounded on; null when retrieval refused. */
+  document: ScoredDocument | null;
+  /** Every score computed, best first, for --explain and JSON output. */
+  scores: { categories: ScoredCategory[]; documents: ScoredDocument[] };
+  thresholds: { category: number; document: number };
+  refusal: RefusalReason | null;
+}

@@ -1,0 +1,47 @@
+/**
+ * What an engine must do to serve as an embedding model. Engines see finished input
+ * strings: task prompts, Matryoshka truncation and normalization are applied above them
+ * (src/embedding/embedder.ts), once, so that every engine gives the same semantics.
+ */
+export interface EmbeddingModel {
+  /** Engine id, e.g. `llama-cpp` or `lexical`. */
+  readonly engine: string;
+  /**
+   * How to name this engine to people and in JSON `engine` fields. Stand-ins that are not
+   * EmbeddingGemma say so here, e.g. `lexical (not EmbeddingGemma)`.
+   */
+  readonly label: string;
+  /** What was loaded: a file path, repository or server-side model name. */
+  readonly modelId: string;
+  /** Length of the vectors `embed` returns. */
+  readonly dimensions: number;
+  /** Longest input in tokens (as `countTokens` counts them) the model accepts. */
+  readonly maxInputTokens: number;
+  /** How many inputs one `embed` call may take; the embedder batches accordingly. */
+  readonly maxEmbeddingsPerCall: number;
+
+  /**
+   * Similarity thresholds suited to this engine's score scale, when it differs from the
+   * model profile's (the lexical stand-in scores lower than EmbeddingGemma).
+   */
+  readonly suggestedThresholds?: { category: number; document: number } | undefined;
+
+  countTokens(input: CountTokensOptions): Promise<number[]>;
+  embed(input: EmbedOptions): Promise<EmbedResult>;
+  dispose(): Promise<void>;
+}
+
+export interface CountTokensOptions {
+  values: readonly string[];
+  abortSignal?: AbortSignal | undefined;
+}
+
+export interface EmbedOptions {
+  values: readonly string[];
+  abortSignal?: AbortSignal | undefined;
+}
+
+export interface EmbedResult {
+  /** One vector per input, in input order. Not necessarily normalized. */
+  embeddings: Float32Array[];
+}

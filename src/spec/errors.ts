@@ -1,0 +1,60 @@
+/**
+ * Every failure gemma-rag reports on purpose is a `GemmaRagError` with a stable `code`.
+ * The CLI maps codes to exit codes (cli/exit-codes.ts) and the server to HTTP statuses,
+ * each in exactly one place; callers branch on `code`, never on message text.
+ */
+export const errorCodes = {
+  /** A command-line argument, option or API parameter is malformed. */
+  invalidArgument: 'INVALID_ARGUMENT',
+  /** A knowledge-base file (or record) could not be read or does not match the format. */
+  invalidKnowledgeBase: 'INVALID_KNOWLEDGE_BASE',
+  /** A prompt name that the model profile does not define. */
+  unknownPrompt: 'UNKNOWN_PROMPT',
+  /** Requested dimensions the model cannot produce (not a positive integer ≤ native). */
+  invalidDimensions: 'INVALID_DIMENSIONS',
+  /** An input longer than the embedding model accepts; never silently truncated. */
+  inputTooLong: 'INPUT_TOO_LONG',
+  /** A model file or name that is not available locally (and downloading was not allowed). */
+  modelNotFound: 'MODEL_NOT_FOUND',
+  /** A model that exists but cannot be used for the requested job (wrong architecture, pooling, missing layers). */
+  modelIncompatible: 'MODEL_INCOMPATIBLE',
+  /** Downloading a model failed (network, authentication, disk). */
+  downloadFailed: 'DOWNLOAD_FAILED',
+  /** The engine failed or returned something we cannot trust (wrong shape, non-finite values). */
+  engineFailure: 'ENGINE_FAILURE',
+  /** The operation was cancelled through an AbortSignal. */
+  aborted: 'ABORTED',
+} as const;
+
+export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
+
+const brand = Symbol.for('gemma-rag.error');
+
+export class GemmaRagError extends Error {
+  readonly code: ErrorCode;
+  /** Structured facts about the failure, e.g. `{ tokens, maxTokens }`; safe to print as JSON. */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly [brand] = true;
+
+  constructor(code: ErrorCode, message: string, options: { data?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GemmaRagError';
+    this.code = code;
+    this.data = options.data ?? {};
+  }
+
+  /** Works across duplicated module instances, where `instanceof` would not. */
+  static isInstance(value: unknown): value is GemmaRagError {
+    return typeof value === 'object' && value !== null && brand in value;
+  }
+}
+
+export function abortedError(signal: AbortSignal | undefined): GemmaRagError {
+  return new GemmaRagError(errorCodes.aborted, 'The operation was aborted.', {
+    cause: signal?.reason,
+  });
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortedError(signal);
+}

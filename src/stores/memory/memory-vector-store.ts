@@ -1,0 +1,96 @@
+import { cosineSimilarity } from '../../embedding/vector-math.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
+
+/**
+ * Exact search over vectors held in memory. Right for the seed-sized knowledge bases
+ * loaded from a JSON file; persistent and large ones use the SQLite store.
+ */
+export class MemoryVectorStore<Metadata = Record<string, unknown>> implements VectorStore<Metadata> {
+  private readonly namespaces = new Map<string, Map<string, VectorRecord<Metadata>>>();
+
+  async upsert(records: readonly VectorRecord<Metadata>[]): Promise<void> {
+    // Validate the whole batch first so a bad record leaves the store untouched.
+    const dimensionsByNamespace = new Map<string, number>();
+    for (const record of records) {
+      const expected =
+        dimensionsByNamespace.get(record.namespace) ?? this.dimensionsOf(record.namespace) ?? record.vector.length;
+      checkVector(record, expected);
+      dimensionsByNamespace.set(record.namespace, expected);
+    }
+    for (const record of records) {
+      let namespace = this.namespaces.get(record.namespace);
+      if (!namespace) {
+        namespace = new Map();
+        this.namespaces.set(record.namespace, namespace);
+      }
+      namespace.set(record.id, { ...record, vector: Float32Array.from(record.vector) });
+    }
+  }
+
+  async search(options: VectorSearchOptions<Metadata>): Promise<VectorSearchHit<Metadata>[]> {
+    const namespace = this.namespaces.get(options.namespace);
+    if (!namespace || options.topK <= 0) return [];
+    const expected = this.dimensionsOf(options.namespace);
+    if (expected !== undefined && expected !== options.vector.length) {
+      throw dimensionMismatch(options.namespace, expected, options.vector.length);
+    }
+    const hits: VectorSearchHit<Metadata>[] = [];
+    for (const record of namespace.values()) {
+      if (options.filter && !options.filter(record.metadata)) continue;
+      hits.push({ id: record.id, score: cosineSimilarity(options.vector, record.vector), metadata: record.metadata });
+    }
+    hits.sort(compareHits);
+    return hits.slice(0, options.topK);
+  }
+
+  async delete(ids: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const namespace of this.namespaces.values()) {
+      for (const id of ids) if (namespace.delete(id)) deleted++;
+    }
+    return deleted;
+  }
+
+  async count(namespace?: string): Promise<number> {
+    if (namespace !== undefined) return this.namespaces.get(namespace)?.size ?? 0;
+    let total = 0;
+    for (const records of this.namespaces.values()) total += records.size;
+    return total;
+  }
+
+  async close(): Promise<void> {
+    this.namespaces.clear();
+  }
+
+  private dimensionsOf(namespace: string): number | undefined {
+    const first = this.namespaces.get(namespace)?.values().next();
+    return first && !first.done ? first.value.vector.length : undefined;
+  }
+}
+
+/** Best score first; equal scores by id, so results do not depend on insertion order. */
+export function compareHits(left: { id: string; score: number }, right: { id: string; score: number }): number {
+  return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
+}
+
+function checkVector(record: VectorRecord<unknown>, expectedDimensions: number): void {
+  if (record.vector.length === 0 || !record.vector.every(Number.isFinite)) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `Vector for "${record.id}" is empty or has non-finite values.`,
+      { data: { id: record.id } },
+    );
+  }
+  if (record.vector.length !== expectedDimensions) {
+    throw dimensionMismatch(record.namespace, expectedDimensions, record.vector.length);
+  }
+}
+
+function dimensionMismatch(namespace: string, expected: number, actual: number): GemmaRagError {
+  return new GemmaRagError(
+    errorCodes.invalidDimensions,
+    `Namespace "${namespace}" holds ${expected}-dimensional vectors; got ${actual}.`,
+    { data: { namespace, expected, actual } },
+  );
+}
