@@ -83,13 +83,26 @@ export class Rag {
     return index;
   }
 
-  async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    const retrieval = await retrieve(index, question, {
+  /** Retrieval alone: the stages, their scores and whether the question is refused. */
+  retrieve(
+    index: KnowledgeIndex,
+    question: string,
+    options: Pick<AskOptions, 'mode' | 'topK' | 'abortSignal'> = {},
+  ): Promise<RetrievalResult> {
+    return retrieve(index, question, {
       mode: options.mode ?? 'two-stage',
       thresholds: this.thresholds,
       topK: options.topK,
       abortSignal: options.abortSignal,
     });
+  }
+
+  /** Answers from a retrieval result; a refusal never loads the language model. */
+  async answer(
+    question: string,
+    retrieval: RetrievalResult,
+    options: Omit<AskOptions, 'mode' | 'topK'> = {},
+  ): Promise<AskResult> {
     const answer = await answerQuestion({
       question,
       retrieval,
@@ -101,13 +114,13 @@ export class Rag {
     return { question, retrieval, ...answer };
   }
 
+  async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
+    return this.answer(question, await this.retrieve(index, question, options), options);
+  }
+
+  /** Flat top-k over all documents, best first. */
   async search(index: KnowledgeIndex, query: string, options: { topK?: number; abortSignal?: AbortSignal } = {}) {
-    const retrieval = await retrieve(index, query, {
-      mode: 'flat',
-      thresholds: this.thresholds,
-      topK: options.topK ?? 5,
-      abortSignal: options.abortSignal,
-    });
+    const retrieval = await this.retrieve(index, query, { mode: 'flat', topK: options.topK ?? 5, ...options });
     return retrieval.scores.documents;
   }
 

@@ -1,15 +1,27 @@
 import { cjkBigrams, hasCjk, words } from '../../text/words.js';
 
-/** Function words that would otherwise make every English question look alike. */
-const englishStopWords = new Set(
-  'a an and are as at be by can do does for from have how i if in is it me my of on or our should the to we what when where which who why will with you your'.split(
+/**
+ * Function words that would otherwise make every question look alike. Kept tiny on
+ * purpose: this engine is a stand-in, not a search engine.
+ */
+const stopWords = new Set([
+  ...'a an and are as at be by can do does for from get have how i if in is it me my of on or our should the to we what when where which who why will with you your'.split(
     ' ',
   ),
-);
+  ...'的 了 吗 呢 是 在 我 你 他 有 和 与 怎么 什么 如何 可以 吧 啊 の は を が に で と も か ます です した して ありま すか'.split(' '),
+]);
+
+/** Crude English suffix folding so that "booking", "booked" and "books" meet "book". */
+function stem(word: string): string {
+  if (word.length <= 4) return word;
+  return word.replace(/(ing|ed|es|s)$/, '');
+}
 
 /**
- * Weighted features of a text: whole words, CJK character pairs and single CJK
- * characters, and character trigrams of Latin-script words (so "reset" meets "resetting").
+ * Weighted features of a text: whole words (stop words down-weighted, English suffixes
+ * folded) and, for Chinese and Japanese, adjacent character pairs so that matching does
+ * not depend on where the segmenter put word boundaries. Few features per text keeps
+ * hash collisions rare in 768 buckets.
  */
 export function lexicalFeatures(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -17,20 +29,9 @@ export function lexicalFeatures(text: string): Map<string, number> {
     counts.set(feature, (counts.get(feature) ?? 0) + weight);
   };
   for (const word of words(text)) {
-    if (hasCjk(word)) {
-      add(`w:${word}`, 1);
-      for (const character of word) add(`c:${character}`, 0.25);
-      continue;
-    }
-    const weight = englishStopWords.has(word) ? 0.1 : 1;
-    add(`w:${word}`, weight);
-    const padded = `<${word}>`;
-    if (padded.length > 4) {
-      for (let index = 0; index + 3 <= padded.length; index++) {
-        add(`t:${padded.slice(index, index + 3)}`, weight * 0.3);
-      }
-    }
+    const weight = stopWords.has(word) ? 0.1 : 1;
+    add(`w:${hasCjk(word) ? word : stem(word)}`, weight);
   }
-  for (const bigram of cjkBigrams(text)) add(`b:${bigram}`, 1);
+  for (const bigram of cjkBigrams(text)) add(`b:${bigram}`, 0.5);
   return counts;
 }

@@ -2,6 +2,7 @@ import type { LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
+import { chatWrapperFor } from './chat-wrapper.js';
 import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
 import { getLlamaRuntime, type LlamaRuntimeOptions } from './llama-runtime.js';
 import { physicalCoreCount } from './physical-cores.js';
@@ -13,12 +14,7 @@ export interface LlamaCppLanguageModelOptions extends LlamaRuntimeOptions {
   contextSize?: number | undefined;
 }
 
-/**
- * Gemma 3 and Gemma 4 instruction models in-process. The chat format comes from the
- * model: node-llama-cpp's Gemma wrapper folds the system message into the first user
- * turn (Gemma 3 has no system role); Gemma 4 gets its own wrapper with reasoning off,
- * because a grounded answer should be direct, not a visible chain of thought.
- */
+/** Gemma 3 and Gemma 4 instruction models in-process; see chat-wrapper.ts for their formats. */
 export class LlamaCppLanguageModel implements LanguageModel {
   readonly engine = 'llama-cpp';
   private queue: Promise<unknown> = Promise.resolve();
@@ -60,13 +56,13 @@ export class LlamaCppLanguageModel implements LanguageModel {
   }
 
   private async runPrompt(options: GenerateOptions, push: (chunk: string) => void): Promise<void> {
-    const { LlamaChatSession, Gemma4ChatWrapper } = await import('node-llama-cpp');
+    const { LlamaChatSession } = await import('node-llama-cpp');
     const system = options.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const user = options.messages.filter((message) => message.role === 'user').map((message) => message.content);
     const sequence = this.context.getSequence();
     const session = new LlamaChatSession({
       contextSequence: sequence,
-      chatWrapper: this.architecture === 'gemma4' ? new Gemma4ChatWrapper({ reasoning: false }) : 'auto',
+      chatWrapper: await chatWrapperFor(this.architecture),
       ...(system.length > 0 ? { systemPrompt: system.join('\n\n') } : {}),
     });
     try {

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Node 20's test runner only discovers *.test.js files by itself; list our TypeScript tests
+// and hand them to it explicitly. Each file runs in its own process, which also contains a
+// llama.cpp abort to the file that caused it.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src', 'test'];
+
+function findTests(path) {
+  if (path.endsWith('.test.ts')) return [path];
+  let entries;
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => entry.name !== 'node_modules')
+    .flatMap((entry) => (entry.isDirectory() ? findTests(join(path, entry.name)) : entry.name.endsWith('.test.ts') ? [join(path, entry.name)] : []))
+    .sort();
+}
+
+const files = roots.flatMap(findTests);
+if (files.length === 0) {
+  console.error(`No test files under ${roots.join(', ')}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,153 @@
+import { type Command, Option } from 'commander';
+import type { AskResult, Rag } from '../../rag.js';
+import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import {
+  addEngineOptions,
+  addGenerationOptions,
+  configFromFlags,
+  createRagForCli,
+  type EngineFlags,
+  parseThreshold,
+} from '../engine-options.js';
+import { addKnowledgeBaseOption, indexWithProgress, loadKnowledgeBaseFlag } from '../knowledge-base-option.js';
+
+interface AskFlags extends EngineFlags {
+  kb?: string;
+  mode: 'two-stage' | 'flat';
+  threshold?: string;
+  categoryThreshold?: string;
+  documentThreshold?: string;
+  generate: boolean;
+  explain?: boolean;
+  maxTokens?: string;
+}
+
+export function registerAsk(
+  program: Command,
+  io: CliIo,
+  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
+) {
+  const command = program
+    .command('ask')
+    .description('answer a question from the knowledge base (refuses when nothing relevant is found)')
+    .argument('<question>', 'the question, in any language');
+  addKnowledgeBaseOption(command);
+  command
+    .addOption(new Option('--mode <mode>', 'retrieval route').choices(['two-stage', 'flat']).default('two-stage'))
+    .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
+    .option('--category-threshold <x>', 'stage 1 threshold (overrides --threshold)')
+    .option('--document-threshold <x>', 'stage 2 threshold (overrides --threshold)')
+    .option('--no-generate', 'answer with the matching document itself; needs no language model')
+    .option('--max-tokens <n>', 'longest generated answer in tokens', '256')
+    .option('--explain', 'show every stage score');
+  addGenerationOptions(command);
+  addEngineOptions(command);
+  command.action((question: string, flags: AskFlags) => run(() => ask(io, question, flags), flags.json ?? false));
+}
+
+async function ask(io: CliIo, question: string, flags: AskFlags): Promise<void> {
+  if (question.trim() === '') {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'The question is empty: ask something, e.g. gemma-rag ask "如何重置密码？"',
+    );
+  }
+  const both = parseThreshold(flags.threshold, '--threshold');
+  const config = {
+    ...configFromFlags(flags),
+    categoryThreshold: parseThreshold(flags.categoryThreshold, '--category-threshold') ?? both,
+    documentThreshold: parseThreshold(flags.documentThreshold, '--document-threshold') ?? both,
+  };
+  const maxTokens = Number(flags.maxTokens);
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `--max-tokens must be a positive whole number; got "${flags.maxTokens}".`,
+    );
+  }
+  const knowledgeBase = await loadKnowledgeBaseFlag(flags);
+  const rag = await createRagForCli(io, config, flags);
+  try {
+    if (!flags.json && rag.embedder.model.engine === 'lexical') {
+      writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
+    }
+    const index = await indexWithProgress(io, rag, knowledgeBase, flags);
+    const retrieval = await rag.retrieve(index, question, { mode: flags.mode });
+    const streaming = !flags.json;
+    if (streaming && flags.explain) printStages(io, rag, retrieval);
+    const result = await rag.answer(question, retrieval, {
+      generate: flags.generate,
+      maxTokens,
+      ...(streaming ? { onText: (text: string) => io.stdout.write(text) } : {}),
+    });
+    if (flags.json) writeJson(io, askJson(rag, result));
+    else {
+      writeLine(io.stdout);
+      printSource(io, result);
+    }
+  } finally {
+    await rag.dispose();
+  }
+}
+
+function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult): void {
+  const format = (score: number) => score.toFixed(3);
+  writeLine(
+    io.stderr,
+    `engine: ${rag.embedder.model.label}, model: ${rag.embedder.model.modelId}, dimensions: ${rag.embedder.dimensions}`,
+  );
+  if (retrieval.mode === 'two-stage') {
+    writeLine(io.stderr, `Stage 1 — categories (threshold ${retrieval.thresholds.category}):`);
+    for (const category of retrieval.scores.categories)
+      writeLine(io.stderr, `  ${format(category.score)}  ${category.name}`);
+  }
+  writeLine(
+    io.stderr,
+    `Stage ${retrieval.mode === 'two-stage' ? 2 : 1} — documents (threshold ${retrieval.thresholds.document}):`,
+  );
+  for (const document of retrieval.scores.documents)
+    writeLine(io.stderr, `  ${format(document.score)}  ${document.title}`);
+  writeLine(io.stderr);
+}
+
+function printSource(io: CliIo, result: AskResult): void {
+  const { retrieval } = result;
+  if (retrieval.document) {
+    writeLine(
+      io.stderr,
+      `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${retrieval.document.score.toFixed(3)})`,
+    );
+    return;
+  }
+  const best =
+    retrieval.refusal === 'category-below-threshold' ? retrieval.scores.categories[0] : retrieval.scores.documents[0];
+  const stage = retrieval.refusal === 'category-below-threshold' ? 'category' : 'document';
+  const threshold = stage === 'category' ? retrieval.thresholds.category : retrieval.thresholds.document;
+  writeLine(
+    io.stderr,
+    `No ${stage} reached the threshold ${threshold}${best ? ` (best: ${best.score.toFixed(3)})` : ''}; the language model was not called.`,
+  );
+}
+
+/** The `ask --json` contract; keep keys stable, scripts rely on them. */
+export function askJson(rag: Rag, result: AskResult) {
+  const { retrieval } = result;
+  return {
+    question: result.question,
+    mode: retrieval.mode,
+    engine: rag.embedder.model.label,
+    category: retrieval.category,
+    document: retrieval.document
+      ? { title: retrieval.document.title, category: retrieval.document.category, score: retrieval.document.score }
+      : null,
+    scores: {
+      categories: retrieval.scores.categories.map(({ name, score }) => ({ name, score })),
+      documents: retrieval.scores.documents.map(({ title, category, score }) => ({ title, category, score })),
+    },
+    thresholds: retrieval.thresholds,
+    refused: result.refused,
+    answer: result.answer,
+  };
+}

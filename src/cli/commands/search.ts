@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
+import { addKnowledgeBaseOption, indexWithProgress, loadKnowledgeBaseFlag } from '../knowledge-base-option.js';
+
+interface SearchFlags extends EngineFlags {
+  kb?: string;
+  topK: string;
+}
+
+export function registerSearch(
+  program: Command,
+  io: CliIo,
+  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
+) {
+  const command = program
+    .command('search')
+    .description('rank the knowledge base documents by similarity to a query (no thresholds, no answer)')
+    .argument('<query>', 'what to look for');
+  addKnowledgeBaseOption(command);
+  command.option('--top-k <k>', 'how many results', '5');
+  addEngineOptions(command);
+  command.action((query: string, flags: SearchFlags) => run(() => search(io, query, flags), flags.json ?? false));
+}
+
+async function search(io: CliIo, query: string, flags: SearchFlags): Promise<void> {
+  const topK = Number(flags.topK);
+  if (!/^\d+$/.test(flags.topK) || topK < 1) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `--top-k must be a positive whole number; got "${flags.topK}".`,
+    );
+  }
+  if (query.trim() === '') throw new GemmaRagError(errorCodes.invalidArgument, 'The query is empty.');
+  const config = configFromFlags(flags);
+  const knowledgeBase = await loadKnowledgeBaseFlag(flags);
+  const rag = await createRagForCli(io, config, flags);
+  try {
+    const index = await indexWithProgress(io, rag, knowledgeBase, flags);
+    const results = await rag.search(index, query, { topK });
+    if (flags.json) {
+      writeJson(io, {
+        engine: rag.embedder.model.label,
+        results: results.map(({ title, category, score }) => ({ title, category, score })),
+      });
+      return;
+    }
+    for (const [rank, result] of results.entries()) {
+      writeLine(io.stdout, `${rank + 1}. ${result.score.toFixed(3)}  ${result.title}  (${result.category})`);
+    }
+  } finally {
+    await rag.dispose();
+  }
+}

@@ -1,0 +1,114 @@
+import { type Command, Option } from 'commander';
+import { embeddingEngineIds, type RagConfig } from '../config.js';
+import { parseDimensions } from '../embedding/dimensions.js';
+import { defaultModelProfile } from '../embedding/model-profiles.js';
+import { createRag, type Rag, type RagDependencies } from '../rag.js';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { Logger } from '../spec/logger.js';
+import { type CliIo, writeLine } from './cli-io.js';
+import { confirmer } from './confirm.js';
+import { progressBar } from './progress.js';
+
+/** Flags every model-using command shares, as commander parses them. */
+export interface EngineFlags {
+  engine?: string;
+  embeddingModel?: string;
+  generationModel?: string;
+  modelProfile?: string;
+  dimensions?: string;
+  threads?: string;
+  cpu?: boolean;
+  pull?: boolean;
+  allowMissingDense?: boolean;
+  json?: boolean;
+}
+
+export function addEngineOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--engine <engine>', 'embedding engine (lexical is a keyword stand-in, not EmbeddingGemma)')
+        .choices([...embeddingEngineIds])
+        .default('llama-cpp'),
+    )
+    .option('--embedding-model <path|uri>', 'embedding GGUF: a file, hf: URI or alias (env GEMMA_RAG_EMBEDDING_MODEL)')
+    .addOption(
+      new Option('--model-profile <profile>', 'embedding model family, if not detected from the model').choices([
+        'embeddinggemma',
+        'embeddinggemma-2',
+      ]),
+    )
+    .option('--dimensions <d>', 'Matryoshka output size: 768, 512, 256 or 128 (any 1..768)')
+    .option('--threads <n>', 'CPU threads for llama.cpp (default: physical cores)')
+    .option('--cpu', 'do not use a GPU even if one is available')
+    .option('--pull', 'download missing default models (needs internet once)')
+    .option('--allow-missing-dense', 'load an EmbeddingGemma GGUF without its Dense layers (wrong vectors)')
+    .option('--json', 'print machine-readable JSON');
+}
+
+export function addGenerationOptions(command: Command): Command {
+  return command.option(
+    '--generation-model <path|uri>',
+    'answering GGUF (Gemma 3 or Gemma 4): a file, hf: URI or alias (env GEMMA_RAG_GENERATION_MODEL)',
+  );
+}
+
+function positiveInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new GemmaRagError(errorCodes.invalidArgument, `${flag} must be a positive whole number; got "${value}".`, {
+      data: { flag, value },
+    });
+  }
+  return Number(value);
+}
+
+export function parseThreshold(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < -1 || number > 1) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `${flag} must be a similarity between -1 and 1 (e.g. 0.4); got "${value}".`,
+      { data: { flag, value } },
+    );
+  }
+  return number;
+}
+
+/** Turns flags into a configuration, rejecting bad values before any model is loaded. */
+export function configFromFlags(flags: EngineFlags & { generationModel?: string }): RagConfig {
+  return {
+    engine: flags.engine as RagConfig['engine'],
+    ...(flags.embeddingModel ? { embeddingModel: flags.embeddingModel } : {}),
+    ...(flags.generationModel ? { generationModel: flags.generationModel } : {}),
+    ...(flags.modelProfile ? { modelProfile: flags.modelProfile as 'embeddinggemma' } : {}),
+    ...(flags.dimensions === undefined
+      ? {}
+      : { dimensions: parseDimensions(flags.dimensions, defaultModelProfile.nativeDimensions) }),
+    ...(flags.threads === undefined ? {} : { threads: positiveInteger(flags.threads, '--threads') }),
+    gpu: flags.cpu ? false : 'auto',
+    pull: flags.pull ?? false,
+    allowMissingDense: flags.allowMissingDense ?? false,
+  };
+}
+
+export function stderrLogger(io: CliIo): Logger {
+  return { warn: (message) => writeLine(io.stderr, message), info: (message) => writeLine(io.stderr, message) };
+}
+
+/** Builds the RAG pipeline with the CLI's logger, download progress bar and download prompt. */
+export async function createRagForCli(io: CliIo, config: RagConfig, flags: { json?: boolean }): Promise<Rag> {
+  const download = progressBar(io, 'Downloading model', { enabled: !flags.json, bytes: true });
+  const ask = confirmer(io, !flags.json);
+  const dependencies: RagDependencies = {
+    logger: stderrLogger(io),
+    onDownloadProgress: ({ downloadedBytes, totalBytes }) => download.update(downloadedBytes, totalBytes),
+    ...(ask
+      ? { confirmDownload: (uri: string) => ask(`The model ${uri} is not downloaded yet. Download it now?`) }
+      : {}),
+  };
+  try {
+    return await createRag(config, dependencies);
+  } finally {
+    download.stop();
+  }
+}

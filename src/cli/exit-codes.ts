@@ -1,0 +1,32 @@
+import { type ErrorCode, errorCodes } from '../spec/errors.js';
+
+/**
+ * The one map from error code to process exit code. 2 means "you asked for something
+ * wrong" (usage or input); other non-zero codes are failures at run time.
+ */
+export const exitCodes = {
+  success: 0,
+  failure: 1,
+  badInput: 2,
+  modelMissing: 3,
+  modelUnusable: 4,
+  downloadFailed: 5,
+  aborted: 130,
+} as const;
+
+const exitCodeByErrorCode: Record<ErrorCode, number> = {
+  [errorCodes.invalidArgument]: exitCodes.badInput,
+  [errorCodes.invalidKnowledgeBase]: exitCodes.badInput,
+  [errorCodes.unknownPrompt]: exitCodes.badInput,
+  [errorCodes.invalidDimensions]: exitCodes.badInput,
+  [errorCodes.inputTooLong]: exitCodes.badInput,
+  [errorCodes.modelNotFound]: exitCodes.modelMissing,
+  [errorCodes.modelIncompatible]: exitCodes.modelUnusable,
+  [errorCodes.downloadFailed]: exitCodes.downloadFailed,
+  [errorCodes.engineFailure]: exitCodes.failure,
+  [errorCodes.aborted]: exitCodes.aborted,
+};
+
+export function exitCodeFor(code: ErrorCode): number {
+  return exitCodeByErrorCode[code];
+}

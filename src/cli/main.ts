@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { type CliIo, processIo } from './cli-io.js';
+import { registerAsk } from './commands/ask.js';
+import { registerEmbed } from './commands/embed.js';
+import { registerPrompts } from './commands/prompts.js';
+import { registerPull } from './commands/pull.js';
+import { registerSearch } from './commands/search.js';
+import { exitCodes } from './exit-codes.js';
+import { reportError } from './report-error.js';
+
+/** Runs the CLI and returns the exit code; never calls process.exit, so tests can run it in-process. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = exitCodes.success;
+  const run = async (action: () => Promise<void>, json: boolean) => {
+    try {
+      await action();
+    } catch (error) {
+      exitCode = reportError(io, error, json);
+    }
+  };
+  const program = new Command('gemma-rag')
+    .description('Private, offline question answering over your own knowledge base with EmbeddingGemma and Gemma')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of [registerAsk, registerSearch, registerEmbed, registerPrompts, registerPull]) {
+    register(program, io, run);
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; every other parse failure is bad usage.
+      return error.exitCode === 0 ? exitCodes.success : exitCodes.badInput;
+    }
+    return reportError(io, error, false);
+  }
+  return exitCode;
+}

@@ -1,0 +1,43 @@
+import cliProgress from 'cli-progress';
+import type { CliIo } from './cli-io.js';
+
+export interface ProgressReporter {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+const silent: ProgressReporter = { update() {}, stop() {} };
+
+/** A progress bar on stderr when a person is watching; nothing when output is piped or JSON. */
+export function progressBar(
+  io: CliIo,
+  label: string,
+  options: { enabled: boolean; bytes?: boolean },
+): ProgressReporter {
+  if (!options.enabled || !io.stderr.isTTY) return silent;
+  const format = options.bytes
+    ? `${label} [{bar}] {percentage}% | {doneMegabytes}/{totalMegabytes} MB`
+    : `${label} [{bar}] {percentage}% | {value}/{total}`;
+  const bar = new cliProgress.SingleBar(
+    { format, stream: io.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const megabytes = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+  return {
+    update(done, total) {
+      const payload = options.bytes ? { doneMegabytes: megabytes(done), totalMegabytes: megabytes(total) } : {};
+      if (!started) {
+        bar.start(total, done, payload);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done, payload);
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GemmaRagError, errorCodes } from '../spec/errors.js';
+import { embeddingGemma, embeddingGemma2 } from './model-profiles.js';
+import { documentPrompt, promptNames, resolvePromptPrefix } from './prompts.js';
+
+test('named prompts resolve from the profile table', () => {
+  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'Classification' }), 'task: classification | query: ');
+  assert.equal(resolvePromptPrefix(embeddingGemma2, { kind: 'named', name: 'CodeRetrieval' }), 'task: code retrieval | query: ');
+});
+
+test("the card's unnamed prompts are reachable where the table lacks them", () => {
+  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'QuestionAnswering' }), 'task: question answering | query: ');
+  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'FactChecking' }), 'task: fact checking | query: ');
+  assert.ok(promptNames(embeddingGemma).includes('FactChecking'));
+});
+
+test('documents with a real title use it; without one, "none"', () => {
+  assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt('年假规定')), 'title: 年假规定 | text: ');
+  assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt('  ')), 'title: none | text: ');
+  assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt(undefined)), 'title: none | text: ');
+  // A pipe in a title would read as the scaffold's separator.
+  assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt('A | B')), 'title: A / B | text: ');
+});
+
+test('custom prompts and no prompt pass through', () => {
+  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'custom', prefix: 'task: x | query: ' }), 'task: x | query: ');
+  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'none' }), '');
+});
+
+test('an unknown prompt name is an UNKNOWN_PROMPT error listing the known names', () => {
+  assert.throws(
+    () => resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'SearchQuery' }),
+    (error: unknown) => {
+      assert.ok(GemmaRagError.isInstance(error));
+      assert.equal(error.code, errorCodes.unknownPrompt);
+      assert.match(error.message, /SearchQuery/);
+      assert.match(error.message, /Retrieval-query/);
+      return true;
+    },
+  );
+  // The same name is valid for EmbeddingGemma 2: tables are per model.
+  assert.equal(resolvePromptPrefix(embeddingGemma2, { kind: 'named', name: 'SearchQuery' }), 'task: search result | query: ');
+});
