@@ -17,6 +17,7 @@ export interface RagDependencies {
   logger?: Logger | undefined;
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
+  environment?: EngineContext['environment'];
 }
 
 export interface AskOptions {
@@ -55,6 +56,7 @@ export class Rag {
       logger: dependencies.logger ?? silentLogger,
       confirmDownload: dependencies.confirmDownload,
       onDownloadProgress: dependencies.onDownloadProgress,
+      environment: dependencies.environment,
     };
     const { model, detectedProfile } = await loadEmbeddingModel(context);
     try {

@@ -101,6 +101,7 @@ export async function createRagForCli(io: CliIo, config: RagConfig, flags: { jso
   const ask = confirmer(io, !flags.json);
   const dependencies: RagDependencies = {
     logger: stderrLogger(io),
+    environment: io.environment,
     onDownloadProgress: ({ downloadedBytes, totalBytes }) => download.update(downloadedBytes, totalBytes),
     ...(ask
       ? { confirmDownload: (uri: string) => ask(`The model ${uri} is not downloaded yet. Download it now?`) }

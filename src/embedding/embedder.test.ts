@@ -57,7 +57,9 @@ test('batches follow maxEmbeddingsPerCall, keep input order and report progress'
 test('per-input prompts override the call prompt', async () => {
   const model = new RecordingEmbeddingModel();
   const embedder = new Embedder({ model, profile: embeddingGemma });
-  await embedder.embedMany(['a', { text: 'b', prompt: { kind: 'document', title: 'T' } }], { prompt: { kind: 'named', name: 'STS' } });
+  await embedder.embedMany(['a', { text: 'b', prompt: { kind: 'document', title: 'T' } }], {
+    prompt: { kind: 'named', name: 'STS' },
+  });
   assert.deepEqual(model.calls.flat(), ['task: sentence similarity | query: a', 'title: T | text: b']);
 });
 
@@ -65,16 +67,21 @@ test('an input over the token limit is an INPUT_TOO_LONG error naming its token 
   const model = new RecordingEmbeddingModel(8, 10_000);
   const embedder = new Embedder({ model, profile: embeddingGemma });
   const long = Array.from({ length: 2100 }, () => 'word').join(' ');
-  await assert.rejects(embedder.embedMany([long], { prompt: { kind: 'none' } }), (error: { code: string; message: string; data: Record<string, unknown> }) => {
-    assert.equal(error.code, errorCodes.inputTooLong);
-    assert.equal(error.data.tokens, 2102);
-    assert.equal(error.data.maxTokens, 2048);
-    assert.match(error.message, /2102 tokens/);
-    return true;
-  });
+  await assert.rejects(
+    embedder.embedMany([long], { prompt: { kind: 'none' } }),
+    (error: { code: string; message: string; data: Record<string, unknown> }) => {
+      assert.equal(error.code, errorCodes.inputTooLong);
+      assert.equal(error.data.tokens, 2102);
+      assert.equal(error.data.maxTokens, 2048);
+      assert.match(error.message, /2102 tokens/);
+      return true;
+    },
+  );
   assert.equal(model.calls.length, 0);
   // EmbeddingGemma 2 accepts 8K.
-  const vectors = await new Embedder({ model, profile: embeddingGemma2 }).embedMany([long], { prompt: { kind: 'none' } });
+  const vectors = await new Embedder({ model, profile: embeddingGemma2 }).embedMany([long], {
+    prompt: { kind: 'none' },
+  });
   assert.equal(vectors.length, 1);
 });
 
@@ -107,7 +114,10 @@ test('an aborted signal stops before the engine is called', async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(
-    new Embedder({ model, profile: embeddingGemma }).embedMany(['a'], { prompt: { kind: 'none' }, abortSignal: controller.signal }),
+    new Embedder({ model, profile: embeddingGemma }).embedMany(['a'], {
+      prompt: { kind: 'none' },
+      abortSignal: controller.signal,
+    }),
     { code: errorCodes.aborted },
   );
   assert.equal(model.calls.length, 0);

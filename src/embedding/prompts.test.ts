@@ -1,17 +1,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GemmaRagError, errorCodes } from '../spec/errors.js';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { embeddingGemma, embeddingGemma2 } from './model-profiles.js';
 import { documentPrompt, promptNames, resolvePromptPrefix } from './prompts.js';
 
 test('named prompts resolve from the profile table', () => {
-  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'Classification' }), 'task: classification | query: ');
-  assert.equal(resolvePromptPrefix(embeddingGemma2, { kind: 'named', name: 'CodeRetrieval' }), 'task: code retrieval | query: ');
+  assert.equal(
+    resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'Classification' }),
+    'task: classification | query: ',
+  );
+  assert.equal(
+    resolvePromptPrefix(embeddingGemma2, { kind: 'named', name: 'CodeRetrieval' }),
+    'task: code retrieval | query: ',
+  );
 });
 
 test("the card's unnamed prompts are reachable where the table lacks them", () => {
-  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'QuestionAnswering' }), 'task: question answering | query: ');
-  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'FactChecking' }), 'task: fact checking | query: ');
+  assert.equal(
+    resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'QuestionAnswering' }),
+    'task: question answering | query: ',
+  );
+  assert.equal(
+    resolvePromptPrefix(embeddingGemma, { kind: 'named', name: 'FactChecking' }),
+    'task: fact checking | query: ',
+  );
   assert.ok(promptNames(embeddingGemma).includes('FactChecking'));
 });
 
@@ -24,7 +36,10 @@ test('documents with a real title use it; without one, "none"', () => {
 });
 
 test('custom prompts and no prompt pass through', () => {
-  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'custom', prefix: 'task: x | query: ' }), 'task: x | query: ');
+  assert.equal(
+    resolvePromptPrefix(embeddingGemma, { kind: 'custom', prefix: 'task: x | query: ' }),
+    'task: x | query: ',
+  );
   assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'none' }), '');
 });
 
@@ -40,5 +55,8 @@ test('an unknown prompt name is an UNKNOWN_PROMPT error listing the known names'
     },
   );
   // The same name is valid for EmbeddingGemma 2: tables are per model.
-  assert.equal(resolvePromptPrefix(embeddingGemma2, { kind: 'named', name: 'SearchQuery' }), 'task: search result | query: ');
+  assert.equal(
+    resolvePromptPrefix(embeddingGemma2, { kind: 'named', name: 'SearchQuery' }),
+    'task: search result | query: ',
+  );
 });

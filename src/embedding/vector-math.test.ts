@@ -48,5 +48,7 @@ test('cosine similarity with a zero vector is 0, pinned: it must never pass a th
 });
 
 test('cosine similarity of different lengths is an error, not a silent partial sum', () => {
-  assert.throws(() => cosineSimilarity(new Float32Array(3), new Float32Array(4)), { code: errorCodes.invalidDimensions });
+  assert.throws(() => cosineSimilarity(new Float32Array(3), new Float32Array(4)), {
+    code: errorCodes.invalidDimensions,
+  });
 });

@@ -12,6 +12,8 @@ export interface EngineContext {
   /** Asked before downloading a missing model when `pull` is off; absent = never download. */
   confirmDownload?: ((uri: string) => Promise<boolean>) | undefined;
   onDownloadProgress?: ResolveModelOptions['onProgress'];
+  /** Where model environment variables and GEMMA_RAG_HOME are read from. Default `process.env`. */
+  environment?: NodeJS.ProcessEnv | undefined;
 }
 
 export interface LoadedEmbeddingModel {
@@ -26,6 +28,7 @@ function resolveOptions(context: EngineContext, role: 'embedding' | 'generation'
     reference,
     allowDownload: context.config.pull ? true : context.confirmDownload,
     onProgress: context.onDownloadProgress,
+    environment: context.environment,
   } as const;
 }
 

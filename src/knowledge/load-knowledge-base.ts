@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { parseJson } from '../util/parse-json.js';
 import { type KnowledgeBase, knowledgeBaseSchema } from './knowledge-base.js';
 
 /** The example knowledge base shipped with the package (HR, IT, finance, facilities in zh/en/ja). */
@@ -23,18 +24,7 @@ export async function loadKnowledgeBaseFile(path: string): Promise<KnowledgeBase
 
 /** Parses and validates knowledge-base JSON; errors name the source and where it went wrong. */
 export function parseKnowledgeBase(text: string, source: string): KnowledgeBase {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
-    throw new GemmaRagError(errorCodes.invalidKnowledgeBase, `${source} is not valid JSON${where}: ${message}`, {
-      data: { source, position: position === undefined ? null : Number(position) },
-      cause: error,
-    });
-  }
+  const json = parseJson(text, source, errorCodes.invalidKnowledgeBase);
   const parsed = knowledgeBaseSchema.safeParse(json);
   if (!parsed.success) {
     throw new GemmaRagError(
@@ -44,13 +34,6 @@ export function parseKnowledgeBase(text: string, source: string): KnowledgeBase 
     );
   }
   return parsed.data;
-}
-
-function lineAndColumn(text: string, position: number): string {
-  const before = text.slice(0, position);
-  const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}`;
 }
 
 /** One line per problem, naming the category (by name when it has one) and the field. */

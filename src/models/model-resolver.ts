@@ -45,7 +45,8 @@ function isRemoteUri(reference: string): boolean {
 export async function resolveModel(options: ResolveModelOptions): Promise<string> {
   const environment = options.environment ?? process.env;
   const reference =
-    options.reference ?? environment[modelEnvironmentVariables[options.role]] ?? defaultModelAlias[options.role];
+    // An empty variable counts as unset, as shells make it easy to export one by mistake.
+    options.reference || environment[modelEnvironmentVariables[options.role]] || defaultModelAlias[options.role];
   const uri = catalogEntry(reference)?.uri ?? reference;
   if (!isRemoteUri(uri)) {
     const path = resolve(uri);

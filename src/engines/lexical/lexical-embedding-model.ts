@@ -36,6 +36,19 @@ function fnv1a(text: string): number {
 }
 
 /**
+ * Matryoshka-like layout: every feature is hashed into each of the nested blocks
+ * [0,128), [128,256), [256,512), [512,768), so any prefix of 128, 256 or 512 values still
+ * holds every feature (with more collisions), and truncation keeps similarities meaningful.
+ */
+function nestedBlocks(dimensions: number): Array<[start: number, size: number]> {
+  const boundaries = [0, ...[128, 256, 512].filter((boundary) => boundary < dimensions), dimensions];
+  return boundaries.slice(1).map((end, index) => {
+    const start = boundaries[index] ?? 0;
+    return [start, end - start];
+  });
+}
+
+/**
  * A deterministic embedder that needs no model: hashed word, character-pair and trigram
  * features (CJK-aware) folded into a fixed-size vector. It is NOT EmbeddingGemma: it only
  * matches shared words, never meaning, and does not cross languages. It exists for
@@ -78,13 +91,17 @@ export class LexicalEmbeddingModel implements EmbeddingModel {
 
   private embedOne(text: string): Float32Array {
     const vector = new Float32Array(this.dimensions);
+    const blocks = nestedBlocks(this.dimensions);
     for (const [feature, count] of lexicalFeatures(stripPromptScaffold(text))) {
-      const hash = fnv1a(feature);
-      const sign = hash & 0x80000000 ? -1 : 1;
-      const bucket = hash % this.dimensions;
       // Sub-linear term frequency: a word said ten times is not ten times as relevant.
       const weight = count <= 1 ? count : 1 + Math.log(count);
-      vector[bucket] = (vector[bucket] ?? 0) + sign * weight;
+      let hash = fnv1a(feature);
+      for (const [start, size] of blocks) {
+        const sign = hash & 0x80000000 ? -1 : 1;
+        const bucket = start + (hash % size);
+        vector[bucket] = (vector[bucket] ?? 0) + sign * weight;
+        hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> 0;
+      }
     }
     return vector;
   }

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ScriptedLanguageModel } from '../../test/fixtures/fake-models.js';
+import type { RetrievalResult } from '../retrieval/retrieval-result.js';
+import { answerQuestion } from './answer-question.js';
+import { groundedMessages } from './grounded-prompt.js';
+
+const passwordDocument = {
+  title: '账户密码重置',
+  category: 'IT',
+  score: 0.61,
+  content: '请访问自助服务门户重置密码。',
+};
+
+function retrieval(document: typeof passwordDocument | null): RetrievalResult {
+  return {
+    mode: 'two-stage',
+    category: { name: 'IT', score: 0.5 },
+    document,
+    scores: { categories: [], documents: [] },
+    thresholds: { category: 0.4, document: 0.4 },
+    refusal: document ? null : 'document-below-threshold',
+  };
+}
+
+test("a refusal never loads or calls the language model, and answers in the question's language", async () => {
+  let loads = 0;
+  const languageModel = async () => {
+    loads++;
+    throw new Error('must not be loaded');
+  };
+  const chinese = await answerQuestion({ question: '今天天气怎么样？', retrieval: retrieval(null), languageModel });
+  assert.deepEqual(chinese, { answer: '抱歉，知识库中没有找到能回答这个问题的文档。', refused: true, kind: 'refusal' });
+  const japanese = await answerQuestion({ question: '天気はどうですか', retrieval: retrieval(null), languageModel });
+  assert.match(japanese.answer, /見つかりませんでした/);
+  const english = await answerQuestion({ question: 'Weather?', retrieval: retrieval(null), languageModel });
+  assert.match(english.answer, /could not find/);
+  assert.equal(loads, 0);
+});
+
+test('without a language model the answer is the document itself', async () => {
+  const streamed: string[] = [];
+  const result = await answerQuestion({
+    question: '如何重置密码？',
+    retrieval: retrieval(passwordDocument),
+    onText: (text) => streamed.push(text),
+  });
+  assert.deepEqual(result, { answer: passwordDocument.content, refused: false, kind: 'extractive' });
+  assert.deepEqual(streamed, [passwordDocument.content]);
+});
+
+test('a generated answer streams piece by piece from the grounded prompt', async () => {
+  const model = new ScriptedLanguageModel(['请访问', '自助服务门户。']);
+  const streamed: string[] = [];
+  const result = await answerQuestion({
+    question: '如何重置密码？',
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => model,
+    onText: (text) => streamed.push(text),
+    maxTokens: 64,
+  });
+  assert.deepEqual(streamed, ['请访问', '自助服务门户。']);
+  assert.deepEqual(result, { answer: '请访问自助服务门户。', refused: false, kind: 'generated' });
+  const [call] = model.received;
+  assert.equal(call?.maxTokens, 64);
+  assert.deepEqual(call?.messages, groundedMessages('如何重置密码？', [passwordDocument]));
+});
+
+test('the grounded prompt holds the rules, the titled context and the question', () => {
+  const [system, user] = groundedMessages('如何重置密码？', [passwordDocument]);
+  assert.equal(system?.role, 'system');
+  assert.match(system?.content ?? '', /only the CONTEXT/);
+  assert.match(system?.content ?? '', /reply exactly "我不知道。"/);
+  assert.match(system?.content ?? '', /same language as the QUESTION/);
+  assert.equal(user?.role, 'user');
+  assert.match(user?.content ?? '', /CONTEXT:\nTitle: 账户密码重置\n请访问自助服务门户重置密码。/);
+  assert.match(user?.content ?? '', /QUESTION: 如何重置密码？$/);
+  assert.match(groundedMessages('How?', [passwordDocument])[0]?.content ?? '', /"I don't know\."/);
+});

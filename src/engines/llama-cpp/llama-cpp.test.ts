@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  TINY_HIDDEN_SIZE,
+  type TinyModelPaths,
+  writeTinyEmbeddingGemma,
+  writeTinyModels,
+} from '../../../test/fixtures/tiny-models.js';
+import { Embedder } from '../../embedding/embedder.js';
+import { embeddingGemma } from '../../embedding/model-profiles.js';
+import { cosineSimilarity, dot } from '../../embedding/vector-math.js';
+import { errorCodes } from '../../spec/errors.js';
+import { chatWrapperFor } from './chat-wrapper.js';
+import { LlamaCppEmbeddingModel } from './llama-cpp-embedding-model.js';
+import { LlamaCppLanguageModel } from './llama-cpp-language-model.js';
+
+// Real node-llama-cpp on tiny random-weight GGUFs written by the fixtures: the loading,
+// checking and inference code users run, minus the real weights. One thread, CPU only.
+const engine = { threads: 1, gpu: false } as const;
+let paths: TinyModelPaths;
+let model: LlamaCppEmbeddingModel;
+let embedder: Embedder;
+
+before(async () => {
+  paths = await writeTinyModels();
+  model = await LlamaCppEmbeddingModel.load({ modelPath: paths.embedding, ...engine });
+  embedder = new Embedder({ model, profile: embeddingGemma });
+});
+
+after(async () => {
+  await model?.dispose();
+  if (paths) await rm(paths.directory, { recursive: true, force: true });
+});
+
+test('an EmbeddingGemma GGUF is recognized and gives finite unit vectors', async () => {
+  assert.equal(model.detectedProfile, embeddingGemma);
+  assert.equal(model.dimensions, TINY_HIDDEN_SIZE);
+  const [first, second] = await embedder.embedMany(['hello world', '日本語 text'], {
+    prompt: { kind: 'named', name: 'query' },
+  });
+  for (const vector of [first, second]) {
+    assert.ok(vector);
+    assert.equal(vector.length, TINY_HIDDEN_SIZE);
+    assert.ok(vector.every(Number.isFinite));
+    assert.ok(Math.abs(Math.sqrt(dot(vector, vector)) - 1) < 1e-5);
+  }
+});
+
+test('the prompt reaches the model: different prompt, different vector; same input, identical vector', async () => {
+  const query = await embedder.embedQuery('hello world', { promptName: 'query' });
+  const again = await embedder.embedQuery('hello world', { promptName: 'query' });
+  const classification = await embedder.embedQuery('hello world', { promptName: 'Classification' });
+  assert.deepEqual(Array.from(query), Array.from(again));
+  assert.ok(cosineSimilarity(query, classification) < 0.99999, 'prompt changed nothing');
+});
+
+test('Matryoshka truncation works on engine output', async () => {
+  const short = await new Embedder({ model, profile: embeddingGemma, dimensions: 16 }).embedQuery('hello');
+  assert.equal(short.length, 16);
+  assert.ok(Math.abs(Math.sqrt(dot(short, short)) - 1) < 1e-5);
+});
+
+test('token counts include BOS and EOS; over 2048 tokens is an error naming the count', async () => {
+  const [count] = await model.countTokens({ values: ['hello'] });
+  assert.equal(count, 3);
+  const long = Array.from({ length: 2100 }, () => 'hello').join(' ');
+  await assert.rejects(
+    embedder.embedMany([long], { prompt: { kind: 'none' } }),
+    (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.inputTooLong);
+      assert.match(error.message, /\d{4} tokens long/);
+      assert.match(error.message, /at most 2048/);
+      return true;
+    },
+  );
+});
+
+test('an EmbeddingGemma GGUF without its Dense layers is refused, naming them', async () => {
+  await assert.rejects(
+    LlamaCppEmbeddingModel.load({ modelPath: paths.embeddingWithoutDense, ...engine }),
+    (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.modelIncompatible);
+      assert.match(error.message, /dense_2\.weight, dense_3\.weight/);
+      assert.match(error.message, /--allow-missing-dense/);
+      return true;
+    },
+  );
+});
+
+test('--allow-missing-dense loads it anyway, with a loud warning', async () => {
+  const warnings: string[] = [];
+  const loaded = await LlamaCppEmbeddingModel.load({
+    modelPath: paths.embeddingWithoutDense,
+    ...engine,
+    allowMissingDense: true,
+    onWarning: (message) => warnings.push(message),
+  });
+  try {
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /^WARNING: .*Dense layers/);
+    const vector = await new Embedder({ model: loaded, profile: embeddingGemma }).embedQuery('hello world');
+    const withDense = await embedder.embedQuery('hello world');
+    assert.ok(cosineSimilarity(vector, withDense) < 0.999, 'the Dense layers made no difference');
+  } finally {
+    await loaded.dispose();
+  }
+});
+
+test('missing or non-mean pooling is refused', async () => {
+  for (const pooling of [null, 3]) {
+    const path = await writeTinyEmbeddingGemma(paths.directory, { pooling });
+    await assert.rejects(
+      LlamaCppEmbeddingModel.load({ modelPath: path, ...engine }),
+      (error: { code: string; message: string }) => {
+        assert.equal(error.code, errorCodes.modelIncompatible);
+        assert.match(error.message, /mean pooling/);
+        return true;
+      },
+    );
+  }
+});
+
+test('a generation-only GGUF is refused as an embedder', async () => {
+  await assert.rejects(
+    LlamaCppEmbeddingModel.load({ modelPath: paths.generator, ...engine }),
+    (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.modelIncompatible);
+      assert.match(error.message, /"gemma3" model, not an embedding model/);
+      return true;
+    },
+  );
+});
+
+test('an EmbeddingGemma 2 GGUF is refused, naming the engines that can run it', async () => {
+  await assert.rejects(
+    LlamaCppEmbeddingModel.load({ modelPath: paths.embeddingGemma2, ...engine }),
+    (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.modelIncompatible);
+      assert.match(error.message, /gemma-embedding2/);
+      assert.match(error.message, /openai-compatible/);
+      assert.match(error.message, /transformers/);
+      return true;
+    },
+  );
+});
+
+test('a missing file is MODEL_NOT_FOUND; a non-GGUF file is refused clearly', async () => {
+  await assert.rejects(LlamaCppEmbeddingModel.load({ modelPath: join(paths.directory, 'nope.gguf'), ...engine }), {
+    code: errorCodes.modelNotFound,
+  });
+  await assert.rejects(
+    LlamaCppEmbeddingModel.load({ modelPath: import.meta.filename, ...engine }),
+    (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.modelIncompatible);
+      assert.match(error.message, /not a readable GGUF/);
+      return true;
+    },
+  );
+});
+
+test('Gemma 3: generation streams text chunks; greedy decoding is deterministic', async () => {
+  const generator = await LlamaCppLanguageModel.load({ modelPath: paths.generator, ...engine, contextSize: 512 });
+  try {
+    const chunks: string[] = [];
+    for await (const chunk of generator.generate({
+      messages: [
+        { role: 'system', content: 'Answer briefly.' },
+        { role: 'user', content: 'hello world' },
+      ],
+      maxTokens: 6,
+    })) {
+      chunks.push(chunk);
+    }
+    assert.ok(chunks.length >= 2, `expected a stream of chunks, got ${chunks.length}`);
+    assert.ok(chunks.join('').length > 0);
+    // Greedy decoding is deterministic.
+    const again: string[] = [];
+    for await (const chunk of generator.generate({
+      messages: [
+        { role: 'system', content: 'Answer briefly.' },
+        { role: 'user', content: 'hello world' },
+      ],
+      maxTokens: 6,
+    })) {
+      again.push(chunk);
+    }
+    assert.equal(again.join(''), chunks.join(''));
+  } finally {
+    await generator.dispose();
+  }
+});
+
+test('generation honours abort: the stream ends with ABORTED', async () => {
+  const generator = await LlamaCppLanguageModel.load({ modelPath: paths.generator, ...engine, contextSize: 512 });
+  try {
+    const controller = new AbortController();
+    let received = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _chunk of generator.generate({
+          messages: [{ role: 'user', content: 'hello' }],
+          maxTokens: 200,
+          abortSignal: controller.signal,
+        })) {
+          received++;
+          if (received === 2) controller.abort();
+        }
+      })(),
+      { code: errorCodes.aborted },
+    );
+    assert.ok(received < 200);
+  } finally {
+    await generator.dispose();
+  }
+});
+
+test('an embedding GGUF is refused as a generator', async () => {
+  await assert.rejects(
+    LlamaCppLanguageModel.load({ modelPath: paths.embedding, ...engine }),
+    (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.modelIncompatible);
+      assert.match(error.message, /cannot generate/);
+      return true;
+    },
+  );
+});
+
+test('Gemma 4 gets its own chat format with a system turn and reasoning off; others are auto-detected', async () => {
+  const wrapper = await chatWrapperFor('gemma4');
+  assert.notEqual(wrapper, 'auto');
+  if (wrapper === 'auto') return;
+  const { contextText } = wrapper.generateContextState({
+    chatHistory: [
+      { type: 'system', text: 'RULES' },
+      { type: 'user', text: 'Q?' },
+      { type: 'model', response: [] },
+    ],
+  });
+  const rendered = contextText.toString();
+  assert.match(rendered, /<\|turn>system\nRULES<turn\|>/);
+  assert.match(rendered, /<\|turn>user\nQ\?<turn\|>\n<\|turn>model\n$/);
+  assert.doesNotMatch(rendered, /<\|think\|>/);
+  assert.equal(await chatWrapperFor('gemma3'), 'auto');
+});
