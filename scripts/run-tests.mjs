@@ -18,7 +18,13 @@ function findTests(path) {
   }
   return entries
     .filter((entry) => entry.name !== 'node_modules')
-    .flatMap((entry) => (entry.isDirectory() ? findTests(join(path, entry.name)) : entry.name.endsWith('.test.ts') ? [join(path, entry.name)] : []))
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? findTests(join(path, entry.name))
+        : entry.name.endsWith('.test.ts')
+          ? [join(path, entry.name)]
+          : [],
+    )
     .sort();
 }
 

@@ -67,12 +67,12 @@ export async function resolveModel(options: ResolveModelOptions): Promise<string
   const allowed =
     typeof options.allowDownload === 'function' ? await options.allowDownload(uri) : options.allowDownload === true;
   if (!allowed) throw missingModelError(options.role, reference, uri, directory);
-  return download(uri, directory, options);
+  return download(uri, reference, directory, options);
 }
 
-function missingModelError(role: ModelRole, reference: string, uri: string, directory: string): GemmaRagError {
+/** The ways to get a model, shared by the "not downloaded" and "download failed" messages. */
+function howToGetModel(role: ModelRole, reference: string): string[] {
   const lines = [
-    `The ${role} model ${reference === uri ? uri : `"${reference}" (${uri})`} is not downloaded yet (looked in ${directory}).`,
     `Get it with:  gemma-rag pull ${role} ${reference}`,
     '  or add --pull to this command to download it now (needs internet once; it then works offline).',
     `Or point at a GGUF file you already have: ${flagForRole[role]} PATH or ${modelEnvironmentVariables[role]}=PATH.`,
@@ -80,10 +80,23 @@ function missingModelError(role: ModelRole, reference: string, uri: string, dire
   if (role === 'embedding')
     lines.push('Or try without any model: --engine lexical (keyword matching, not EmbeddingGemma).');
   else lines.push('Or answer without a language model: --no-generate (shows the matching document).');
+  return lines;
+}
+
+function missingModelError(role: ModelRole, reference: string, uri: string, directory: string): GemmaRagError {
+  const lines = [
+    `The ${role} model ${reference === uri ? uri : `"${reference}" (${uri})`} is not downloaded yet (looked in ${directory}).`,
+    ...howToGetModel(role, reference),
+  ];
   return new GemmaRagError(errorCodes.modelNotFound, lines.join('\n'), { data: { role, reference, uri, directory } });
 }
 
-async function download(uri: string, directory: string, options: ResolveModelOptions): Promise<string> {
+async function download(
+  uri: string,
+  reference: string,
+  directory: string,
+  options: ResolveModelOptions,
+): Promise<string> {
   await mkdir(directory, { recursive: true });
   const { resolveModelFile } = await import('node-llama-cpp');
   let path: string;
@@ -99,11 +112,14 @@ async function download(uri: string, directory: string, options: ResolveModelOpt
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const gated = /401|403|gated|unauthori[sz]ed/i.test(reason);
-    throw new GemmaRagError(
-      errorCodes.downloadFailed,
-      `Could not download ${uri}: ${reason}${gated ? '\nThis repository may be gated: accept its licence on Hugging Face and set HF_TOKEN.' : '\nCheck your internet connection, or download the GGUF yourself and pass its path.'}`,
-      { data: { uri }, cause: error },
-    );
+    const lines = [
+      `Could not download ${uri}: ${reason}`,
+      gated
+        ? 'This repository may be gated: accept its licence on Hugging Face and set HF_TOKEN.'
+        : 'Check your internet connection (the download needs it once).',
+      ...howToGetModel(options.role, reference).slice(2),
+    ];
+    throw new GemmaRagError(errorCodes.downloadFailed, lines.join('\n'), { data: { uri }, cause: error });
   }
   const manifest = await readManifest(directory);
   manifest[uri] = resolve(path);

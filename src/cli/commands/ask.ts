@@ -151,3 +151,5 @@ export function askJson(rag: Rag, result: AskResult) {
     answer: result.answer,
   };
 }
+
+export type AskJson = ReturnType<typeof askJson>;
