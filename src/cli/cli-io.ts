@@ -17,3 +17,6 @@ export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
 export function writeJson(io: CliIo, value: unknown): void {
   writeLine(io.stdout, JSON.stringify(value, null, 2));
 }
+
+/** Runs a command's action, turning its errors into output and an exit code. */
+export type CommandRunner = (action: () => Promise<void>, json: boolean) => Promise<void>;

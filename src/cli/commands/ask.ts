@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import type { AskResult, Rag } from '../../rag.js';
 import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
   addGenerationOptions,
@@ -24,11 +24,7 @@ interface AskFlags extends EngineFlags {
   maxTokens?: string;
 }
 
-export function registerAsk(
-  program: Command,
-  io: CliIo,
-  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
-) {
+export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
   const command = program
     .command('ask')
     .description('answer a question from the knowledge base (refuses when nothing relevant is found)')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { PromptChoice } from '../../embedding/prompts.js';
 import { resolvePromptPrefix } from '../../embedding/prompts.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 
 interface EmbedFlags extends EngineFlags {
@@ -11,11 +11,7 @@ interface EmbedFlags extends EngineFlags {
   title?: string;
 }
 
-export function registerEmbed(
-  program: Command,
-  io: CliIo,
-  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
-) {
+export function registerEmbed(program: Command, io: CliIo, run: CommandRunner) {
   const command = program
     .command('embed')
     .description('embed texts; no prompt is added unless you choose one (as sentence-transformers does)')

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type ModelProfileId, modelProfiles } from '../../embedding/model-profiles.js';
-import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 
 interface PromptsFlags {
   modelProfile: ModelProfileId;
@@ -8,11 +8,7 @@ interface PromptsFlags {
   json?: boolean;
 }
 
-export function registerPrompts(
-  program: Command,
-  io: CliIo,
-  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
-) {
+export function registerPrompts(program: Command, io: CliIo, run: CommandRunner) {
   program
     .command('prompts')
     .description("list a model's named task prompts")

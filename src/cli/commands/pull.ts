@@ -3,7 +3,7 @@ import { defaultModelAlias, type ModelRole, modelCatalog } from '../../models/mo
 import { modelsDirectory } from '../../models/model-home.js';
 import { resolveModel } from '../../models/model-resolver.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { progressBar } from '../progress.js';
 
 interface PullFlags {
@@ -11,11 +11,7 @@ interface PullFlags {
   json?: boolean;
 }
 
-export function registerPull(
-  program: Command,
-  io: CliIo,
-  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
-) {
+export function registerPull(program: Command, io: CliIo, run: CommandRunner) {
   program
     .command('pull')
     .description('download models into $GEMMA_RAG_HOME/models (default: the EmbeddingGemma and Gemma 3 4B defaults)')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { addKnowledgeBaseOption, indexWithProgress, loadKnowledgeBaseFlag } from '../knowledge-base-option.js';
 
@@ -9,11 +9,7 @@ interface SearchFlags extends EngineFlags {
   topK: string;
 }
 
-export function registerSearch(
-  program: Command,
-  io: CliIo,
-  run: (action: () => Promise<void>, json: boolean) => Promise<void>,
-) {
+export function registerSearch(program: Command, io: CliIo, run: CommandRunner) {
   const command = program
     .command('search')
     .description('rank the knowledge base documents by similarity to a query (no thresholds, no answer)')
