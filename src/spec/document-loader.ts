@@ -1,0 +1,44 @@
+/** One document as a loader found it, before chunking and embedding. */
+export interface LoadedDocument {
+  category: string;
+  title: string;
+  content: string;
+  /**
+   * Stable identity of the document across runs, used by incremental ingest and --prune:
+   * the file's absolute path, or `path#category/title#n` for records inside a JSON/JSONL file
+   * (n counts documents with the same category and title in that file, from 1).
+   */
+  source: string;
+}
+
+/** A file or record that was not loaded, and why, in words a person can act on. */
+export interface SkippedSource {
+  /** The file path, or `path:line` for a bad record. */
+  path: string;
+  reason: string;
+}
+
+export interface LoadResult {
+  documents: LoadedDocument[];
+  skipped: SkippedSource[];
+}
+
+export interface LoaderInput {
+  /** Absolute path of the file. */
+  path: string;
+  /** The file's text, already checked to be valid UTF-8 without NUL bytes (PDF loaders get `bytes`). */
+  text: string;
+  bytes: Uint8Array;
+  /** Category for formats that carry none (folder name, or `--category`). */
+  defaultCategory: string;
+}
+
+/** Reads one file format into documents. Loaders never throw for bad content: they report it in `skipped`. */
+export interface DocumentLoader {
+  readonly format: string;
+  /** Lower-case extensions with the dot, e.g. `.md`. */
+  readonly extensions: readonly string[];
+  /** Whether `text` must be valid UTF-8 (false for binary formats such as PDF). */
+  readonly needsText: boolean;
+  load(input: LoaderInput): Promise<LoadResult>;
+}
