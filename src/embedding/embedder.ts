@@ -92,16 +92,30 @@ export class Embedder {
     return results;
   }
 
+  /** Tokens of each text as the model sees it, prompt and special tokens included. */
+  countTokens(texts: readonly string[], abortSignal?: AbortSignal): Promise<number[]> {
+    return this.model.countTokens({ values: texts, abortSignal });
+  }
+
   private async checkInputLengths(
     batch: readonly string[],
     offset: number,
     abortSignal: AbortSignal | undefined,
   ): Promise<void> {
-    const counts = await this.model.countTokens({ values: batch, abortSignal });
     const maxTokens = this.maxInputTokens;
-    counts.forEach((tokens, index) => {
+    // A token covers at least one UTF-8 byte, so short texts cannot be over the limit:
+    // skip counting them (and loading a tokenizer) entirely.
+    const suspects = batch
+      .map((text, index) => ({ text, index }))
+      .filter(({ text }) => Buffer.byteLength(text, 'utf8') + 2 > maxTokens);
+    if (suspects.length === 0) return;
+    const counts = await this.countTokens(
+      suspects.map(({ text }) => text),
+      abortSignal,
+    );
+    suspects.forEach(({ text, index }, suspect) => {
+      const tokens = counts[suspect] ?? 0;
       if (tokens > maxTokens) {
-        const text = batch[index] ?? '';
         throw new GemmaRagError(
           errorCodes.inputTooLong,
           `Input ${offset + index + 1} is ${tokens} tokens long (prompt included); ${this.profile.displayName} accepts at most ${maxTokens}. Split it into smaller pieces. It begins: "${text.slice(0, 60)}…"`,

@@ -21,6 +21,8 @@ export interface SkippedSource {
 export interface LoadResult {
   documents: LoadedDocument[];
   skipped: SkippedSource[];
+  /** Category descriptions a format carries (the seed JSON's `description`), by category name. */
+  categoryDescriptions?: Record<string, string>;
 }
 
 export interface LoaderInput {

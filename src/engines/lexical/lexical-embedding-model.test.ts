@@ -53,7 +53,7 @@ test('task prompts carry no meaning for it; document titles do', async () => {
   );
 });
 
-test('counts its own tokens: CJK characters and other words', async () => {
+test('counts Gemma 3 tokens, with <bos> and <eos>, as EmbeddingGemma would', async () => {
   const model = new LexicalEmbeddingModel();
-  assert.deepEqual(await model.countTokens({ values: ['重置密码 reset now', ''] }), [6, 0]);
+  assert.deepEqual(await model.countTokens({ values: ['hello world', '重置密码 reset now', ''] }), [4, 7, 2]);
 });

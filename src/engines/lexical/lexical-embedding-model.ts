@@ -1,13 +1,12 @@
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { throwIfAborted } from '../../spec/errors.js';
-import { cjkRuns } from '../../text/scripts.js';
-import { words } from '../../text/words.js';
+import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
 import { lexicalFeatures } from './lexical-features.js';
 
 export interface LexicalEmbeddingModelOptions {
   /** Vector length. Default 768, like EmbeddingGemma, so Matryoshka sizes work the same. */
   dimensions?: number;
-  /** Input limit in this engine's own tokens (words, and CJK characters). Default 8192. */
+  /** Input limit in Gemma 3 tokens. Default 8192; the model profile's limit (2048 for EmbeddingGemma) applies on top. */
   maxInputTokens?: number;
 }
 
@@ -73,15 +72,10 @@ export class LexicalEmbeddingModel implements EmbeddingModel {
     this.maxInputTokens = options.maxInputTokens ?? 8192;
   }
 
+  /** Counts Gemma 3 tokens, so limits and chunk sizes mean what they mean for EmbeddingGemma. */
   async countTokens({ values, abortSignal }: CountTokensOptions): Promise<number[]> {
     throwIfAborted(abortSignal);
-    return values.map((value) => {
-      const cjkCharacters = cjkRuns(value).reduce((sum, run) => sum + Array.from(run).length, 0);
-      const otherWords = words(
-        value.replace(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu, ' '),
-      ).length;
-      return cjkCharacters + otherWords;
-    });
+    return countGemmaTokens(values);
   }
 
   async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
