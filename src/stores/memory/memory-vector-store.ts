@@ -1,6 +1,6 @@
 import { cosineSimilarity } from '../../embedding/vector-math.js';
-import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
+import { dimensionMismatch, validateRecords } from '../validate-records.js';
 
 /**
  * Exact search over vectors held in memory. Right for the seed-sized knowledge bases
@@ -10,14 +10,7 @@ export class MemoryVectorStore<Metadata = Record<string, unknown>> implements Ve
   private readonly namespaces = new Map<string, Map<string, VectorRecord<Metadata>>>();
 
   async upsert(records: readonly VectorRecord<Metadata>[]): Promise<void> {
-    // Validate the whole batch first so a bad record leaves the store untouched.
-    const dimensionsByNamespace = new Map<string, number>();
-    for (const record of records) {
-      const expected =
-        dimensionsByNamespace.get(record.namespace) ?? this.dimensionsOf(record.namespace) ?? record.vector.length;
-      checkVector(record, expected);
-      dimensionsByNamespace.set(record.namespace, expected);
-    }
+    validateRecords(records, (namespace) => this.dimensionsOf(namespace));
     for (const record of records) {
       let namespace = this.namespaces.get(record.namespace);
       if (!namespace) {
@@ -72,25 +65,4 @@ export class MemoryVectorStore<Metadata = Record<string, unknown>> implements Ve
 /** Best score first; equal scores by id, so results do not depend on insertion order. */
 export function compareHits(left: { id: string; score: number }, right: { id: string; score: number }): number {
   return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
-}
-
-function checkVector(record: VectorRecord<unknown>, expectedDimensions: number): void {
-  if (record.vector.length === 0 || !record.vector.every(Number.isFinite)) {
-    throw new GemmaRagError(
-      errorCodes.invalidArgument,
-      `Vector for "${record.id}" is empty or has non-finite values.`,
-      { data: { id: record.id } },
-    );
-  }
-  if (record.vector.length !== expectedDimensions) {
-    throw dimensionMismatch(record.namespace, expectedDimensions, record.vector.length);
-  }
-}
-
-function dimensionMismatch(namespace: string, expected: number, actual: number): GemmaRagError {
-  return new GemmaRagError(
-    errorCodes.invalidDimensions,
-    `Namespace "${namespace}" holds ${expected}-dimensional vectors; got ${actual}.`,
-    { data: { namespace, expected, actual } },
-  );
 }
