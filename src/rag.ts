@@ -3,14 +3,17 @@ import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './confi
 import { Embedder } from './embedding/embedder.js';
 import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
 import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
-import type { KnowledgeBase } from './knowledge/knowledge-base.js';
-import { type BuildIndexOptions, type IndexedItem, KnowledgeIndex } from './retrieval/knowledge-index.js';
+import { checkForQuerying } from './ingest/embedding-stamp-check.js';
+import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
+import { reindexKnowledgeBase } from './ingest/reindex.js';
+import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
+import { KnowledgeIndex } from './retrieval/knowledge-index.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
 import { retrieve, type Thresholds } from './retrieval/retrieve.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { LanguageModel } from './spec/language-model.js';
 import { type Logger, silentLogger } from './spec/logger.js';
-import { MemoryVectorStore } from './stores/memory/memory-vector-store.js';
+import { SqliteKnowledgeBase } from './stores/sqlite/sqlite-knowledge-base.js';
 import { parseWithCode } from './util/validation.js';
 
 export interface RagDependencies {
@@ -78,11 +81,56 @@ export class Rag {
     return this.embedder.profile;
   }
 
-  /** Embeds a knowledge base into a fresh in-memory index. */
-  async index(knowledgeBase: KnowledgeBase, options: BuildIndexOptions = {}): Promise<KnowledgeIndex> {
-    const index = new KnowledgeIndex(this.embedder, new MemoryVectorStore<IndexedItem>());
-    await index.add(knowledgeBase, options);
-    return index;
+  /**
+   * Embeds a seed-style knowledge base (e.g. a JSON file) into a fresh in-memory index,
+   * chunked and stored exactly as `ingest` would store it in a file.
+   */
+  async index(
+    knowledgeBase: KnowledgeBase,
+    options: { origin?: string; onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
+  ): Promise<KnowledgeIndex> {
+    const store = await SqliteKnowledgeBase.open(':memory:');
+    try {
+      await ingestDocuments({
+        knowledgeBase: store,
+        embedder: this.embedder,
+        ...documentsOf(knowledgeBase, options.origin ?? 'inline'),
+        onProgress: options.onProgress,
+        abortSignal: options.abortSignal,
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return new KnowledgeIndex(this.embedder, store);
+  }
+
+  /** Opens a persistent knowledge base for questions; refuses one built with another model. */
+  async open(path: string): Promise<KnowledgeIndex> {
+    const store = await SqliteKnowledgeBase.open(path);
+    try {
+      checkForQuerying(store, this.embedder);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return new KnowledgeIndex(this.embedder, store);
+  }
+
+  /** Adds new and changed documents to a persistent knowledge base. */
+  ingest(
+    store: SqliteKnowledgeBase,
+    options: Omit<IngestOptions, 'knowledgeBase' | 'embedder'>,
+  ): Promise<IngestReport> {
+    return ingestDocuments({ ...options, knowledgeBase: store, embedder: this.embedder });
+  }
+
+  /** Re-embeds everything in a knowledge base with this pipeline's model and dimensions. */
+  reindex(
+    store: SqliteKnowledgeBase,
+    options: { onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
+  ) {
+    return reindexKnowledgeBase({ ...options, knowledgeBase: store, embedder: this.embedder });
   }
 
   /** Retrieval alone: the stages, their scores and whether the question is refused. */

@@ -5,18 +5,21 @@ import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import { answerQuestion } from './answer-question.js';
 import { groundedMessages } from './grounded-prompt.js';
 
-const passwordDocument = {
+const passwordChunk = {
   title: '账户密码重置',
   category: 'IT',
   score: 0.61,
-  content: '请访问自助服务门户重置密码。',
+  position: 0,
+  text: '请访问自助服务门户重置密码。',
 };
+const passwordDocument = { documentId: 7, title: '账户密码重置', category: 'IT', score: 0.61 };
 
 function retrieval(document: typeof passwordDocument | null): RetrievalResult {
   return {
     mode: 'two-stage',
     category: { name: 'IT', score: 0.5 },
     document,
+    context: document ? [passwordChunk] : [],
     scores: { categories: [], documents: [] },
     thresholds: { category: 0.4, document: 0.4 },
     refusal: document ? null : 'document-below-threshold',
@@ -38,15 +41,15 @@ test("a refusal never loads or calls the language model, and answers in the ques
   assert.equal(loads, 0);
 });
 
-test('without a language model the answer is the document itself', async () => {
+test('without a language model the answer is the matching text itself', async () => {
   const streamed: string[] = [];
   const result = await answerQuestion({
     question: '如何重置密码？',
     retrieval: retrieval(passwordDocument),
     onText: (text) => streamed.push(text),
   });
-  assert.deepEqual(result, { answer: passwordDocument.content, refused: false, kind: 'extractive' });
-  assert.deepEqual(streamed, [passwordDocument.content]);
+  assert.deepEqual(result, { answer: passwordChunk.text, refused: false, kind: 'extractive' });
+  assert.deepEqual(streamed, [passwordChunk.text]);
 });
 
 test('a generated answer streams piece by piece from the grounded prompt', async () => {
@@ -63,11 +66,11 @@ test('a generated answer streams piece by piece from the grounded prompt', async
   assert.deepEqual(result, { answer: '请访问自助服务门户。', refused: false, kind: 'generated' });
   const [call] = model.received;
   assert.equal(call?.maxTokens, 64);
-  assert.deepEqual(call?.messages, groundedMessages('如何重置密码？', [passwordDocument]));
+  assert.deepEqual(call?.messages, groundedMessages('如何重置密码？', [passwordChunk]));
 });
 
 test('the grounded prompt holds the rules, the titled context and the question', () => {
-  const [system, user] = groundedMessages('如何重置密码？', [passwordDocument]);
+  const [system, user] = groundedMessages('如何重置密码？', [passwordChunk]);
   assert.equal(system?.role, 'system');
   assert.match(system?.content ?? '', /only the CONTEXT/);
   assert.match(system?.content ?? '', /reply exactly "我不知道。"/);
@@ -75,5 +78,5 @@ test('the grounded prompt holds the rules, the titled context and the question',
   assert.equal(user?.role, 'user');
   assert.match(user?.content ?? '', /CONTEXT:\nTitle: 账户密码重置\n请访问自助服务门户重置密码。/);
   assert.match(user?.content ?? '', /QUESTION: 如何重置密码？$/);
-  assert.match(groundedMessages('How?', [passwordDocument])[0]?.content ?? '', /"I don't know\."/);
+  assert.match(groundedMessages('How?', [passwordChunk])[0]?.content ?? '', /"I don't know\."/);
 });

@@ -26,20 +26,20 @@ export interface Answer {
 
 export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const { question, retrieval } = options;
-  const document = retrieval.document;
-  if (!document) {
+  if (!retrieval.document) {
     const answer = refusalMessage(question);
     options.onText?.(answer);
     return { answer, refused: true, kind: 'refusal' };
   }
   if (!options.languageModel) {
-    options.onText?.(document.content);
-    return { answer: document.content, refused: false, kind: 'extractive' };
+    const answer = retrieval.context.map((chunk) => chunk.text).join('\n\n');
+    options.onText?.(answer);
+    return { answer, refused: false, kind: 'extractive' };
   }
   const model = await options.languageModel();
   let answer = '';
   for await (const text of model.generate({
-    messages: groundedMessages(question, [document]),
+    messages: groundedMessages(question, retrieval.context),
     maxTokens: options.maxTokens,
     abortSignal: options.abortSignal,
   })) {

@@ -1,4 +1,4 @@
-import type { ScoredDocument } from '../retrieval/retrieval-result.js';
+import type { ContextChunk } from '../retrieval/retrieval-result.js';
 import type { ChatMessage } from '../spec/language-model.js';
 import { dontKnowPhrase } from './localized-replies.js';
 
@@ -7,8 +7,8 @@ import { dontKnowPhrase } from './localized-replies.js';
  * in the question's language. The rules go in a system message; engines whose models
  * have no system role (Gemma 3) fold it into the user turn.
  */
-export function groundedMessages(question: string, context: readonly ScoredDocument[]): ChatMessage[] {
-  const contextText = context.map((document) => `Title: ${document.title}\n${document.content}`).join('\n\n---\n\n');
+export function groundedMessages(question: string, context: readonly ContextChunk[]): ChatMessage[] {
+  const contextText = context.map((chunk) => `Title: ${chunk.title}\n${chunk.text}`).join('\n\n---\n\n');
   const dontKnow = dontKnowPhrase(question);
   return [
     {

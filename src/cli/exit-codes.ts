@@ -24,6 +24,8 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.modelIncompatible]: exitCodes.modelUnusable,
   [errorCodes.downloadFailed]: exitCodes.downloadFailed,
   [errorCodes.engineFailure]: exitCodes.failure,
+  [errorCodes.knowledgeBaseMismatch]: exitCodes.badInput,
+  [errorCodes.notFound]: exitCodes.badInput,
   [errorCodes.aborted]: exitCodes.aborted,
 };
 

@@ -51,7 +51,7 @@ export class Embedder {
 
   async embedQuery(
     text: string,
-    options: { promptName?: string; abortSignal?: AbortSignal } = {},
+    options: { promptName?: string | undefined; abortSignal?: AbortSignal | undefined } = {},
   ): Promise<Float32Array> {
     const prompt: PromptChoice = { kind: 'named', name: options.promptName ?? 'query' };
     const [vector] = await this.embedMany([text], { prompt, abortSignal: options.abortSignal });
@@ -60,7 +60,7 @@ export class Embedder {
 
   async embedDocument(
     document: { title?: string | undefined; content: string },
-    options: { abortSignal?: AbortSignal } = {},
+    options: { abortSignal?: AbortSignal | undefined } = {},
   ): Promise<Float32Array> {
     const [vector] = await this.embedMany([document.content], {
       prompt: { kind: 'document', title: document.title?.trim() || 'none' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LoadedDocument } from '../spec/document-loader.js';
 
 /**
  * The seed's knowledge-base format: categories, each with documents that have a title and
@@ -40,4 +41,32 @@ export type KnowledgeBase = z.infer<typeof knowledgeBaseSchema>;
 /** The text stage 1 embeds for a category: its name, then its description if any. */
 export function categoryText(category: KnowledgeCategory): string {
   return category.description ? `${category.category}: ${category.description}` : category.category;
+}
+
+/**
+ * The documents of a seed-style knowledge base, with stable sources `${origin}#${category}/${title}#n`
+ * (n counts same-titled documents in a category, so duplicates are kept and reordering is harmless).
+ */
+export function documentsOf(
+  knowledgeBase: KnowledgeBase,
+  origin: string,
+): { documents: LoadedDocument[]; categoryDescriptions: Record<string, string> } {
+  const seen = new Map<string, number>();
+  const documents: LoadedDocument[] = [];
+  const categoryDescriptions: Record<string, string> = {};
+  for (const category of knowledgeBase) {
+    if (category.description) categoryDescriptions[category.category] = category.description;
+    for (const document of category.documents) {
+      const key = `${category.category}/${document.title}`;
+      const occurrence = (seen.get(key) ?? 0) + 1;
+      seen.set(key, occurrence);
+      documents.push({
+        category: category.category,
+        title: document.title,
+        content: document.content,
+        source: `${origin}#${key}#${occurrence}`,
+      });
+    }
+  }
+  return { documents, categoryDescriptions };
 }

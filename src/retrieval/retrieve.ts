@@ -1,7 +1,8 @@
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import type { VectorSearchHit } from '../spec/vector-store.js';
-import { categoryNamespace, documentNamespace, type IndexedItem, type KnowledgeIndex } from './knowledge-index.js';
-import type { RetrievalResult, ScoredDocument } from './retrieval-result.js';
+import { categoryNamespace, chunkNamespace } from '../spec/knowledge-store.js';
+import type { KnowledgeIndex } from './knowledge-index.js';
+import { type RankedDocument, rankDocuments } from './rank-documents.js';
+import type { ContextChunk, RetrievalResult, ScoredDocument } from './retrieval-result.js';
 
 export interface Thresholds {
   /** Stage 1: the best category must score at least this. */
@@ -13,8 +14,10 @@ export interface Thresholds {
 export interface RetrieveOptions {
   mode: 'two-stage' | 'flat';
   thresholds: Thresholds;
-  /** Flat mode: how many documents to score and report. Default 5. */
+  /** How many documents to report (flat mode); two-stage reports every document of the chosen category. Default 5. */
   topK?: number | undefined;
+  /** Most chunks of the chosen document given to the language model. Default 3. */
+  contextChunks?: number | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -36,20 +39,23 @@ export async function retrieve(
 
 /**
  * The seed's route: pick the best category for the question (Classification prompt),
- * then the best document inside it (Retrieval-query prompt); each stage must clear its
- * threshold or the question is refused.
+ * then the best document inside it (Retrieval-query prompt) by its best chunk; each stage
+ * must clear its threshold or the question is refused.
  */
 async function retrieveTwoStage(
   index: KnowledgeIndex,
   question: string,
   options: RetrieveOptions,
 ): Promise<RetrievalResult> {
-  const { embedder, store } = index;
-  const categoryQuery = await embedder.embedQuery(question, { promptName: 'Classification', ...signal(options) });
-  const categoryHits = await store.search({
+  const { embedder, knowledge } = index;
+  const categoryQuery = await embedder.embedQuery(question, {
+    promptName: 'Classification',
+    abortSignal: options.abortSignal,
+  });
+  const categoryHits = await knowledge.vectors.search({
     namespace: categoryNamespace,
     vector: categoryQuery,
-    topK: await store.count(categoryNamespace),
+    topK: await knowledge.vectors.count(categoryNamespace),
   });
   const categories = categoryHits.map((hit) => ({ name: hit.metadata.category, score: hit.score }));
   const best = categories[0];
@@ -59,59 +65,83 @@ async function retrieveTwoStage(
       ...base,
       category: null,
       document: null,
+      context: [],
       scores: { categories, documents: [] },
       refusal: 'category-below-threshold',
     };
   }
-  const documentQuery = await embedder.embedQuery(question, { promptName: 'Retrieval-query', ...signal(options) });
-  const documentHits = await store.search({
-    namespace: documentNamespace,
+  const documentQuery = await embedder.embedQuery(question, {
+    promptName: 'Retrieval-query',
+    abortSignal: options.abortSignal,
+  });
+  const chunkHits = await knowledge.vectors.search({
+    namespace: chunkNamespace,
     vector: documentQuery,
-    topK: await store.count(documentNamespace),
+    topK: await knowledge.vectors.count(chunkNamespace),
     filter: (item) => item.category === best.name,
   });
-  const documents = documentHits.map(toScoredDocument);
-  const bestDocument = documents[0];
-  const passes = bestDocument !== undefined && bestDocument.score >= options.thresholds.document;
-  return {
-    ...base,
-    category: best,
-    document: passes ? bestDocument : null,
-    scores: { categories, documents },
-    refusal: passes ? null : 'document-below-threshold',
-  };
+  const documents = rankDocuments(chunkHits);
+  return { ...base, category: best, ...(await choose(index, documents, categories, options)) };
 }
 
-/** Top-k over all documents, gated by the document threshold. */
+/** Top-k documents over the whole knowledge base, gated by the document threshold. */
 async function retrieveFlat(
   index: KnowledgeIndex,
   question: string,
   options: RetrieveOptions,
 ): Promise<RetrievalResult> {
-  const query = await index.embedder.embedQuery(question, { promptName: 'Retrieval-query', ...signal(options) });
-  const hits = await index.store.search({ namespace: documentNamespace, vector: query, topK: options.topK ?? 5 });
-  const documents = hits.map(toScoredDocument);
-  const best = documents[0];
-  const passes = best !== undefined && best.score >= options.thresholds.document;
+  const query = await index.embedder.embedQuery(question, {
+    promptName: 'Retrieval-query',
+    abortSignal: options.abortSignal,
+  });
+  const chunkHits = await index.knowledge.vectors.search({
+    namespace: chunkNamespace,
+    vector: query,
+    topK: await index.knowledge.vectors.count(chunkNamespace),
+  });
+  const documents = rankDocuments(chunkHits).slice(0, options.topK ?? 5);
   return {
     mode: 'flat',
     thresholds: options.thresholds,
     category: null,
-    document: passes ? best : null,
-    scores: { categories: [], documents },
-    refusal: passes ? null : 'document-below-threshold',
+    ...(await choose(index, documents, [], options)),
   };
 }
 
-function toScoredDocument(hit: VectorSearchHit<IndexedItem>): ScoredDocument {
-  return {
-    title: hit.metadata.title ?? '',
-    category: hit.metadata.category,
-    score: hit.score,
-    content: hit.metadata.content ?? '',
-  };
+async function choose(
+  index: KnowledgeIndex,
+  documents: RankedDocument[],
+  categories: RetrievalResult['scores']['categories'],
+  options: RetrieveOptions,
+): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal'>> {
+  const scores = { categories, documents: documents.map(toScoredDocument) };
+  const best = documents[0];
+  if (!best || best.score < options.thresholds.document) {
+    return { document: null, context: [], scores, refusal: 'document-below-threshold' };
+  }
+  return { document: toScoredDocument(best), context: await contextOf(index, best, options), scores, refusal: null };
 }
 
-function signal(options: RetrieveOptions): { abortSignal?: AbortSignal } {
-  return options.abortSignal ? { abortSignal: options.abortSignal } : {};
+/** The best chunk, plus the document's next-best chunks that also clear the threshold, in reading order. */
+async function contextOf(
+  index: KnowledgeIndex,
+  document: RankedDocument,
+  options: RetrieveOptions,
+): Promise<ContextChunk[]> {
+  const chosen = document.chunks
+    .filter((chunk, rank) => rank === 0 || chunk.score >= options.thresholds.document)
+    .slice(0, options.contextChunks ?? 3)
+    .sort((left, right) => left.position - right.position);
+  const texts = await index.knowledge.chunkTexts(chosen.map((chunk) => chunk.vectorId));
+  return chosen.map((chunk) => ({
+    title: document.title,
+    category: document.category,
+    position: chunk.position,
+    score: chunk.score,
+    text: texts.get(chunk.vectorId) ?? '',
+  }));
+}
+
+function toScoredDocument({ documentId, title, category, score }: RankedDocument): ScoredDocument {
+  return { documentId, title, category, score };
 }

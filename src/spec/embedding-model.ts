@@ -13,6 +13,11 @@ export interface EmbeddingModel {
   readonly label: string;
   /** What was loaded: a file path, repository or server-side model name. */
   readonly modelId: string;
+  /**
+   * Identifies the weights: two models with the same fingerprint give the same vectors.
+   * Knowledge bases record it so that vectors from different models never mix.
+   */
+  readonly fingerprint: string;
   /** Length of the vectors `embed` returns. */
   readonly dimensions: number;
   /** Longest input in tokens (as `countTokens` counts them) the model accepts. */

@@ -22,6 +22,10 @@ export const errorCodes = {
   downloadFailed: 'DOWNLOAD_FAILED',
   /** The engine failed or returned something we cannot trust (wrong shape, non-finite values). */
   engineFailure: 'ENGINE_FAILURE',
+  /** A knowledge base built with another embedding model or dimension than the one in use. */
+  knowledgeBaseMismatch: 'KNOWLEDGE_BASE_MISMATCH',
+  /** A knowledge-base entry (document, category) that does not exist. */
+  notFound: 'NOT_FOUND',
   /** The operation was cancelled through an AbortSignal. */
   aborted: 'ABORTED',
 } as const;

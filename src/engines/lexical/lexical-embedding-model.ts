@@ -58,6 +58,7 @@ export class LexicalEmbeddingModel implements EmbeddingModel {
   readonly label = 'lexical (not EmbeddingGemma)';
   readonly modelId = 'lexical-ngram-hash-v1';
   readonly dimensions: number;
+  readonly fingerprint: string;
   readonly maxInputTokens: number;
   readonly maxEmbeddingsPerCall = 256;
   /**
@@ -69,6 +70,7 @@ export class LexicalEmbeddingModel implements EmbeddingModel {
 
   constructor(options: LexicalEmbeddingModelOptions = {}) {
     this.dimensions = options.dimensions ?? 768;
+    this.fingerprint = `${this.modelId}/${this.dimensions}`;
     this.maxInputTokens = options.maxInputTokens ?? 8192;
   }
 

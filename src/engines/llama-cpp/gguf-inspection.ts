@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, open } from 'node:fs/promises';
 import { type ModelProfile, profileForGgufArchitecture } from '../../embedding/model-profiles.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 
@@ -10,6 +11,8 @@ export interface GgufSummary {
   /** llama.cpp pooling type: 0 none, 1 mean, 2 cls, 3 last, 4 rank; undefined when absent. */
   poolingType: number | undefined;
   tensorNames: ReadonlySet<string>;
+  /** sha256 over the file size and its first and last MiB: cheap, and changes with the weights. */
+  fingerprint: string;
 }
 
 /** Architectures llama.cpp runs as embedding models (non-causal or with pooling). */
@@ -61,6 +64,7 @@ export async function inspectGguf(path: string): Promise<GgufSummary> {
     name: typeof info.metadata.general?.name === 'string' ? info.metadata.general.name : undefined,
     poolingType: typeof pooling === 'number' ? pooling : undefined,
     tensorNames: new Set((info.fullTensorInfo ?? info.tensorInfo ?? []).map((tensor) => tensor.name)),
+    fingerprint: await fileFingerprint(path),
   };
 }
 
@@ -127,5 +131,20 @@ export function checkGenerationGguf(summary: GgufSummary): void {
       `${summary.path} is an embedding model (${summary.architecture}); it cannot generate answers. Pass a Gemma 3 or Gemma 4 instruction model as --generation-model.`,
       { data: { path: summary.path, architecture: summary.architecture } },
     );
+  }
+}
+
+async function fileFingerprint(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const window = Math.min(size, 1 << 20);
+    const head = Buffer.alloc(window);
+    const tail = Buffer.alloc(window);
+    await file.read(head, 0, window, 0);
+    await file.read(tail, 0, window, size - window);
+    return createHash('sha256').update(String(size)).update(head).update(tail).digest('hex');
+  } finally {
+    await file.close();
   }
 }

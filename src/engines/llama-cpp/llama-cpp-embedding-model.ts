@@ -30,6 +30,7 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
 
   private constructor(
     readonly modelId: string,
+    readonly fingerprint: string,
     readonly dimensions: number,
     readonly maxInputTokens: number,
     detectedProfile: ModelProfile | undefined,
@@ -57,6 +58,7 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
       });
       return new LlamaCppEmbeddingModel(
         options.modelPath,
+        summary.fingerprint,
         model.embeddingVectorSize,
         maxInputTokens,
         detectedProfile,

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import type { Embedder } from '../embedding/embedder.js';
+import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
+import { type Chunk, chunkText } from '../knowledge/chunking/chunk-text.js';
+import { categoryText } from '../knowledge/knowledge-base.js';
+import type { LoadedDocument } from '../spec/document-loader.js';
+import { throwIfAborted } from '../spec/errors.js';
+import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+import { claimForWriting } from './embedding-stamp-check.js';
+
+export interface ChunkingSettings {
+  /** Preferred chunk size in tokens (default 512). */
+  targetTokens?: number | undefined;
+  /** Tokens shared between neighbouring chunks (default 64). */
+  overlapTokens?: number | undefined;
+}
+
+export interface IngestOptions {
+  knowledgeBase: SqliteKnowledgeBase;
+  embedder: Embedder;
+  documents: readonly LoadedDocument[];
+  /** Category descriptions by name (the seed JSON's `description`, or a folder's `_category.md`). */
+  categoryDescriptions?: Readonly<Record<string, string>> | undefined;
+  chunking?: ChunkingSettings | undefined;
+  /** Remove stored documents under these paths whose sources were not seen in this run. */
+  prune?: { paths: readonly string[]; seenSources: ReadonlySet<string> } | undefined;
+  /** Called as chunks are embedded. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  abortSignal?: AbortSignal | undefined;
+}
+
+export interface IngestReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Chunks embedded in this run. */
+  chunksEmbedded: number;
+}
+
+interface PendingDocument {
+  document: LoadedDocument;
+  contentHash: string;
+  chunks: Chunk[];
+}
+
+/**
+ * Incremental ingest: only new or changed documents are chunked and embedded, each one
+ * written in its own transaction, so an interrupted run keeps everything it finished and
+ * the next run picks up the rest.
+ */
+export async function ingestDocuments(options: IngestOptions): Promise<IngestReport> {
+  const { knowledgeBase, embedder } = options;
+  claimForWriting(knowledgeBase, embedder);
+  const report: IngestReport = { added: 0, updated: 0, unchanged: 0, removed: 0, chunksEmbedded: 0 };
+  const pending: PendingDocument[] = [];
+  for (const document of uniqueBySource(options.documents)) {
+    throwIfAborted(options.abortSignal);
+    const contentHash = hashDocument(document, options.chunking);
+    if (knowledgeBase.findDocument(document.source)?.contentHash === contentHash) {
+      report.unchanged++;
+      continue;
+    }
+    const chunks = await chunkText(document.content, {
+      prefix: resolvePromptPrefix(embedder.profile, documentPrompt(document.title)),
+      maxInputTokens: embedder.maxInputTokens,
+      targetTokens: options.chunking?.targetTokens,
+      overlapTokens: options.chunking?.overlapTokens,
+      countTokens: (texts) => embedder.countTokens(texts, options.abortSignal),
+    });
+    pending.push({ document, contentHash, chunks });
+  }
+  const total = pending.reduce((sum, item) => sum + item.chunks.length, 0);
+  options.onProgress?.(0, total);
+  const descriptions = options.categoryDescriptions ?? {};
+  for (const { document, contentHash, chunks } of pending) {
+    const categoryVector = await categoryVectorIfNeeded(options, document.category, descriptions[document.category]);
+    const vectors = await embedder.embedMany(
+      chunks.map((chunk) => chunk.text),
+      { prompt: documentPrompt(document.title), abortSignal: options.abortSignal },
+    );
+    const outcome = knowledgeBase.writeDocument({
+      source: document.source,
+      title: document.title,
+      contentHash,
+      category: {
+        name: document.category,
+        description:
+          descriptions[document.category] ?? knowledgeBase.findCategory(document.category)?.description ?? '',
+        vector: categoryVector,
+      },
+      chunks: chunks.map((chunk, index) => ({ ...chunk, vector: vectors[index] as Float32Array })),
+    });
+    report[outcome]++;
+    report.chunksEmbedded += chunks.length;
+    options.onProgress?.(report.chunksEmbedded, total);
+  }
+  await refreshChangedDescriptions(options, descriptions);
+  if (options.prune) report.removed = prune(knowledgeBase, options.prune);
+  return report;
+}
+
+/** A category needs a (new) vector when it is new or its description changed. */
+async function categoryVectorIfNeeded(
+  options: IngestOptions,
+  name: string,
+  description: string | undefined,
+): Promise<Float32Array | undefined> {
+  const stored = options.knowledgeBase.findCategory(name);
+  if (stored && (description === undefined || description === stored.description)) return undefined;
+  return embedCategory(options, name, description ?? '');
+}
+
+/** Categories whose description changed although none of their documents did. */
+async function refreshChangedDescriptions(options: IngestOptions, descriptions: Readonly<Record<string, string>>) {
+  for (const [name, description] of Object.entries(descriptions)) {
+    const stored = options.knowledgeBase.findCategory(name);
+    if (!stored || stored.description === description) continue;
+    options.knowledgeBase.writeCategory({ name, description, vector: await embedCategory(options, name, description) });
+  }
+}
+
+function embedCategory(options: IngestOptions, name: string, description: string): Promise<Float32Array> {
+  return options.embedder.embedQuery(categoryText({ category: name, description, documents: [] }), {
+    promptName: 'Classification',
+    abortSignal: options.abortSignal,
+  });
+}
+
+function prune(knowledgeBase: SqliteKnowledgeBase, prune: NonNullable<IngestOptions['prune']>): number {
+  const gone = knowledgeBase.documentsUnder(prune.paths).filter(({ source }) => !prune.seenSources.has(source));
+  return gone.length === 0 ? 0 : knowledgeBase.removeDocuments(gone.map(({ id }) => id));
+}
+
+/** What decides whether a document must be re-embedded: its text and how it is chunked. */
+function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | undefined): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        document.category,
+        document.title,
+        document.content,
+        chunking?.targetTokens ?? null,
+        chunking?.overlapTokens ?? null,
+      ]),
+    )
+    .digest('hex');
+}
+
+function uniqueBySource(documents: readonly LoadedDocument[]): LoadedDocument[] {
+  return [...new Map(documents.map((document) => [document.source, document])).values()];
+}

@@ -1,0 +1,29 @@
+import type { VectorStore } from './vector-store.js';
+
+/** Metadata stored with a category's vector (embedded with the `Classification` prompt). */
+export interface CategoryItem {
+  kind: 'category';
+  category: string;
+}
+
+/** Metadata stored with a chunk's vector (embedded as `title: {title} | text: {chunk}`). */
+export interface ChunkItem {
+  kind: 'chunk';
+  category: string;
+  documentId: number;
+  title: string;
+  position: number;
+}
+
+export type IndexedItem = CategoryItem | ChunkItem;
+
+export const categoryNamespace = 'categories';
+export const chunkNamespace = 'chunks';
+
+/** What retrieval needs from a knowledge base: its vectors and the text behind chunk vectors. */
+export interface SearchableKnowledge {
+  readonly vectors: VectorStore<IndexedItem>;
+  /** Chunk texts by vector id. */
+  chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>>;
+  close(): Promise<void>;
+}
