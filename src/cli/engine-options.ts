@@ -7,6 +7,7 @@ import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { Logger } from '../spec/logger.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { confirmer } from './confirm.js';
+import { parsePositiveInteger } from './parse-flags.js';
 import { progressBar } from './progress.js';
 
 /** Flags every model-using command shares, as commander parses them. */
@@ -52,15 +53,6 @@ export function addGenerationOptions(command: Command): Command {
   );
 }
 
-function positiveInteger(value: string, flag: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
-    throw new GemmaRagError(errorCodes.invalidArgument, `${flag} must be a positive whole number; got "${value}".`, {
-      data: { flag, value },
-    });
-  }
-  return Number(value);
-}
-
 export function parseThreshold(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
@@ -84,7 +76,7 @@ export function configFromFlags(flags: EngineFlags & { generationModel?: string 
     ...(flags.dimensions === undefined
       ? {}
       : { dimensions: parseDimensions(flags.dimensions, defaultModelProfile.nativeDimensions) }),
-    ...(flags.threads === undefined ? {} : { threads: positiveInteger(flags.threads, '--threads') }),
+    ...(flags.threads === undefined ? {} : { threads: parsePositiveInteger(flags.threads, '--threads') }),
     gpu: flags.cpu ? false : 'auto',
     pull: flags.pull ?? false,
     allowMissingDense: flags.allowMissingDense ?? false,

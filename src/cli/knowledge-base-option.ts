@@ -1,29 +1,83 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { exampleKnowledgeBasePath, loadKnowledgeBaseFile } from '../knowledge/load-knowledge-base.js';
+import { defaultKnowledgeBasePath } from '../models/model-home.js';
 import type { Rag } from '../rag.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
-import type { CliIo } from './cli-io.js';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { type CliIo, writeLine } from './cli-io.js';
 import { progressBar } from './progress.js';
 
-export function addKnowledgeBaseOption(command: Command): Command {
-  return command.option('--kb <file>', 'knowledge base JSON file (default: the bundled example)');
+export interface KnowledgeFlags {
+  kb?: string;
+  db?: string;
+  json?: boolean;
 }
 
-export function loadKnowledgeBaseFlag(flags: { kb?: string }): Promise<KnowledgeBase> {
-  return loadKnowledgeBaseFile(flags.kb ?? exampleKnowledgeBasePath);
+export function addKnowledgeBaseOptions(command: Command): Command {
+  return command
+    .option(
+      '--db <file>',
+      'knowledge base built with `gemma-rag ingest` (default: $GEMMA_RAG_HOME/knowledge.db if it exists)',
+    )
+    .option('--kb <file>', 'knowledge base JSON file, embedded in memory for this run (default: the bundled example)');
 }
 
-/** Embeds the knowledge base, with a progress bar when a person is watching. */
-export async function indexWithProgress(
+export function dbPathFlag(io: CliIo, flags: { db?: string }): string {
+  return resolve(flags.db ?? defaultKnowledgeBasePath(io.environment));
+}
+
+export type KnowledgeSource =
+  | { kind: 'database'; path: string; isDefault: boolean }
+  | { kind: 'json'; path: string; knowledgeBase: KnowledgeBase };
+
+/**
+ * Where questions are answered from: `--db`, else `--kb`, else the default database if
+ * one was ingested, else the bundled example. Checked (and JSON loaded) before any model
+ * is loaded, so bad input fails fast.
+ */
+export async function chooseKnowledgeSource(io: CliIo, flags: KnowledgeFlags): Promise<KnowledgeSource> {
+  if (flags.db !== undefined && flags.kb !== undefined) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'Use either --db (an ingested knowledge base) or --kb (a JSON file), not both.',
+    );
+  }
+  if (flags.db !== undefined) {
+    const path = resolve(flags.db);
+    if (!existsSync(path)) {
+      throw new GemmaRagError(
+        errorCodes.invalidKnowledgeBase,
+        `No knowledge base at ${path}. Create it with: gemma-rag ingest <files or folders> --db ${flags.db}`,
+        { data: { path } },
+      );
+    }
+    return { kind: 'database', path, isDefault: false };
+  }
+  const defaultDb = defaultKnowledgeBasePath(io.environment);
+  if (flags.kb === undefined && existsSync(defaultDb)) return { kind: 'database', path: defaultDb, isDefault: true };
+  const path = resolve(flags.kb ?? exampleKnowledgeBasePath);
+  return { kind: 'json', path, knowledgeBase: await loadKnowledgeBaseFile(path) };
+}
+
+export async function openKnowledge(
   io: CliIo,
   rag: Rag,
-  knowledgeBase: KnowledgeBase,
+  source: KnowledgeSource,
   flags: { json?: boolean },
 ): Promise<KnowledgeIndex> {
+  if (source.kind === 'database') {
+    if (source.isDefault && !flags.json) writeLine(io.stderr, `Using the knowledge base ${source.path}`);
+    return rag.open(source.path);
+  }
   const bar = progressBar(io, 'Embedding knowledge base', { enabled: !flags.json });
   try {
-    return await rag.index(knowledgeBase, { onProgress: (done, total) => bar.update(done, total) });
+    return await rag.index(source.knowledgeBase, {
+      origin: source.path,
+      onProgress: (done, total) => bar.update(done, total),
+    });
   } finally {
     bar.stop();
   }

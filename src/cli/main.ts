@@ -2,8 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { registerAsk } from './commands/ask.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerKb } from './commands/kb.js';
 import { registerPrompts } from './commands/prompts.js';
 import { registerPull } from './commands/pull.js';
+import { registerReindex } from './commands/reindex.js';
 import { registerSearch } from './commands/search.js';
 import { exitCodes } from './exit-codes.js';
 import { reportError } from './report-error.js';
@@ -26,7 +29,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       writeErr: (text) => io.stderr.write(text),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of [registerAsk, registerSearch, registerEmbed, registerPrompts, registerPull]) {
+  for (const register of [
+    registerAsk,
+    registerSearch,
+    registerIngest,
+    registerKb,
+    registerReindex,
+    registerEmbed,
+    registerPrompts,
+    registerPull,
+  ]) {
     register(program, io, run);
   }
   try {

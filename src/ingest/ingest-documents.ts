@@ -22,8 +22,8 @@ export interface IngestOptions {
   /** Category descriptions by name (the seed JSON's `description`, or a folder's `_category.md`). */
   categoryDescriptions?: Readonly<Record<string, string>> | undefined;
   chunking?: ChunkingSettings | undefined;
-  /** Remove stored documents under these paths whose sources were not seen in this run. */
-  prune?: { paths: readonly string[]; seenSources: ReadonlySet<string> } | undefined;
+  /** Remove stored documents under these paths that are no longer present. */
+  prune?: { paths: readonly string[]; isStillPresent: (source: string) => boolean } | undefined;
   /** Called as chunks are embedded. */
   onProgress?: ((done: number, total: number) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
@@ -128,7 +128,7 @@ function embedCategory(options: IngestOptions, name: string, description: string
 }
 
 function prune(knowledgeBase: SqliteKnowledgeBase, prune: NonNullable<IngestOptions['prune']>): number {
-  const gone = knowledgeBase.documentsUnder(prune.paths).filter(({ source }) => !prune.seenSources.has(source));
+  const gone = knowledgeBase.documentsUnder(prune.paths).filter(({ source }) => !prune.isStillPresent(source));
   return gone.length === 0 ? 0 : knowledgeBase.removeDocuments(gone.map(({ id }) => id));
 }
 

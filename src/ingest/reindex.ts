@@ -25,6 +25,7 @@ export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ c
   const total = categories.length + chunks.length;
   return knowledgeBase.inTransaction(async () => {
     options.onProgress?.(0, total);
+    knowledgeBase.dropAllVectors();
     const categoryVectors = await embedder.embedMany(
       categories.map((category) =>
         categoryText({ category: category.name, description: category.description, documents: [] }),

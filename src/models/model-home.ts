@@ -17,3 +17,8 @@ export function gemmaRagHome(environment: NodeJS.ProcessEnv = process.env): stri
 export function modelsDirectory(environment: NodeJS.ProcessEnv = process.env): string {
   return join(gemmaRagHome(environment), 'models');
 }
+
+/** The knowledge base `ingest` writes and `ask` reads when no --db is given. */
+export function defaultKnowledgeBasePath(environment: NodeJS.ProcessEnv = process.env): string {
+  return join(gemmaRagHome(environment), 'knowledge.db');
+}

@@ -11,10 +11,11 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { addKnowledgeBaseOption, indexWithProgress, loadKnowledgeBaseFlag } from '../knowledge-base-option.js';
+import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
 
 interface AskFlags extends EngineFlags {
   kb?: string;
+  db?: string;
   mode: 'two-stage' | 'flat';
   threshold?: string;
   categoryThreshold?: string;
@@ -29,7 +30,7 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     .command('ask')
     .description('answer a question from the knowledge base (refuses when nothing relevant is found)')
     .argument('<question>', 'the question, in any language');
-  addKnowledgeBaseOption(command);
+  addKnowledgeBaseOptions(command);
   command
     .addOption(new Option('--mode <mode>', 'retrieval route').choices(['two-stage', 'flat']).default('two-stage'))
     .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
@@ -63,13 +64,13 @@ async function ask(io: CliIo, question: string, flags: AskFlags): Promise<void> 
       `--max-tokens must be a positive whole number; got "${flags.maxTokens}".`,
     );
   }
-  const knowledgeBase = await loadKnowledgeBaseFlag(flags);
+  const source = await chooseKnowledgeSource(io, flags);
   const rag = await createRagForCli(io, config, flags);
   try {
     if (!flags.json && rag.embedder.model.engine === 'lexical') {
       writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
     }
-    const index = await indexWithProgress(io, rag, knowledgeBase, flags);
+    await using index = await openKnowledge(io, rag, source, flags);
     const retrieval = await rag.retrieve(index, question, { mode: flags.mode });
     const streaming = !flags.json;
     if (streaming && flags.explain) printStages(io, rag, retrieval);
@@ -143,6 +144,13 @@ export function askJson(rag: Rag, result: AskResult) {
       documents: retrieval.scores.documents.map(({ title, category, score }) => ({ title, category, score })),
     },
     thresholds: retrieval.thresholds,
+    citations: retrieval.context.map(({ title, category, position, text, score }) => ({
+      title,
+      category,
+      chunk: text,
+      position,
+      score,
+    })),
     refused: result.refused,
     answer: result.answer,
   };

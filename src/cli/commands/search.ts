@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
-import { addKnowledgeBaseOption, indexWithProgress, loadKnowledgeBaseFlag } from '../knowledge-base-option.js';
+import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
 
 interface SearchFlags extends EngineFlags {
   kb?: string;
+  db?: string;
   topK: string;
 }
 
@@ -14,7 +15,7 @@ export function registerSearch(program: Command, io: CliIo, run: CommandRunner) 
     .command('search')
     .description('rank the knowledge base documents by similarity to a query (no thresholds, no answer)')
     .argument('<query>', 'what to look for');
-  addKnowledgeBaseOption(command);
+  addKnowledgeBaseOptions(command);
   command.option('--top-k <k>', 'how many results', '5');
   addEngineOptions(command);
   command.action((query: string, flags: SearchFlags) => run(() => search(io, query, flags), flags.json ?? false));
@@ -30,10 +31,10 @@ async function search(io: CliIo, query: string, flags: SearchFlags): Promise<voi
   }
   if (query.trim() === '') throw new GemmaRagError(errorCodes.invalidArgument, 'The query is empty.');
   const config = configFromFlags(flags);
-  const knowledgeBase = await loadKnowledgeBaseFlag(flags);
+  const source = await chooseKnowledgeSource(io, flags);
   const rag = await createRagForCli(io, config, flags);
   try {
-    const index = await indexWithProgress(io, rag, knowledgeBase, flags);
+    await using index = await openKnowledge(io, rag, source, flags);
     const results = await rag.search(index, query, { topK });
     if (flags.json) {
       writeJson(io, {

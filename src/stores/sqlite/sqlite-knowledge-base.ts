@@ -300,6 +300,12 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
     }
   }
 
+  /** For re-embedding inside `inTransaction`: the new vectors may differ in size from the old. */
+  dropAllVectors(): void {
+    this.database.prepare('DELETE FROM vectors').run();
+    this.vectors.invalidate();
+  }
+
   /** For re-embedding inside `inTransaction`: replaces one vector, keeping its metadata. */
   replaceVector(id: string, namespace: string, vector: Float32Array, metadata: IndexedItem): void {
     this.vectors.upsertInTransaction([{ id, namespace, vector, metadata }]);

@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
+import { loadPaths } from '../../knowledge/loaders/read-source.js';
+import type { LoadResult } from '../../spec/document-loader.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
+import { dbPathFlag } from '../knowledge-base-option.js';
+import { parsePositiveInteger } from '../parse-flags.js';
+import { progressBar } from '../progress.js';
+
+interface IngestFlags extends EngineFlags {
+  db?: string;
+  category?: string;
+  prune?: boolean;
+  chunkTokens?: string;
+  chunkOverlap?: string;
+  followSymlinks?: boolean;
+  maxFileSize: string;
+}
+
+export function registerIngest(program: Command, io: CliIo, run: CommandRunner) {
+  const command = program
+    .command('ingest')
+    .description('add or update documents in a knowledge base; only new or changed files are embedded')
+    .argument('<paths...>', 'files or folders (folder = category): .md .txt .html .pdf .json .jsonl')
+    .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)')
+    .option('--category <name>', 'put every document of this run in this category')
+    .option('--prune', 'remove stored documents under these paths whose files are gone')
+    .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
+    .option('--chunk-overlap <n>', 'tokens shared by neighbouring chunks (default 64)')
+    .option('--follow-symlinks', 'follow symbolic links (loops are detected)')
+    .option('--max-file-size <MB>', 'skip files larger than this', '20');
+  addEngineOptions(command);
+  command.action((paths: string[], flags: IngestFlags) => run(() => ingest(io, paths, flags), flags.json ?? false));
+}
+
+async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<void> {
+  const maxFileMegabytes = Number(flags.maxFileSize);
+  if (!Number.isFinite(maxFileMegabytes) || maxFileMegabytes <= 0) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `--max-file-size must be a positive number of megabytes; got "${flags.maxFileSize}".`,
+    );
+  }
+  if (flags.category !== undefined && flags.category.trim() === '') {
+    throw new GemmaRagError(errorCodes.invalidArgument, '--category must not be empty.');
+  }
+  const chunking = {
+    targetTokens:
+      flags.chunkTokens === undefined ? undefined : parsePositiveInteger(flags.chunkTokens, '--chunk-tokens'),
+    overlapTokens: flags.chunkOverlap === undefined ? undefined : parseNonNegativeInteger(flags.chunkOverlap),
+  };
+  const config = configFromFlags(flags);
+  const roots = paths.map((path) => resolve(path));
+  const loaded = withCategory(
+    extractCategoryDescriptions(
+      await loadPaths(roots, {
+        followSymlinks: flags.followSymlinks ?? false,
+        maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
+      }),
+    ),
+    flags.category,
+  );
+  const rag = await createRagForCli(io, config, flags);
+  const store = await SqliteKnowledgeBase.open(dbPathFlag(io, flags));
+  const bar = progressBar(io, 'Embedding', { enabled: !flags.json });
+  try {
+    const report = await rag.ingest(store, {
+      documents: loaded.documents,
+      categoryDescriptions: loaded.categoryDescriptions,
+      chunking,
+      prune: flags.prune ? { paths: roots, isStillPresent: stillPresent(loaded) } : undefined,
+      onProgress: (done, total) => bar.update(done, total),
+    });
+    bar.stop();
+    const result = {
+      added: report.added,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      removed: report.removed,
+      skipped: loaded.skipped,
+    };
+    if (flags.json) {
+      writeJson(io, { ...result, chunksEmbedded: report.chunksEmbedded, db: store.path });
+      return;
+    }
+    writeLine(
+      io.stdout,
+      `${store.path}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
+    );
+    for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
+  } finally {
+    bar.stop();
+    await store.close();
+    await rag.dispose();
+  }
+}
+
+function parseNonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `--chunk-overlap must be a whole number of tokens; got "${value}".`,
+    );
+  }
+  return Number(value);
+}
+
+function withCategory(result: LoadResult, category: string | undefined): LoadResult {
+  if (category === undefined) return result;
+  return { ...result, documents: result.documents.map((document) => ({ ...document, category: category.trim() })) };
+}
+
+/**
+ * What --prune must keep: every document produced in this run, and anything from a file
+ * that exists but could not be read this time (a bad edit should not delete what was indexed).
+ */
+function stillPresent(loaded: LoadResult): (source: string) => boolean {
+  const produced = new Set(loaded.documents.map((document) => document.source));
+  const unreadable = new Set(loaded.skipped.map((skipped) => skipped.path.replace(/:\d+$/, '')));
+  return (source) => produced.has(source) || unreadable.has(source.split('#')[0] ?? source);
+}

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import { dbPathFlag } from '../knowledge-base-option.js';
+
+interface KbFlags {
+  db?: string;
+  json?: boolean;
+}
+
+interface ShowFlags extends KbFlags {
+  title: string;
+  source?: string;
+}
+
+interface RemoveFlags extends KbFlags {
+  title?: string;
+  source?: string;
+  category?: string;
+}
+
+export function registerKb(program: Command, io: CliIo, run: CommandRunner) {
+  const kb = program.command('kb').description('look into or edit a knowledge base (no model needed)');
+  const withDb = (command: Command) =>
+    command
+      .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)')
+      .option('--json', 'print JSON');
+  withDb(kb.command('list').description('categories with their document and chunk counts')).action((flags: KbFlags) =>
+    run(() => list(io, flags), flags.json ?? false),
+  );
+  withDb(kb.command('show').description("a document's chunks"))
+    .requiredOption('--title <title>', 'the document title')
+    .option('--source <source>', 'which one, when several documents share the title')
+    .action((flags: ShowFlags) => run(() => show(io, flags), flags.json ?? false));
+  withDb(kb.command('rm').description('remove a document (by --title, optionally --source) or a whole --category'))
+    .option('--title <title>', 'the document title')
+    .option('--source <source>', 'which one, when several documents share the title')
+    .option('--category <name>', 'remove this category and all its documents')
+    .action((flags: RemoveFlags) => run(() => remove(io, flags), flags.json ?? false));
+}
+
+async function openExisting(io: CliIo, flags: KbFlags): Promise<SqliteKnowledgeBase> {
+  const path = dbPathFlag(io, flags);
+  if (!existsSync(path)) {
+    throw new GemmaRagError(
+      errorCodes.invalidKnowledgeBase,
+      `No knowledge base at ${path}. Create it with: gemma-rag ingest <paths…> --db ${path}`,
+    );
+  }
+  return SqliteKnowledgeBase.open(path);
+}
+
+async function list(io: CliIo, flags: KbFlags): Promise<void> {
+  const store = await openExisting(io, flags);
+  try {
+    const categories = store.listCategories();
+    if (flags.json) {
+      writeJson(io, { categories });
+      return;
+    }
+    for (const category of categories) {
+      writeLine(io.stdout, `${category.name}  (${category.documents} documents, ${category.chunks} chunks)`);
+      for (const document of store.listDocuments(category.name)) {
+        writeLine(io.stdout, `  ${document.title}  [${document.chunks} chunks]  ${document.source}`);
+      }
+    }
+    if (categories.length === 0) writeLine(io.stdout, `${store.path} is empty.`);
+  } finally {
+    await store.close();
+  }
+}
+
+function pickOne<T extends { source: string }>(
+  matches: T[],
+  title: string,
+  source: string | undefined,
+  path: string,
+): T {
+  const chosen = source === undefined ? matches : matches.filter((match) => match.source === source);
+  if (chosen.length === 0) {
+    throw new GemmaRagError(
+      errorCodes.notFound,
+      `No document titled "${title}"${source ? ` from ${source}` : ''} in ${path}.`,
+    );
+  }
+  if (chosen.length > 1) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `${chosen.length} documents are titled "${title}"; choose one with --source:\n${chosen.map((match) => `  ${match.source}`).join('\n')}`,
+    );
+  }
+  return chosen[0] as T;
+}
+
+async function show(io: CliIo, flags: ShowFlags): Promise<void> {
+  const store = await openExisting(io, flags);
+  try {
+    const document = pickOne(store.documentsByTitle(flags.title), flags.title, flags.source, store.path);
+    if (flags.json) {
+      writeJson(io, {
+        title: document.title,
+        category: document.category,
+        source: document.source,
+        chunks: document.chunks,
+      });
+      return;
+    }
+    writeLine(io.stdout, `${document.title}  (${document.category})\n${document.source}`);
+    for (const chunk of document.chunks)
+      writeLine(io.stdout, `\n[chunk ${chunk.position}, ${chunk.tokens} tokens]\n${chunk.text}`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function remove(io: CliIo, flags: RemoveFlags): Promise<void> {
+  if ((flags.title === undefined) === (flags.category === undefined)) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'Say what to remove: --title T (optionally --source S) or --category C.',
+    );
+  }
+  const store = await openExisting(io, flags);
+  try {
+    let removed: number;
+    if (flags.category !== undefined) removed = store.removeCategory(flags.category);
+    else {
+      const title = flags.title as string;
+      removed = store.removeDocuments([pickOne(store.documentsByTitle(title), title, flags.source, store.path).id]);
+    }
+    if (flags.json) writeJson(io, { removed });
+    else writeLine(io.stdout, `Removed ${removed} document${removed === 1 ? '' : 's'} from ${store.path}.`);
+  } finally {
+    await store.close();
+  }
+}
