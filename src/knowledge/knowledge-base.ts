@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LoadedDocument } from '../spec/document-loader.js';
+import { recordSources } from './loaders/record-source.js';
 
 /**
  * The seed's knowledge-base format: categories, each with documents that have a title and
@@ -44,29 +45,23 @@ export function categoryText(category: KnowledgeCategory): string {
 }
 
 /**
- * The documents of a seed-style knowledge base, with stable sources `${origin}#${category}/${title}#n`
- * (n counts same-titled documents in a category, so duplicates are kept and reordering is harmless).
+ * The documents of a seed-style knowledge base, with the same sources the JSON loader gives
+ * records of a file at `origin` (see loaders/record-source.ts).
  */
 export function documentsOf(
   knowledgeBase: KnowledgeBase,
   origin: string,
 ): { documents: LoadedDocument[]; categoryDescriptions: Record<string, string> } {
-  const seen = new Map<string, number>();
-  const documents: LoadedDocument[] = [];
+  const sourceFor = recordSources(origin);
   const categoryDescriptions: Record<string, string> = {};
-  for (const category of knowledgeBase) {
+  const documents = knowledgeBase.flatMap((category) => {
     if (category.description) categoryDescriptions[category.category] = category.description;
-    for (const document of category.documents) {
-      const key = `${category.category}/${document.title}`;
-      const occurrence = (seen.get(key) ?? 0) + 1;
-      seen.set(key, occurrence);
-      documents.push({
-        category: category.category,
-        title: document.title,
-        content: document.content,
-        source: `${origin}#${key}#${occurrence}`,
-      });
-    }
-  }
+    return category.documents.map((document) => ({
+      category: category.category,
+      title: document.title,
+      content: document.content,
+      source: sourceFor(category.category, document.title),
+    }));
+  });
   return { documents, categoryDescriptions };
 }

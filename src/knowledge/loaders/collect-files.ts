@@ -1,0 +1,205 @@
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import type { SkippedSource } from '../../spec/document-loader.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { checkedMaxFileBytes, describeFileSystemError, tooLargeReason } from './file-limits.js';
+import { loaderForPath } from './loader-registry.js';
+
+export interface CollectedFile {
+  /** Absolute path, through any symbolic links followed, so it stays the document's identity. */
+  path: string;
+  /** The absolute root (folder or file) it was found under. */
+  root: string;
+  category: string;
+}
+
+export interface CollectOptions {
+  followSymlinks?: boolean;
+  /** Files larger than this are skipped before any byte is read; default 20 MiB. */
+  maxFileBytes?: number;
+}
+
+export interface CollectResult {
+  files: CollectedFile[];
+  skipped: SkippedSource[];
+}
+
+export const symbolicLinkNotFollowedReason = 'symbolic link (not followed; use --follow-symlinks)';
+export const symbolicLinkLoopReason = 'symbolic link loop';
+
+/**
+ * Finds the files to ingest under the given roots, with their categories: the name of the
+ * first-level folder a file is in, or the root folder's own name for files directly in it (for a
+ * file given as a root, its folder's name). Everything passed over is reported, except hidden
+ * entries and node_modules, which nobody means to ingest.
+ */
+export async function collectFiles(roots: string[], options: CollectOptions = {}): Promise<CollectResult> {
+  const walk = new Walk(options.followSymlinks ?? false, checkedMaxFileBytes(options.maxFileBytes));
+  const absoluteRoots = roots.map((root) => resolve(root));
+  // Every root is checked before any is walked, so a typo fails fast instead of after a long walk.
+  const rootStats = await Promise.all(absoluteRoots.map(statRoot));
+  for (const [index, root] of absoluteRoots.entries()) {
+    const stats = rootStats[index];
+    if (stats === undefined) continue;
+    if (stats.isDirectory()) await walk.directory(root, root, undefined);
+    else await walk.file(root, root, folderName(dirname(root)), stats);
+  }
+  await walk.links();
+  const byPath = (left: { path: string }, right: { path: string }) =>
+    left.path < right.path ? -1 : left.path > right.path ? 1 : 0;
+  return { files: walk.files.sort(byPath), skipped: walk.skipped.sort(byPath) };
+}
+
+async function statRoot(root: string): Promise<Stats> {
+  try {
+    // A root named explicitly is followed even when it is a symbolic link: the user chose it.
+    return await stat(root);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const message = missing ? `${root} does not exist.` : `Cannot read ${root}: ${describeFileSystemError(error)}.`;
+    throw new GemmaRagError(errorCodes.invalidArgument, message, { data: { path: root }, cause: error });
+  }
+}
+
+function folderName(path: string): string {
+  return basename(path) || path;
+}
+
+interface PendingLink {
+  path: string;
+  root: string;
+  category: string;
+  target: Stats;
+}
+
+class Walk {
+  readonly files: CollectedFile[] = [];
+  readonly skipped: SkippedSource[] = [];
+  /** Real paths, so no folder is walked twice whatever the links; this is what stops loops. */
+  readonly #visitedDirectories = new Set<string>();
+  /** Real path → path it was collected under, so a file reached twice becomes one document. */
+  readonly #collectedFiles = new Map<string, string>();
+  /**
+   * Followed links wait until every real folder has been walked, so that a file reachable both
+   * directly and through a link is collected under its real location, whatever the name order.
+   */
+  readonly #pendingLinks: PendingLink[] = [];
+
+  constructor(
+    readonly followSymlinks: boolean,
+    readonly maxFileBytes: number,
+  ) {}
+
+  /** `category` is undefined at the top of a root, where each subfolder names its own. */
+  async directory(path: string, root: string, category: string | undefined): Promise<void> {
+    let entries: Dirent[];
+    try {
+      const real = await realpath(path);
+      if (this.#visitedDirectories.has(real)) return;
+      this.#visitedDirectories.add(real);
+      entries = await readdir(path, { withFileTypes: true });
+    } catch (error) {
+      this.skipped.push({ path, reason: `cannot read folder: ${describeFileSystemError(error)}` });
+      return;
+    }
+    entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const entryPath = join(path, entry.name);
+      if (entry.isSymbolicLink()) {
+        await this.#link(entryPath, root, category ?? entry.name, category ?? folderName(root));
+      } else if (entry.isDirectory()) {
+        await this.directory(entryPath, root, category ?? entry.name);
+      } else if (entry.isFile()) {
+        await this.file(entryPath, root, category ?? folderName(root));
+      } else {
+        this.skipped.push({ path: entryPath, reason: 'not a regular file (device, socket or pipe)' });
+      }
+    }
+  }
+
+  async file(path: string, root: string, category: string, knownStats?: Stats): Promise<void> {
+    if (!loaderForPath(path)) {
+      this.skipped.push({ path, reason: `unsupported file type (${extname(path) || 'no extension'})` });
+      return;
+    }
+    let stats: Stats;
+    let real: string;
+    try {
+      stats = knownStats ?? (await stat(path));
+      real = await realpath(path);
+    } catch (error) {
+      this.skipped.push({ path, reason: `cannot read file: ${describeFileSystemError(error)}` });
+      return;
+    }
+    if (!stats.isFile()) {
+      this.skipped.push({ path, reason: 'not a regular file (device, socket or pipe)' });
+      return;
+    }
+    if (stats.size > this.maxFileBytes) {
+      this.skipped.push({ path, reason: tooLargeReason(stats.size, this.maxFileBytes) });
+      return;
+    }
+    const earlier = this.#collectedFiles.get(real);
+    if (earlier !== undefined) {
+      // Overlapping roots meet the same path twice; only a second name for a file is news.
+      if (earlier !== path) this.skipped.push({ path, reason: `same file as ${earlier} (already collected)` });
+      return;
+    }
+    this.#collectedFiles.set(real, path);
+    this.files.push({ path, root, category });
+  }
+
+  async #link(path: string, root: string, directoryCategory: string, fileCategory: string): Promise<void> {
+    if (!this.followSymlinks) {
+      this.skipped.push({ path, reason: symbolicLinkNotFollowedReason });
+      return;
+    }
+    let target: Stats;
+    try {
+      target = await stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason =
+        code === 'ENOENT'
+          ? 'broken symbolic link (its target does not exist)'
+          : code === 'ELOOP'
+            ? symbolicLinkLoopReason
+            : `cannot follow symbolic link: ${describeFileSystemError(error)}`;
+      this.skipped.push({ path, reason });
+      return;
+    }
+    this.#pendingLinks.push({ path, root, category: target.isDirectory() ? directoryCategory : fileCategory, target });
+  }
+
+  async links(): Promise<void> {
+    for (let link = this.#pendingLinks.shift(); link; link = this.#pendingLinks.shift()) {
+      if (!link.target.isDirectory()) {
+        await this.file(link.path, link.root, link.category, link.target);
+        continue;
+      }
+      let real: string;
+      let parent: string;
+      try {
+        real = await realpath(link.path);
+        parent = await realpath(dirname(link.path));
+      } catch (error) {
+        this.skipped.push({
+          path: link.path,
+          reason: `cannot follow symbolic link: ${describeFileSystemError(error)}`,
+        });
+        continue;
+      }
+      if (this.#visitedDirectories.has(real)) {
+        const loops = parent === real || parent.startsWith(real.endsWith(sep) ? real : `${real}${sep}`);
+        this.skipped.push({
+          path: link.path,
+          reason: loops ? symbolicLinkLoopReason : `symbolic link to a folder already collected (${real})`,
+        });
+        continue;
+      }
+      await this.directory(link.path, link.root, link.category);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Readability } from '@mozilla/readability';
+import { compile, type HtmlToTextOptions } from 'html-to-text';
+import { parseHTML } from 'linkedom';
+import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
+import { fileTitle } from './file-title.js';
+
+const invisibleElements = ['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object'];
+
+/**
+ * Plain text that keeps paragraph breaks (readability's textContent runs paragraphs together,
+ * which hurts chunking), without html-to-text's shouting: by default it upper-cases headings,
+ * which changes what the embedding model sees.
+ */
+const textOptions: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'table', options: { uppercaseHeaderCells: false } },
+    ...invisibleElements.map((selector) => ({ selector, format: 'skip' })),
+  ],
+};
+const htmlToText = compile(textOptions);
+
+/**
+ * The main content of a web page, as readability (Firefox's reader view) finds it, so that
+ * navigation, footers and sidebars do not end up in the index. Pages where it finds nothing
+ * (fragments, very short pages) fall back to all of the body's text.
+ */
+export const htmlLoader: DocumentLoader = {
+  format: 'HTML',
+  extensions: ['.html', '.htm'],
+  needsText: true,
+  async load({ path, text, defaultCategory }): Promise<LoadResult> {
+    const { document } = parseHTML(text);
+    document.querySelectorAll(invisibleElements.join(',')).forEach((element) => {
+      element.remove();
+    });
+    const pageTitle = clean(document.querySelector('title')?.textContent);
+    const firstHeading = clean(document.querySelector('h1')?.textContent);
+
+    let article: ReturnType<Readability['parse']> = null;
+    try {
+      article = new Readability(document as unknown as Document).parse();
+    } catch {
+      // Readability assumes a browser DOM; if linkedom's falls short, the fallback still has the text.
+    }
+    const articleText = article?.content ? htmlToText(article.content).trim() : '';
+    const content = articleText || htmlToText(text).trim();
+    const title = clean(article?.title) ?? pageTitle ?? firstHeading ?? fileTitle(path);
+    return { documents: [{ category: defaultCategory, title, content, source: path }], skipped: [] };
+  },
+};
+
+function clean(text: string | null | undefined): string | undefined {
+  const collapsed = text?.replace(/\s+/g, ' ').trim();
+  return collapsed ? collapsed : undefined;
+}

@@ -1,0 +1,56 @@
+import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { z } from 'zod';
+import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '../../spec/document-loader.js';
+import { documentSchema } from '../knowledge-base.js';
+import { describeIssues } from './record-problems.js';
+import { recordSources } from './record-source.js';
+
+/** Exports often write `""` or `null` for "no value", so those mean the default category too. */
+const lineSchema = documentSchema.extend({ category: z.string().trim().nullish() });
+
+/** One `{ "category"?, "title", "content" }` object per line; each line stands or falls alone. */
+export const jsonlLoader: DocumentLoader = {
+  format: 'JSON Lines',
+  extensions: ['.jsonl'],
+  needsText: true,
+  async load({ path, text, defaultCategory }): Promise<LoadResult> {
+    const documents: LoadedDocument[] = [];
+    const skipped: SkippedSource[] = [];
+    const sourceFor = recordSources(path);
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .forEach((line, index) => {
+        if (line.trim() === '') return;
+        const where = `${path}:${index + 1}`;
+        let json: unknown;
+        try {
+          json = JSON.parse(line);
+        } catch {
+          skipped.push({ path: where, reason: describeSyntaxError(line) });
+          return;
+        }
+        const parsed = lineSchema.safeParse(json);
+        if (!parsed.success) {
+          skipped.push({ path: where, reason: describeIssues(parsed.error) });
+          return;
+        }
+        const { title, content } = parsed.data;
+        const category = parsed.data.category || defaultCategory;
+        documents.push({ category, title, content, source: sourceFor(category, title) });
+      });
+    return { documents, skipped };
+  },
+};
+
+/** JSON.parse rarely says where; a strict scan of the line finds the column. */
+function describeSyntaxError(line: string): string {
+  const errors: ParseError[] = [];
+  parse(line, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return 'not valid JSON';
+  const problem = printParseErrorCode(first.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return `not valid JSON at column ${first.offset + 1} (${problem})`;
+}
