@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
-import { type Chunk, chunkText } from '../knowledge/chunking/chunk-text.js';
+import { chunkText } from '../knowledge/chunking/chunk-text.js';
 import { categoryText } from '../knowledge/knowledge-base.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
@@ -24,7 +24,7 @@ export interface IngestOptions {
   chunking?: ChunkingSettings | undefined;
   /** Remove stored documents under these paths that are no longer present. */
   prune?: { paths: readonly string[]; isStillPresent: (source: string) => boolean } | undefined;
-  /** Called as chunks are embedded. */
+  /** Called after each new or changed document is stored, with counts of such documents. */
   onProgress?: ((done: number, total: number) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
@@ -41,7 +41,6 @@ export interface IngestReport {
 interface PendingDocument {
   document: LoadedDocument;
   contentHash: string;
-  chunks: Chunk[];
 }
 
 /**
@@ -55,12 +54,16 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   const report: IngestReport = { added: 0, updated: 0, unchanged: 0, removed: 0, chunksEmbedded: 0 };
   const pending: PendingDocument[] = [];
   for (const document of uniqueBySource(options.documents)) {
-    throwIfAborted(options.abortSignal);
     const contentHash = hashDocument(document, options.chunking);
-    if (knowledgeBase.findDocument(document.source)?.contentHash === contentHash) {
-      report.unchanged++;
-      continue;
-    }
+    if (knowledgeBase.findDocument(document.source)?.contentHash === contentHash) report.unchanged++;
+    else pending.push({ document, contentHash });
+  }
+  // One document at a time, chunked, embedded and committed: memory stays flat on large
+  // corpora, and an interrupted run keeps every document it finished.
+  options.onProgress?.(0, pending.length);
+  const descriptions = options.categoryDescriptions ?? {};
+  for (const [index, { document, contentHash }] of pending.entries()) {
+    throwIfAborted(options.abortSignal);
     const chunks = await chunkText(document.content, {
       prefix: resolvePromptPrefix(embedder.profile, documentPrompt(document.title)),
       maxInputTokens: embedder.maxInputTokens,
@@ -68,12 +71,6 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
       overlapTokens: options.chunking?.overlapTokens,
       countTokens: (texts) => embedder.countTokens(texts, options.abortSignal),
     });
-    pending.push({ document, contentHash, chunks });
-  }
-  const total = pending.reduce((sum, item) => sum + item.chunks.length, 0);
-  options.onProgress?.(0, total);
-  const descriptions = options.categoryDescriptions ?? {};
-  for (const { document, contentHash, chunks } of pending) {
     const categoryVector = await categoryVectorIfNeeded(options, document.category, descriptions[document.category]);
     const vectors = await embedder.embedMany(
       chunks.map((chunk) => chunk.text),
@@ -89,11 +86,11 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
           descriptions[document.category] ?? knowledgeBase.findCategory(document.category)?.description ?? '',
         vector: categoryVector,
       },
-      chunks: chunks.map((chunk, index) => ({ ...chunk, vector: vectors[index] as Float32Array })),
+      chunks: chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position] as Float32Array })),
     });
     report[outcome]++;
     report.chunksEmbedded += chunks.length;
-    options.onProgress?.(report.chunksEmbedded, total);
+    options.onProgress?.(index + 1, pending.length);
   }
   await refreshChangedDescriptions(options, descriptions);
   if (options.prune) report.removed = prune(knowledgeBase, options.prune);

@@ -66,7 +66,7 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
   );
   const rag = await createRagForCli(io, config, flags);
   const store = await SqliteKnowledgeBase.open(dbPathFlag(io, flags));
-  const bar = progressBar(io, 'Embedding', { enabled: !flags.json });
+  const bar = progressBar(io, 'Embedding documents', { enabled: !flags.json });
   try {
     const report = await rag.ingest(store, {
       documents: loaded.documents,

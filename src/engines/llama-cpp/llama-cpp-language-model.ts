@@ -1,4 +1,4 @@
-import type { LlamaContext, LlamaModel } from 'node-llama-cpp';
+import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
@@ -24,6 +24,9 @@ export class LlamaCppLanguageModel implements LanguageModel {
     private readonly architecture: string,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
+    // One sequence, reused by every (serialized) prompt: acquiring a fresh one right after
+    // disposing the last can fail with "No sequences left" while the release is pending.
+    private readonly sequence: LlamaContextSequence,
   ) {}
 
   static async load(options: LlamaCppLanguageModelOptions): Promise<LlamaCppLanguageModel> {
@@ -36,7 +39,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
         threads: options.threads ?? physicalCoreCount(),
       });
-      return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context);
+      return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context, context.getSequence());
     } catch (error) {
       throw new GemmaRagError(
         errorCodes.engineFailure,
@@ -59,9 +62,11 @@ export class LlamaCppLanguageModel implements LanguageModel {
     const { LlamaChatSession } = await import('node-llama-cpp');
     const system = options.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const user = options.messages.filter((message) => message.role === 'user').map((message) => message.content);
-    const sequence = this.context.getSequence();
+    // Each question stands alone: no earlier answer may leak into its context.
+    await this.sequence.clearHistory();
     const session = new LlamaChatSession({
-      contextSequence: sequence,
+      contextSequence: this.sequence,
+      autoDisposeSequence: false,
       chatWrapper: await chatWrapperFor(this.architecture),
       ...(system.length > 0 ? { systemPrompt: system.join('\n\n') } : {}),
     });
@@ -80,7 +85,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         { cause: error },
       );
     } finally {
-      session.dispose({ disposeSequence: true });
+      session.dispose({ disposeSequence: false });
     }
     throwIfAborted(options.abortSignal);
   }
