@@ -9,7 +9,7 @@ import { reindexKnowledgeBase } from './ingest/reindex.js';
 import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
-import { retrieve, type Thresholds } from './retrieval/retrieve.js';
+import { type CategoryFallback, retrieve, type Thresholds } from './retrieval/retrieve.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { LanguageModel } from './spec/language-model.js';
 import { type Logger, silentLogger } from './spec/logger.js';
@@ -25,6 +25,12 @@ export interface RagDependencies {
 
 export interface AskOptions {
   mode?: 'two-stage' | 'flat' | undefined;
+  /** Fuse BM25 keyword search with vector search (reciprocal rank fusion) in every stage. */
+  hybrid?: boolean | undefined;
+  /** Two-stage: also search runner-up categories that nearly tie with the best. */
+  categoryFallback?: CategoryFallback | undefined;
+  /** Drop documents below this fraction of the best score. */
+  relativeCutoff?: number | undefined;
   /** false: answer with the matching document itself instead of calling a language model. */
   generate?: boolean | undefined;
   topK?: number | undefined;
@@ -137,10 +143,13 @@ export class Rag {
   retrieve(
     index: KnowledgeIndex,
     question: string,
-    options: Pick<AskOptions, 'mode' | 'topK' | 'abortSignal'> = {},
+    options: Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff' | 'topK' | 'abortSignal'> = {},
   ): Promise<RetrievalResult> {
     return retrieve(index, question, {
       mode: options.mode ?? 'two-stage',
+      hybrid: options.hybrid,
+      categoryFallback: options.categoryFallback,
+      relativeCutoff: options.relativeCutoff,
       thresholds: this.thresholds,
       topK: options.topK,
       abortSignal: options.abortSignal,
@@ -151,7 +160,7 @@ export class Rag {
   async answer(
     question: string,
     retrieval: RetrievalResult,
-    options: Omit<AskOptions, 'mode' | 'topK'> = {},
+    options: Pick<AskOptions, 'generate' | 'maxTokens' | 'onText' | 'abortSignal'> = {},
   ): Promise<AskResult> {
     const answer = await answerQuestion({
       question,
@@ -169,8 +178,12 @@ export class Rag {
   }
 
   /** Flat top-k over all documents, best first. */
-  async search(index: KnowledgeIndex, query: string, options: { topK?: number; abortSignal?: AbortSignal } = {}) {
-    const retrieval = await this.retrieve(index, query, { mode: 'flat', topK: options.topK ?? 5, ...options });
+  async search(
+    index: KnowledgeIndex,
+    query: string,
+    options: { topK?: number; hybrid?: boolean; relativeCutoff?: number; abortSignal?: AbortSignal } = {},
+  ) {
+    const retrieval = await this.retrieve(index, query, { ...options, mode: 'flat', topK: options.topK ?? 5 });
     return retrieval.scores.documents;
   }
 

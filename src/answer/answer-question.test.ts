@@ -17,6 +17,8 @@ const passwordDocument = { documentId: 7, title: '账户密码重置', category:
 function retrieval(document: typeof passwordDocument | null): RetrievalResult {
   return {
     mode: 'two-stage',
+    hybrid: false,
+    searchedCategories: ['IT'],
     category: { name: 'IT', score: 0.5 },
     document,
     context: document ? [passwordChunk] : [],

@@ -222,3 +222,55 @@ test('a custom knowledge base file is used', async () => {
   assert.equal(run.exitCode, 0, run.stderr);
   assert.equal((run.json().document as { title: string }).title, 'Watering');
 });
+
+test('hybrid mode, category fallback and relative cut-off from the command line', async () => {
+  const hybrid = await runCli([
+    'ask',
+    'How do I reset my password?',
+    ...lexical,
+    '--mode',
+    'hybrid',
+    '--no-generate',
+    '--json',
+  ]);
+  assert.equal(hybrid.exitCode, 0, hybrid.stderr);
+  const output = hybrid.json() as unknown as AskJson;
+  assert.equal(output.mode, 'hybrid');
+  assert.equal(output.hybrid, true);
+  assert.equal(output.document?.title, 'Resetting your account password');
+  assert.ok((output.scores.documents[0]?.keywordScore ?? 0) > 0);
+  const twoStage = (
+    await runCli([
+      'ask',
+      '如何重置密码？',
+      ...lexical,
+      '--hybrid',
+      '--category-fallback',
+      '2',
+      '--no-generate',
+      '--json',
+    ])
+  ).json() as unknown as AskJson;
+  assert.equal(twoStage.mode, 'two-stage');
+  assert.equal(twoStage.hybrid, true);
+  assert.equal(twoStage.document?.title, '账户密码重置');
+  assert.ok(twoStage.searchedCategories.length >= 1);
+  const search = (
+    await runCli(['search', '报销', ...lexical, '--mode', 'hybrid', '--relative-cutoff', '0.5', '--json'])
+  ).json() as {
+    mode: string;
+    results: Array<{ title: string; score: number }>;
+  };
+  assert.equal(search.mode, 'hybrid');
+  assert.equal(search.results[0]?.title, '费用报销截止时间');
+  for (const result of search.results) assert.ok(result.score >= 0.5 * (search.results[0]?.score ?? 0));
+  for (const [flag, value] of [
+    ['--category-fallback', '0'],
+    ['--category-margin', '2'],
+    ['--relative-cutoff', 'x'],
+  ] as const) {
+    const bad = await runCli(['ask', 'hello', ...lexical, flag, value]);
+    assert.equal(bad.exitCode, 2, `${flag} ${value}`);
+    assert.match(bad.stderr, new RegExp(flag));
+  }
+});

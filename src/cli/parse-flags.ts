@@ -8,3 +8,14 @@ export function parsePositiveInteger(value: string, flag: string): number {
   }
   return Number(value);
 }
+
+/** A number from 0 to 1, e.g. a margin or a relative cut-off. */
+export function parseFraction(value: string, flag: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+    throw new GemmaRagError(errorCodes.invalidArgument, `${flag} must be a number from 0 to 1; got "${value}".`, {
+      data: { flag, value },
+    });
+  }
+  return number;
+}

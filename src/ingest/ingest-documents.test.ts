@@ -92,6 +92,7 @@ test('prune removes documents whose sources are gone, and their empty categories
     vectorsWithoutOwners: 0,
     documentsWithoutChunks: 0,
     categoriesWithoutVectors: 0,
+    keywordRowsOutOfStep: 0,
   });
   await store.close();
 });

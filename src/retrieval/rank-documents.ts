@@ -1,18 +1,40 @@
-import type { ChunkItem, IndexedItem } from '../spec/knowledge-store.js';
+import type { ChunkItem, IndexedItem, KeywordHit } from '../spec/knowledge-store.js';
 import type { VectorSearchHit } from '../spec/vector-store.js';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 import type { ScoredDocument } from './retrieval-result.js';
 
-export interface RankedDocument extends ScoredDocument {
-  /** This document's chunk hits, best first. */
-  chunks: Array<{ vectorId: string; position: number; score: number }>;
+export interface RankedChunk {
+  vectorId: string;
+  position: number;
+  /** Cosine similarity to the query. */
+  score: number;
+  /** Reciprocal-rank-fusion score, in hybrid mode. */
+  fused?: number | undefined;
 }
 
-/** Groups chunk hits by document; a document scores as its best chunk. Best documents first. */
-export function rankDocuments(hits: readonly VectorSearchHit<IndexedItem>[]): RankedDocument[] {
-  const byDocument = new Map<number, RankedDocument>();
-  for (const hit of hits) {
+export interface RankedDocument extends ScoredDocument {
+  /** This document's chunks, best first. */
+  chunks: RankedChunk[];
+}
+
+/**
+ * Groups chunk hits by document; a document scores as its best chunk. With keyword hits
+ * (hybrid mode) documents are ordered by their best chunk's fused rank instead, while
+ * `score` stays the cosine similarity, so thresholds keep their meaning.
+ */
+export function rankDocuments(
+  vectorHits: readonly VectorSearchHit<IndexedItem>[],
+  keywordHits?: readonly KeywordHit[],
+): RankedDocument[] {
+  const fused = keywordHits
+    ? reciprocalRankFusion([vectorHits.map((hit) => hit.id), keywordHits.map((hit) => hit.id)])
+    : undefined;
+  const keywordScores = new Map(keywordHits?.map((hit) => [hit.id, hit.score]));
+  const byDocument = new Map<number, RankedDocument & { rank: number }>();
+  for (const hit of vectorHits) {
     if (hit.metadata.kind !== 'chunk') continue;
     const item: ChunkItem = hit.metadata;
+    const rank = fused?.get(hit.id) ?? hit.score;
     let document = byDocument.get(item.documentId);
     if (!document) {
       document = {
@@ -21,11 +43,23 @@ export function rankDocuments(hits: readonly VectorSearchHit<IndexedItem>[]): Ra
         category: item.category,
         score: hit.score,
         chunks: [],
+        rank,
       };
       byDocument.set(item.documentId, document);
     }
     document.score = Math.max(document.score, hit.score);
-    document.chunks.push({ vectorId: hit.id, position: item.position, score: hit.score });
+    document.rank = Math.max(document.rank, rank);
+    const keywordScore = keywordScores.get(hit.id);
+    if (keywordScore !== undefined) document.keywordScore = Math.max(document.keywordScore ?? 0, keywordScore);
+    document.chunks.push({ vectorId: hit.id, position: item.position, score: hit.score, fused: fused?.get(hit.id) });
   }
-  return [...byDocument.values()].sort((left, right) => right.score - left.score || left.documentId - right.documentId);
+  const byRank = (left: { rank: number }, right: { rank: number }) => right.rank - left.rank;
+  return [...byDocument.values()]
+    .sort((left, right) => byRank(left, right) || left.documentId - right.documentId)
+    .map(({ rank: _rank, ...document }) => ({
+      ...document,
+      chunks: fused
+        ? [...document.chunks].sort((left, right) => (right.fused ?? 0) - (left.fused ?? 0))
+        : document.chunks,
+    }));
 }

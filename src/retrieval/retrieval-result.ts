@@ -1,6 +1,9 @@
 export interface ScoredCategory {
   name: string;
+  /** Cosine similarity to the question (Classification prompt); the threshold applies to this. */
   score: number;
+  /** BM25 over the category's name and description, in hybrid mode when it matched. */
+  keywordScore?: number | undefined;
 }
 
 /** A document, scored by its best-matching chunk. */
@@ -8,7 +11,10 @@ export interface ScoredDocument {
   documentId: number;
   title: string;
   category: string;
+  /** Cosine similarity of the document's best chunk; thresholds apply to this. */
   score: number;
+  /** Best BM25 score of its chunks, when keyword search took part and matched. */
+  keywordScore?: number | undefined;
 }
 
 /** A chunk handed to the language model as context, and cited in the answer. */
@@ -25,6 +31,10 @@ export type RefusalReason = 'category-below-threshold' | 'document-below-thresho
 
 export interface RetrievalResult {
   mode: 'two-stage' | 'flat';
+  /** Whether keyword (BM25) results were fused with vector results by reciprocal rank. */
+  hybrid: boolean;
+  /** Categories whose documents stage 2 searched (more than one when the category fallback applied). */
+  searchedCategories: string[];
   /** Stage 1's choice (two-stage only); null when it fell below the threshold or in flat mode. */
   category: ScoredCategory | null;
   /** The document the answer is grounded on; null when retrieval refused. */

@@ -1,8 +1,9 @@
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import { categoryNamespace, chunkNamespace } from '../spec/knowledge-store.js';
+import { categoryNamespace, chunkNamespace, type KeywordHit } from '../spec/knowledge-store.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
-import type { ContextChunk, RetrievalResult, ScoredDocument } from './retrieval-result.js';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+import type { ContextChunk, RetrievalResult, ScoredCategory, ScoredDocument } from './retrieval-result.js';
 
 export interface Thresholds {
   /** Stage 1: the best category must score at least this. */
@@ -11,15 +12,31 @@ export interface Thresholds {
   document: number;
 }
 
+export interface CategoryFallback {
+  /** Search documents in up to this many top categories (1 = the seed's single category). */
+  categories: number;
+  /** ...when they trail the best category by less than this similarity. */
+  margin: number;
+}
+
 export interface RetrieveOptions {
   mode: 'two-stage' | 'flat';
   thresholds: Thresholds;
-  /** How many documents to report (flat mode); two-stage reports every document of the chosen category. Default 5. */
+  /** Fuse BM25 keyword results with vector results (reciprocal rank fusion), in every stage. */
+  hybrid?: boolean | undefined;
+  /** Two-stage: when stage 1 is a near tie, also search the runner-up categories. Default off. */
+  categoryFallback?: CategoryFallback | undefined;
+  /** Drop documents scoring below this fraction of the best document's score (e.g. 0.8). */
+  relativeCutoff?: number | undefined;
+  /** How many documents to report (flat mode); two-stage reports every document of the searched categories. Default 5. */
   topK?: number | undefined;
   /** Most chunks of the chosen document given to the language model. Default 3. */
   contextChunks?: number | undefined;
   abortSignal?: AbortSignal | undefined;
 }
+
+/** How many keyword hits take part in fusion; deeper ranks add almost nothing to RRF. */
+const keywordDepth = 100;
 
 export async function retrieve(
   index: KnowledgeIndex,
@@ -47,41 +64,85 @@ async function retrieveTwoStage(
   question: string,
   options: RetrieveOptions,
 ): Promise<RetrievalResult> {
-  const { embedder, knowledge } = index;
-  const categoryQuery = await embedder.embedQuery(question, {
-    promptName: 'Classification',
-    abortSignal: options.abortSignal,
-  });
-  const categoryHits = await knowledge.vectors.search({
-    namespace: categoryNamespace,
-    vector: categoryQuery,
-    topK: await knowledge.vectors.count(categoryNamespace),
-  });
-  const categories = categoryHits.map((hit) => ({ name: hit.metadata.category, score: hit.score }));
+  const categories = await rankCategories(index, question, options);
   const best = categories[0];
-  const base = { mode: 'two-stage' as const, thresholds: options.thresholds };
+  const base = { mode: 'two-stage' as const, hybrid: options.hybrid ?? false, thresholds: options.thresholds };
   if (!best || best.score < options.thresholds.category) {
     return {
       ...base,
       category: null,
       document: null,
       context: [],
+      searchedCategories: [],
       scores: { categories, documents: [] },
       refusal: 'category-below-threshold',
     };
   }
+  const searched = categoriesToSearch(categories, options);
+  const { embedder, knowledge } = index;
   const documentQuery = await embedder.embedQuery(question, {
     promptName: 'Retrieval-query',
     abortSignal: options.abortSignal,
   });
-  const chunkHits = await knowledge.vectors.search({
+  const vectorHits = await knowledge.vectors.search({
     namespace: chunkNamespace,
     vector: documentQuery,
     topK: await knowledge.vectors.count(chunkNamespace),
-    filter: (item) => item.category === best.name,
+    filter: (item) => searched.includes(item.category),
   });
-  const documents = rankDocuments(chunkHits);
-  return { ...base, category: best, ...(await choose(index, documents, categories, options)) };
+  const keywordHits = options.hybrid
+    ? await knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth, categories: searched })
+    : undefined;
+  const documents = cutOff(rankDocuments(vectorHits, keywordHits), options);
+  return {
+    ...base,
+    category: best,
+    searchedCategories: searched,
+    ...(await choose(index, documents, categories, options)),
+  };
+}
+
+/** Stage 1's ranking: by cosine, or by fused rank with BM25 over category names and descriptions. */
+async function rankCategories(
+  index: KnowledgeIndex,
+  question: string,
+  options: RetrieveOptions,
+): Promise<ScoredCategory[]> {
+  const { embedder, knowledge } = index;
+  const query = await embedder.embedQuery(question, { promptName: 'Classification', abortSignal: options.abortSignal });
+  const hits = await knowledge.vectors.search({
+    namespace: categoryNamespace,
+    vector: query,
+    topK: await knowledge.vectors.count(categoryNamespace),
+  });
+  const categories = hits.map((hit) => ({ id: hit.id, name: hit.metadata.category, score: hit.score }));
+  if (!options.hybrid) return categories.map(({ name, score }) => ({ name, score }));
+  const keywordHits: KeywordHit[] = await knowledge.keywordSearch(question, {
+    namespace: categoryNamespace,
+    limit: keywordDepth,
+  });
+  const fused = reciprocalRankFusion([categories.map((category) => category.id), keywordHits.map((hit) => hit.id)]);
+  const keywordScores = new Map(keywordHits.map((hit) => [hit.id, hit.score]));
+  return categories
+    .sort((left, right) => (fused.get(right.id) ?? 0) - (fused.get(left.id) ?? 0) || right.score - left.score)
+    .map(({ id, name, score }) => {
+      const keywordScore = keywordScores.get(id);
+      return keywordScore === undefined ? { name, score } : { name, score, keywordScore };
+    });
+}
+
+/** The best category, plus runners-up that nearly tie with it, when the fallback is on. */
+function categoriesToSearch(categories: readonly ScoredCategory[], options: RetrieveOptions): string[] {
+  const [best, ...rest] = categories;
+  if (!best) return [];
+  const fallback = options.categoryFallback;
+  if (!fallback || fallback.categories <= 1) return [best.name];
+  const runnersUp = rest
+    .filter(
+      (category) => category.score >= options.thresholds.category && best.score - category.score < fallback.margin,
+    )
+    .slice(0, fallback.categories - 1);
+  return [best.name, ...runnersUp.map((category) => category.name)];
 }
 
 /** Top-k documents over the whole knowledge base, gated by the document threshold. */
@@ -94,24 +155,37 @@ async function retrieveFlat(
     promptName: 'Retrieval-query',
     abortSignal: options.abortSignal,
   });
-  const chunkHits = await index.knowledge.vectors.search({
+  const vectorHits = await index.knowledge.vectors.search({
     namespace: chunkNamespace,
     vector: query,
     topK: await index.knowledge.vectors.count(chunkNamespace),
   });
-  const documents = rankDocuments(chunkHits).slice(0, options.topK ?? 5);
+  const keywordHits = options.hybrid
+    ? await index.knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth })
+    : undefined;
+  const documents = cutOff(rankDocuments(vectorHits, keywordHits), options).slice(0, options.topK ?? 5);
   return {
     mode: 'flat',
+    hybrid: options.hybrid ?? false,
     thresholds: options.thresholds,
     category: null,
+    searchedCategories: [],
     ...(await choose(index, documents, [], options)),
   };
+}
+
+/** The relative cut-off: documents far below the best one are noise, not alternatives. */
+function cutOff(documents: RankedDocument[], options: RetrieveOptions): RankedDocument[] {
+  const fraction = options.relativeCutoff;
+  const best = documents.reduce((max, document) => Math.max(max, document.score), Number.NEGATIVE_INFINITY);
+  if (fraction === undefined || !(best > 0)) return documents;
+  return documents.filter((document) => document.score >= fraction * best);
 }
 
 async function choose(
   index: KnowledgeIndex,
   documents: RankedDocument[],
-  categories: RetrievalResult['scores']['categories'],
+  categories: ScoredCategory[],
   options: RetrieveOptions,
 ): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal'>> {
   const scores = { categories, documents: documents.map(toScoredDocument) };
@@ -142,6 +216,8 @@ async function contextOf(
   }));
 }
 
-function toScoredDocument({ documentId, title, category, score }: RankedDocument): ScoredDocument {
-  return { documentId, title, category, score };
+function toScoredDocument({ documentId, title, category, score, keywordScore }: RankedDocument): ScoredDocument {
+  return keywordScore === undefined
+    ? { documentId, title, category, score }
+    : { documentId, title, category, score, keywordScore };
 }

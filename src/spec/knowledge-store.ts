@@ -20,9 +20,24 @@ export type IndexedItem = CategoryItem | ChunkItem;
 export const categoryNamespace = 'categories';
 export const chunkNamespace = 'chunks';
 
-/** What retrieval needs from a knowledge base: its vectors and the text behind chunk vectors. */
+/** A keyword (BM25) match: the vector id it belongs to and its score (higher is better). */
+export interface KeywordHit {
+  id: string;
+  score: number;
+}
+
+export interface KeywordSearchOptions {
+  namespace: typeof categoryNamespace | typeof chunkNamespace;
+  /** At most this many hits, best first. */
+  limit: number;
+  /** Chunks only: keep those of these categories. */
+  categories?: readonly string[] | undefined;
+}
+
+/** What retrieval needs from a knowledge base: its vectors, keyword search, and the text behind chunk vectors. */
 export interface SearchableKnowledge {
   readonly vectors: VectorStore<IndexedItem>;
+  keywordSearch(query: string, options: KeywordSearchOptions): Promise<KeywordHit[]>;
   /** Chunk texts by vector id. */
   chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>>;
   close(): Promise<void>;

@@ -80,6 +80,7 @@ async function assertConsistent(db: string): Promise<number> {
       vectorsWithoutOwners: 0,
       documentsWithoutChunks: 0,
       categoriesWithoutVectors: 0,
+      keywordRowsOutOfStep: 0,
     });
     return store.listDocuments().length;
   } finally {

@@ -12,11 +12,16 @@ import {
   parseThreshold,
 } from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
+import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
 
 interface AskFlags extends EngineFlags {
   kb?: string;
   db?: string;
-  mode: 'two-stage' | 'flat';
+  mode: 'two-stage' | 'flat' | 'hybrid';
+  hybrid?: boolean;
+  categoryFallback?: string;
+  categoryMargin: string;
+  relativeCutoff?: string;
   threshold?: string;
   categoryThreshold?: string;
   documentThreshold?: string;
@@ -32,7 +37,15 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     .argument('<question>', 'the question, in any language');
   addKnowledgeBaseOptions(command);
   command
-    .addOption(new Option('--mode <mode>', 'retrieval route').choices(['two-stage', 'flat']).default('two-stage'))
+    .addOption(
+      new Option('--mode <mode>', 'retrieval route; hybrid = flat with BM25 keyword search fused in')
+        .choices(['two-stage', 'flat', 'hybrid'])
+        .default('two-stage'),
+    )
+    .option('--hybrid', 'two-stage with BM25 keyword search fused into both stages')
+    .option('--category-fallback <n>', 'also search up to n top categories when stage 1 is a near tie (default 1: off)')
+    .option('--category-margin <x>', 'what counts as a near tie in stage 1', '0.05')
+    .option('--relative-cutoff <x>', 'drop documents scoring below this fraction of the best one (e.g. 0.8)')
     .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
     .option('--category-threshold <x>', 'stage 1 threshold (overrides --threshold)')
     .option('--document-threshold <x>', 'stage 2 threshold (overrides --threshold)')
@@ -71,7 +84,7 @@ async function ask(io: CliIo, question: string, flags: AskFlags): Promise<void> 
       writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
     }
     await using index = await openKnowledge(io, rag, source, flags);
-    const retrieval = await rag.retrieve(index, question, { mode: flags.mode });
+    const retrieval = await rag.retrieve(index, question, retrievalOptions(flags));
     const streaming = !flags.json;
     if (streaming && flags.explain) printStages(io, rag, retrieval);
     const result = await rag.answer(question, retrieval, {
@@ -128,21 +141,50 @@ function printSource(io: CliIo, result: AskResult): void {
   );
 }
 
+/** Retrieval flags as options, validated. */
+export function retrievalOptions(flags: {
+  mode: 'two-stage' | 'flat' | 'hybrid';
+  hybrid?: boolean;
+  categoryFallback?: string;
+  categoryMargin?: string;
+  relativeCutoff?: string;
+}) {
+  const fallback =
+    flags.categoryFallback === undefined ? 1 : parsePositiveInteger(flags.categoryFallback, '--category-fallback');
+  return {
+    mode: flags.mode === 'two-stage' ? ('two-stage' as const) : ('flat' as const),
+    hybrid: flags.mode === 'hybrid' || (flags.hybrid ?? false),
+    categoryFallback: {
+      categories: fallback,
+      margin: parseFraction(flags.categoryMargin ?? '0.05', '--category-margin'),
+    },
+    relativeCutoff:
+      flags.relativeCutoff === undefined ? undefined : parseFraction(flags.relativeCutoff, '--relative-cutoff'),
+  };
+}
+
 /** The `ask --json` contract; keep keys stable, scripts rely on them. */
 export function askJson(rag: Rag, result: AskResult) {
   const { retrieval } = result;
   return {
     question: result.question,
-    mode: retrieval.mode,
+    mode: retrieval.mode === 'flat' && retrieval.hybrid ? 'hybrid' : retrieval.mode,
+    hybrid: retrieval.hybrid,
     engine: rag.embedder.model.label,
     category: retrieval.category,
     document: retrieval.document
       ? { title: retrieval.document.title, category: retrieval.document.category, score: retrieval.document.score }
       : null,
     scores: {
-      categories: retrieval.scores.categories.map(({ name, score }) => ({ name, score })),
-      documents: retrieval.scores.documents.map(({ title, category, score }) => ({ title, category, score })),
+      categories: retrieval.scores.categories.map(({ name, score, keywordScore }) => ({ name, score, keywordScore })),
+      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore }) => ({
+        title,
+        category,
+        score,
+        keywordScore,
+      })),
     },
+    searchedCategories: retrieval.searchedCategories,
     thresholds: retrieval.thresholds,
     citations: retrieval.context.map(({ title, category, position, text, score }) => ({
       title,

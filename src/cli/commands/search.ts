@@ -1,13 +1,16 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
+import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
 
 interface SearchFlags extends EngineFlags {
   kb?: string;
   db?: string;
   topK: string;
+  mode: 'flat' | 'hybrid';
+  relativeCutoff?: string;
 }
 
 export function registerSearch(program: Command, io: CliIo, run: CommandRunner) {
@@ -16,30 +19,38 @@ export function registerSearch(program: Command, io: CliIo, run: CommandRunner) 
     .description('rank the knowledge base documents by similarity to a query (no thresholds, no answer)')
     .argument('<query>', 'what to look for');
   addKnowledgeBaseOptions(command);
-  command.option('--top-k <k>', 'how many results', '5');
+  command
+    .option('--top-k <k>', 'how many results', '5')
+    .addOption(
+      new Option('--mode <mode>', 'vector search, or hybrid with BM25 keyword search fused in')
+        .choices(['flat', 'hybrid'])
+        .default('flat'),
+    )
+    .option('--relative-cutoff <x>', 'drop results scoring below this fraction of the best one');
   addEngineOptions(command);
   command.action((query: string, flags: SearchFlags) => run(() => search(io, query, flags), flags.json ?? false));
 }
 
 async function search(io: CliIo, query: string, flags: SearchFlags): Promise<void> {
-  const topK = Number(flags.topK);
-  if (!/^\d+$/.test(flags.topK) || topK < 1) {
-    throw new GemmaRagError(
-      errorCodes.invalidArgument,
-      `--top-k must be a positive whole number; got "${flags.topK}".`,
-    );
-  }
+  const topK = parsePositiveInteger(flags.topK, '--top-k');
+  const relativeCutoff =
+    flags.relativeCutoff === undefined ? undefined : parseFraction(flags.relativeCutoff, '--relative-cutoff');
   if (query.trim() === '') throw new GemmaRagError(errorCodes.invalidArgument, 'The query is empty.');
   const config = configFromFlags(flags);
   const source = await chooseKnowledgeSource(io, flags);
   const rag = await createRagForCli(io, config, flags);
   try {
     await using index = await openKnowledge(io, rag, source, flags);
-    const results = await rag.search(index, query, { topK });
+    const results = await rag.search(index, query, {
+      topK,
+      hybrid: flags.mode === 'hybrid',
+      ...(relativeCutoff === undefined ? {} : { relativeCutoff }),
+    });
     if (flags.json) {
       writeJson(io, {
         engine: rag.embedder.model.label,
-        results: results.map(({ title, category, score }) => ({ title, category, score })),
+        mode: flags.mode,
+        results: results.map(({ title, category, score, keywordScore }) => ({ title, category, score, keywordScore })),
       });
       return;
     }

@@ -38,8 +38,10 @@ function migrate(database: Database): void {
     throw new Error(`it was written by a newer gemma-rag (schema ${version}; this version knows ${migrations.length})`);
   }
   for (let index = version; index < migrations.length; index++) {
+    const migration = migrations[index];
     database.transaction(() => {
-      database.exec(migrations[index] as string);
+      if (typeof migration === 'string') database.exec(migration);
+      else migration?.(database);
       database.pragma(`user_version = ${index + 1}`);
     })();
   }

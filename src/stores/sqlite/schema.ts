@@ -1,8 +1,11 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { keywordTerms } from '../../text/keyword-terms.js';
+
 /**
- * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
- * Never edit a released migration: append a new one.
+ * Schema migrations, applied in order, each in a transaction; `PRAGMA user_version`
+ * records how many ran. Never edit a released migration: append a new one.
  */
-export const migrations: readonly string[] = [
+export const migrations: ReadonlyArray<string | ((database: BetterSqlite3.Database) => void)> = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -43,4 +46,28 @@ export const migrations: readonly string[] = [
     UNIQUE (document_id, position)
   );
   `,
+  // Keyword search. Terms are produced in JS (CJK-aware, see text/keyword-terms.ts) and
+  // stored space-separated, so FTS5's own tokenizer only has to split on spaces; FTS5
+  // supplies the inverted index and BM25 ranking. rowid = chunks.id / categories.id.
+  (database) => {
+    database.exec(`
+      CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
+      CREATE VIRTUAL TABLE category_terms USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
+    `);
+    const chunks = database
+      .prepare(
+        'SELECT k.id AS id, d.title AS title, k.text AS text FROM chunks k JOIN documents d ON d.id = k.document_id',
+      )
+      .all() as Array<{ id: number; title: string; text: string }>;
+    const insertChunk = database.prepare('INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)');
+    for (const chunk of chunks) insertChunk.run(chunk.id, keywordTerms(`${chunk.title}\n${chunk.text}`).join(' '));
+    const categories = database.prepare('SELECT id, name, description FROM categories').all() as Array<{
+      id: number;
+      name: string;
+      description: string;
+    }>;
+    const insertCategory = database.prepare('INSERT INTO category_terms (rowid, terms) VALUES (?, ?)');
+    for (const category of categories)
+      insertCategory.run(category.id, keywordTerms(`${category.name}\n${category.description}`).join(' '));
+  },
 ];

@@ -4,8 +4,11 @@ import {
   categoryNamespace,
   chunkNamespace,
   type IndexedItem,
+  type KeywordHit,
+  type KeywordSearchOptions,
   type SearchableKnowledge,
 } from '../../spec/knowledge-store.js';
+import { keywordTerms } from '../../text/keyword-terms.js';
 import type { EmbeddingStamp } from './embedding-stamp.js';
 import { type Database, openDatabase } from './open-database.js';
 import { SqliteVectorStore } from './sqlite-vector-store.js';
@@ -44,6 +47,8 @@ export interface IntegrityReport {
   vectorsWithoutOwners: number;
   documentsWithoutChunks: number;
   categoriesWithoutVectors: number;
+  /** Chunks missing from the keyword index, plus keyword rows whose chunk is gone. */
+  keywordRowsOutOfStep: number;
 }
 
 const stampKey = 'embedding-stamp';
@@ -141,14 +146,16 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
         const insertChunk = this.database.prepare(
           'INSERT INTO chunks (document_id, position, text, tokens, vector_id) VALUES (?, ?, ?, ?, ?)',
         );
+        const insertTerms = this.database.prepare('INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)');
         for (const chunk of write.chunks) {
-          insertChunk.run(
+          const { lastInsertRowid } = insertChunk.run(
             documentId,
             chunk.position,
             chunk.text,
             chunk.tokens,
             chunkVectorId(documentId, chunk.position),
           );
+          insertTerms.run(lastInsertRowid, keywordTerms(`${write.title}\n${chunk.text}`).join(' '));
         }
         this.vectors.upsertInTransaction(
           write.chunks.map((chunk) => ({
@@ -256,6 +263,35 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
     }));
   }
 
+  /**
+   * BM25 over chunk or category terms. Query terms are OR-ed: a chunk sharing any one
+   * term is a candidate, ranked by FTS5's bm25() (negated, so higher is better).
+   */
+  async keywordSearch(query: string, options: KeywordSearchOptions): Promise<KeywordHit[]> {
+    const terms = [...new Set(keywordTerms(query))];
+    if (terms.length === 0 || options.limit <= 0) return [];
+    const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+    if (options.namespace === categoryNamespace) {
+      const rows = this.database
+        .prepare(
+          `SELECT c.name AS name, -bm25(category_terms) AS score FROM category_terms JOIN categories c ON c.id = category_terms.rowid
+           WHERE category_terms MATCH ? ORDER BY score DESC, c.name LIMIT ?`,
+        )
+        .all(match, options.limit) as Array<{ name: string; score: number }>;
+      return rows.map((row) => ({ id: categoryVectorId(row.name), score: row.score }));
+    }
+    const categories = options.categories ? [...options.categories] : undefined;
+    const rows = this.database
+      .prepare(
+        `SELECT k.vector_id AS id, -bm25(chunk_terms) AS score FROM chunk_terms
+         JOIN chunks k ON k.id = chunk_terms.rowid JOIN documents d ON d.id = k.document_id JOIN categories c ON c.id = d.category_id
+         WHERE chunk_terms MATCH ? ${categories ? `AND c.name IN (${categories.map(() => '?').join(', ')})` : ''}
+         ORDER BY score DESC, k.vector_id LIMIT ?`,
+      )
+      .all(match, ...(categories ?? []), options.limit) as KeywordHit[];
+    return rows;
+  }
+
   async chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>> {
     const statement = this.database.prepare('SELECT text FROM chunks WHERE vector_id = ?');
     const texts = new Map<string, string>();
@@ -325,6 +361,13 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       documentsWithoutChunks: count(
         'SELECT count(*) AS total FROM documents d WHERE NOT EXISTS (SELECT 1 FROM chunks k WHERE k.document_id = d.id)',
       ),
+      keywordRowsOutOfStep:
+        count(
+          'SELECT count(*) AS total FROM chunks k WHERE NOT EXISTS (SELECT 1 FROM chunk_terms t WHERE t.rowid = k.id)',
+        ) +
+        count(
+          'SELECT count(*) AS total FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks k WHERE k.id = t.rowid)',
+        ),
       categoriesWithoutVectors: count(
         'SELECT count(*) AS total FROM categories c LEFT JOIN vectors v ON v.id = c.vector_id WHERE v.id IS NULL',
       ),
@@ -353,18 +396,23 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
         },
       ]);
     }
-    if (existing) {
-      if (category.vector)
+    let id = existing?.id;
+    if (id === undefined) {
+      id = Number(
         this.database
-          .prepare('UPDATE categories SET description = ? WHERE id = ?')
-          .run(category.description, existing.id);
-      return existing.id;
+          .prepare('INSERT INTO categories (name, description, vector_id) VALUES (?, ?, ?)')
+          .run(category.name, category.description, vectorId).lastInsertRowid,
+      );
+    } else if (category.vector) {
+      this.database.prepare('UPDATE categories SET description = ? WHERE id = ?').run(category.description, id);
     }
-    return Number(
+    if (category.vector) {
+      this.database.prepare('DELETE FROM category_terms WHERE rowid = ?').run(id);
       this.database
-        .prepare('INSERT INTO categories (name, description, vector_id) VALUES (?, ?, ?)')
-        .run(category.name, category.description, vectorId).lastInsertRowid,
-    );
+        .prepare('INSERT INTO category_terms (rowid, terms) VALUES (?, ?)')
+        .run(id, keywordTerms(`${category.name}\n${category.description}`).join(' '));
+    }
+    return id;
   }
 
   private deleteChunks(documentId: number): void {
@@ -374,6 +422,9 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       vectorId: string;
     }>;
     this.vectors.deleteInTransaction(rows.map((row) => row.vectorId));
+    this.database
+      .prepare('DELETE FROM chunk_terms WHERE rowid IN (SELECT id FROM chunks WHERE document_id = ?)')
+      .run(documentId);
     this.database.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
   }
 
@@ -385,7 +436,10 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       )
       .all() as Array<{ id: number; vectorId: string }>;
     this.vectors.deleteInTransaction(empty.map((row) => row.vectorId));
-    for (const row of empty) this.database.prepare('DELETE FROM categories WHERE id = ?').run(row.id);
+    for (const row of empty) {
+      this.database.prepare('DELETE FROM category_terms WHERE rowid = ?').run(row.id);
+      this.database.prepare('DELETE FROM categories WHERE id = ?').run(row.id);
+    }
   }
 }
 

@@ -1,0 +1,18 @@
+import { stem, stopWords } from './stop-words.js';
+import { cjkBigrams, hasCjk, words } from './words.js';
+
+/**
+ * Terms for keyword search in any script: words from ICU's segmenter (dictionary-based for
+ * Chinese and Japanese), with English suffixes folded, plus character pairs of every CJK run
+ * so that a query sharing only a two-character word still matches even where the segmenter
+ * cut differently. Whitespace tokenizers find nothing in CJK text; this is the fix.
+ */
+export function keywordTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const word of words(text)) {
+    if (stopWords.has(word)) continue;
+    terms.push(hasCjk(word) ? word : stem(word));
+  }
+  for (const bigram of cjkBigrams(text)) if (!stopWords.has(bigram)) terms.push(bigram);
+  return terms;
+}
