@@ -94,7 +94,7 @@ export class Rag {
   async index(
     knowledgeBase: KnowledgeBase,
     options: { origin?: string; onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
-  ): Promise<KnowledgeIndex> {
+  ): Promise<KnowledgeIndex<SqliteKnowledgeBase>> {
     const store = await SqliteKnowledgeBase.open(':memory:');
     try {
       await ingestDocuments({
@@ -112,7 +112,7 @@ export class Rag {
   }
 
   /** Opens a persistent knowledge base for questions; refuses one built with another model. */
-  async open(path: string): Promise<KnowledgeIndex> {
+  async open(path: string): Promise<KnowledgeIndex<SqliteKnowledgeBase>> {
     const store = await SqliteKnowledgeBase.open(path);
     try {
       checkForQuerying(store, this.embedder);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../../test/fixtures/run-cli.js';
 import { embeddingGemma } from '../embedding/model-profiles.js';
-import type { AskJson } from './commands/ask.js';
+import type { AskJson } from '../presentation/ask-json.js';
 
 let directory: string;
 let home: string;

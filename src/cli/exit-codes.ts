@@ -26,6 +26,9 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.engineFailure]: exitCodes.failure,
   [errorCodes.knowledgeBaseMismatch]: exitCodes.badInput,
   [errorCodes.notFound]: exitCodes.badInput,
+  [errorCodes.unauthorized]: exitCodes.badInput,
+  [errorCodes.payloadTooLarge]: exitCodes.badInput,
+  [errorCodes.overloaded]: exitCodes.failure,
   [errorCodes.aborted]: exitCodes.aborted,
 };
 

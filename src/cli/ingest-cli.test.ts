@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../../test/fixtures/run-cli.js';
 import { exampleKnowledgeBasePath } from '../knowledge/load-knowledge-base.js';
+import type { AskJson } from '../presentation/ask-json.js';
 import { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
-import type { AskJson } from './commands/ask.js';
 
 const exampleFolder = exampleKnowledgeBasePath.replace(/\.json$/, '');
 const lexical = ['--engine', 'lexical'];

@@ -7,6 +7,7 @@ import { defaultKnowledgeBasePath } from '../models/model-home.js';
 import type { Rag } from '../rag.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { progressBar } from './progress.js';
 
@@ -67,7 +68,7 @@ export async function openKnowledge(
   rag: Rag,
   source: KnowledgeSource,
   flags: { json?: boolean },
-): Promise<KnowledgeIndex> {
+): Promise<KnowledgeIndex<SqliteKnowledgeBase>> {
   if (source.kind === 'database') {
     if (source.isDefault && !flags.json) writeLine(io.stderr, `Using the knowledge base ${source.path}`);
     return rag.open(source.path);

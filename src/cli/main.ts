@@ -8,11 +8,24 @@ import { registerPrompts } from './commands/prompts.js';
 import { registerPull } from './commands/pull.js';
 import { registerReindex } from './commands/reindex.js';
 import { registerSearch } from './commands/search.js';
+import { registerServe } from './commands/serve.js';
 import { exitCodes } from './exit-codes.js';
 import { reportError } from './report-error.js';
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests can run it in-process. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+/** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
+function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  untilStopped: () => Promise<void> = untilSignalled,
+): Promise<number> {
   let exitCode: number = exitCodes.success;
   const run = async (action: () => Promise<void>, json: boolean) => {
     try {
@@ -41,6 +54,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   ]) {
     register(program, io, run);
   }
+  registerServe(program, io, run, untilStopped);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -2,10 +2,10 @@ import type { Embedder } from '../embedding/embedder.js';
 import type { SearchableKnowledge } from '../spec/knowledge-store.js';
 
 /** A knowledge base together with the embedder its vectors were made with: what retrieval searches. */
-export class KnowledgeIndex {
+export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKnowledge> {
   constructor(
     readonly embedder: Embedder,
-    readonly knowledge: SearchableKnowledge,
+    readonly knowledge: Knowledge,
   ) {}
 
   close(): Promise<void> {

@@ -26,6 +26,12 @@ export const errorCodes = {
   knowledgeBaseMismatch: 'KNOWLEDGE_BASE_MISMATCH',
   /** A knowledge-base entry (document, category) that does not exist. */
   notFound: 'NOT_FOUND',
+  /** A request without the API key the server was started with. */
+  unauthorized: 'UNAUTHORIZED',
+  /** A request body over the server's size limit. */
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** Too much work is already queued; try again shortly. */
+  overloaded: 'OVERLOADED',
   /** The operation was cancelled through an AbortSignal. */
   aborted: 'ABORTED',
 } as const;

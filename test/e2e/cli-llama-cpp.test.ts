@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { AskJson } from '../../src/cli/commands/ask.js';
+import type { AskJson } from '../../src/presentation/ask-json.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { type TinyModelPaths, writeTinyModels } from '../fixtures/tiny-models.js';
 

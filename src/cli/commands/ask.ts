@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { askJson } from '../../presentation/ask-json.js';
 import type { AskResult, Rag } from '../../rag.js';
 import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -162,40 +163,3 @@ export function retrievalOptions(flags: {
       flags.relativeCutoff === undefined ? undefined : parseFraction(flags.relativeCutoff, '--relative-cutoff'),
   };
 }
-
-/** The `ask --json` contract; keep keys stable, scripts rely on them. */
-export function askJson(rag: Rag, result: AskResult) {
-  const { retrieval } = result;
-  return {
-    question: result.question,
-    mode: retrieval.mode === 'flat' && retrieval.hybrid ? 'hybrid' : retrieval.mode,
-    hybrid: retrieval.hybrid,
-    engine: rag.embedder.model.label,
-    category: retrieval.category,
-    document: retrieval.document
-      ? { title: retrieval.document.title, category: retrieval.document.category, score: retrieval.document.score }
-      : null,
-    scores: {
-      categories: retrieval.scores.categories.map(({ name, score, keywordScore }) => ({ name, score, keywordScore })),
-      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore }) => ({
-        title,
-        category,
-        score,
-        keywordScore,
-      })),
-    },
-    searchedCategories: retrieval.searchedCategories,
-    thresholds: retrieval.thresholds,
-    citations: retrieval.context.map(({ title, category, position, text, score }) => ({
-      title,
-      category,
-      chunk: text,
-      position,
-      score,
-    })),
-    refused: result.refused,
-    answer: result.answer,
-  };
-}
-
-export type AskJson = ReturnType<typeof askJson>;

@@ -292,6 +292,19 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
     return rows;
   }
 
+  documentById(id: number): DocumentDetails | undefined {
+    const document = this.database
+      .prepare(
+        'SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source FROM documents d JOIN categories c ON c.id = d.category_id WHERE d.id = ?',
+      )
+      .get(id) as Omit<DocumentDetails, 'chunks'> | undefined;
+    if (!document) return undefined;
+    const chunks = this.database
+      .prepare('SELECT position, tokens, text FROM chunks WHERE document_id = ? ORDER BY position')
+      .all(id) as DocumentDetails['chunks'];
+    return { ...document, chunks };
+  }
+
   async chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>> {
     const statement = this.database.prepare('SELECT text FROM chunks WHERE vector_id = ?');
     const texts = new Map<string, string>();

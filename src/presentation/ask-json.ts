@@ -1,0 +1,38 @@
+import type { AskResult, Rag } from '../rag.js';
+
+/** The `ask --json` contract; keep keys stable, scripts rely on them. */
+export function askJson(rag: Rag, result: AskResult) {
+  const { retrieval } = result;
+  return {
+    question: result.question,
+    mode: retrieval.mode === 'flat' && retrieval.hybrid ? 'hybrid' : retrieval.mode,
+    hybrid: retrieval.hybrid,
+    engine: rag.embedder.model.label,
+    category: retrieval.category,
+    document: retrieval.document
+      ? { title: retrieval.document.title, category: retrieval.document.category, score: retrieval.document.score }
+      : null,
+    scores: {
+      categories: retrieval.scores.categories.map(({ name, score, keywordScore }) => ({ name, score, keywordScore })),
+      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore }) => ({
+        title,
+        category,
+        score,
+        keywordScore,
+      })),
+    },
+    searchedCategories: retrieval.searchedCategories,
+    thresholds: retrieval.thresholds,
+    citations: retrieval.context.map(({ title, category, position, text, score }) => ({
+      title,
+      category,
+      chunk: text,
+      position,
+      score,
+    })),
+    refused: result.refused,
+    answer: result.answer,
+  };
+}
+
+export type AskJson = ReturnType<typeof askJson>;

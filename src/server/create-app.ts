@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { httpStatusFor } from './http-status.js';
+import { registerAskRoutes } from './routes/ask.js';
+import { registerEmbeddingRoutes } from './routes/embeddings.js';
+import { registerKnowledgeBaseRoutes } from './routes/knowledge-base.js';
+import { registerWebRoutes } from './routes/web.js';
+import type { ServerContext } from './server-context.js';
+
+export interface AppOptions {
+  /** Require `Authorization: Bearer <key>` on every /api and /v1 route. */
+  apiKey?: string | undefined;
+  /** Origins allowed by CORS; none (the default) means no CORS headers at all. */
+  corsOrigins?: readonly string[] | undefined;
+}
+
+function errorBody(code: string, message: string, data?: Readonly<Record<string, unknown>>) {
+  return { error: { code, message, ...(data && Object.keys(data).length > 0 ? { data } : {}) } };
+}
+
+/**
+ * The HTTP API and web UI on one Hono app. Every error leaves as JSON with a stable code;
+ * the status comes from http-status.ts and nowhere else.
+ */
+export function createApp(server: ServerContext, options: AppOptions = {}): Hono {
+  const app = new Hono();
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    app.use('/api/*', cors({ origin: [...options.corsOrigins] }));
+    app.use('/v1/*', cors({ origin: [...options.corsOrigins] }));
+  }
+  if (options.apiKey) {
+    const expected = `Bearer ${options.apiKey}`;
+    const requireKey = async (context: Parameters<Parameters<Hono['use']>[1]>[0], next: () => Promise<void>) => {
+      if (context.req.method !== 'OPTIONS' && context.req.header('authorization') !== expected) {
+        throw new GemmaRagError(
+          errorCodes.unauthorized,
+          'Missing or wrong API key: send "Authorization: Bearer <key>".',
+        );
+      }
+      await next();
+    };
+    app.use('/api/*', requireKey);
+    app.use('/v1/*', requireKey);
+  }
+  const limit = bodyLimit({
+    maxSize: server.limits.maxBodyBytes,
+    onError: () => {
+      throw new GemmaRagError(
+        errorCodes.payloadTooLarge,
+        `The request body is larger than this server's limit of ${server.limits.maxBodyBytes} bytes.`,
+      );
+    },
+  });
+  app.use('/api/*', limit);
+  app.use('/v1/*', limit);
+
+  app.get('/healthz', (context) =>
+    context.json({
+      status: 'ok',
+      engine: server.rag.embedder.model.label,
+      model: server.rag.embedder.model.modelId,
+      dimensions: server.rag.embedder.dimensions,
+      generate: server.generate,
+      pending: server.queue.pending,
+    }),
+  );
+  registerEmbeddingRoutes(app, server);
+  registerAskRoutes(app, server);
+  registerKnowledgeBaseRoutes(app, server);
+  registerWebRoutes(app, { apiKeyRequired: Boolean(options.apiKey) });
+
+  app.notFound((context) =>
+    context.json(errorBody('NOT_FOUND', `No route for ${context.req.method} ${context.req.path}.`), 404),
+  );
+  app.onError((error, context) => {
+    if (GemmaRagError.isInstance(error)) {
+      return context.json(errorBody(error.code, error.message, error.data), httpStatusFor(error.code));
+    }
+    return context.json(errorBody('INTERNAL', error instanceof Error ? error.message : String(error)), 500);
+  });
+  return app;
+}

@@ -1,0 +1,25 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type ErrorCode, errorCodes } from '../spec/errors.js';
+
+/** The one map from error code to HTTP status. */
+const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
+  [errorCodes.invalidArgument]: 400,
+  [errorCodes.invalidKnowledgeBase]: 400,
+  [errorCodes.unknownPrompt]: 400,
+  [errorCodes.invalidDimensions]: 400,
+  [errorCodes.inputTooLong]: 400,
+  [errorCodes.knowledgeBaseMismatch]: 409,
+  [errorCodes.notFound]: 404,
+  [errorCodes.modelNotFound]: 503,
+  [errorCodes.modelIncompatible]: 500,
+  [errorCodes.downloadFailed]: 502,
+  [errorCodes.engineFailure]: 502,
+  [errorCodes.unauthorized]: 401,
+  [errorCodes.payloadTooLarge]: 413,
+  [errorCodes.overloaded]: 503,
+  [errorCodes.aborted]: 499 as ContentfulStatusCode,
+};
+
+export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {
+  return statusByErrorCode[code];
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** Strict schemas for our own API; minimal, compatible ones for the OpenAI and Ollama shapes. */
+const inputs = z.union([z.string(), z.array(z.string())]);
+
+export const openAiEmbeddingsRequest = z.object({
+  model: z.string().optional(),
+  input: inputs,
+  dimensions: z.number().int().positive().optional(),
+  encoding_format: z.enum(['float', 'base64']).default('float'),
+  user: z.string().optional(),
+  /** gemma-rag extension: a named EmbeddingGemma prompt (e.g. "query", "document"). */
+  prompt_name: z.string().optional(),
+  /** gemma-rag extension: a literal prompt prefix. */
+  prompt: z.string().optional(),
+});
+
+export const ollamaEmbedRequest = z.object({
+  model: z.string().optional(),
+  input: inputs,
+  truncate: z.boolean().optional(),
+  dimensions: z.number().int().positive().optional(),
+  keep_alive: z.union([z.string(), z.number()]).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  prompt_name: z.string().optional(),
+  prompt: z.string().optional(),
+});
+
+const retrievalFields = {
+  mode: z.enum(['two-stage', 'flat', 'hybrid']).default('two-stage'),
+  hybrid: z.boolean().optional(),
+  categoryFallback: z.number().int().min(1).max(20).optional(),
+  categoryMargin: z.number().min(0).max(1).optional(),
+  relativeCutoff: z.number().min(0).max(1).optional(),
+};
+
+export const askRequest = z
+  .object({
+    question: z.string().trim().min(1, 'ask something: the question is empty').max(8000),
+    ...retrievalFields,
+    /** false: answer with the matching text itself. */
+    generate: z.boolean().optional(),
+    /** true: a Server-Sent Events stream of tokens, then the result. */
+    stream: z.boolean().default(false),
+    maxTokens: z.number().int().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const searchRequest = z
+  .object({
+    query: z.string().trim().min(1, 'the query is empty').max(8000),
+    topK: z.number().int().min(1).max(100).default(5),
+    mode: z.enum(['flat', 'hybrid']).default('flat'),
+    relativeCutoff: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const documentRequest = z
+  .object({
+    category: z.string().trim().min(1, 'a document needs a category'),
+    title: z.string().trim().min(1, 'a document needs a title'),
+    content: z.string().trim().min(1, 'a document needs content'),
+    /** Identity for later updates; default `api:{category}/{title}`. */
+    source: z.string().trim().min(1).optional(),
+  })
+  .strict();

@@ -1,0 +1,97 @@
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { askJson } from '../../presentation/ask-json.js';
+import type { AskOptions } from '../../rag.js';
+import { GemmaRagError } from '../../spec/errors.js';
+import { httpStatusFor } from '../http-status.js';
+import { readBody } from '../read-body.js';
+import { askRequest, searchRequest } from '../request-schemas.js';
+import type { ServerContext } from '../server-context.js';
+
+function retrievalOptions(request: {
+  mode: 'two-stage' | 'flat' | 'hybrid';
+  hybrid?: boolean | undefined;
+  categoryFallback?: number | undefined;
+  categoryMargin?: number | undefined;
+  relativeCutoff?: number | undefined;
+}): Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff'> {
+  return {
+    mode: request.mode === 'two-stage' ? 'two-stage' : 'flat',
+    hybrid: request.mode === 'hybrid' || (request.hybrid ?? false),
+    categoryFallback: { categories: request.categoryFallback ?? 1, margin: request.categoryMargin ?? 0.05 },
+    relativeCutoff: request.relativeCutoff,
+  };
+}
+
+export function registerAskRoutes(app: Hono, server: ServerContext): void {
+  app.post('/api/ask', async (context) => {
+    const request = await readBody(context, askRequest);
+    const generate = server.generate && request.generate !== false;
+    const retrieval = await server.queue.run(() =>
+      server.rag.retrieve(server.index, request.question, retrievalOptions(request)),
+    );
+    const answer = (onText?: (text: string) => void) =>
+      server.queue.run(() =>
+        server.rag.answer(request.question, retrieval, {
+          generate,
+          maxTokens: request.maxTokens,
+          onText,
+          abortSignal: context.req.raw.signal,
+        }),
+      );
+    if (!request.stream) return context.json(askJson(server.rag, await answer()));
+    return streamSSE(context, async (stream) => {
+      // Stages first, so a page can show where the answer comes from before it is written.
+      await stream.writeSSE({
+        event: 'retrieval',
+        data: JSON.stringify({
+          category: retrieval.category,
+          document: retrieval.document,
+          refused: retrieval.document === null,
+        }),
+      });
+      try {
+        const pending: Promise<void>[] = [];
+        const result = await answer((text) => {
+          pending.push(stream.writeSSE({ event: 'token', data: JSON.stringify({ text }) }));
+        });
+        await Promise.all(pending);
+        await stream.writeSSE({ event: 'result', data: JSON.stringify(askJson(server.rag, result)) });
+      } catch (error) {
+        const known = GemmaRagError.isInstance(error);
+        await stream.writeSSE({
+          event: 'error',
+          data: JSON.stringify({
+            error: {
+              code: known ? error.code : 'INTERNAL',
+              message: error instanceof Error ? error.message : String(error),
+              status: known ? httpStatusFor(error.code) : 500,
+            },
+          }),
+        });
+      }
+    });
+  });
+
+  app.post('/api/search', async (context) => {
+    const request = await readBody(context, searchRequest);
+    const results = await server.queue.run(() =>
+      server.rag.search(server.index, request.query, {
+        topK: request.topK,
+        hybrid: request.mode === 'hybrid',
+        ...(request.relativeCutoff === undefined ? {} : { relativeCutoff: request.relativeCutoff }),
+      }),
+    );
+    return context.json({
+      engine: server.rag.embedder.model.label,
+      mode: request.mode,
+      results: results.map(({ documentId, title, category, score, keywordScore }) => ({
+        id: documentId,
+        title,
+        category,
+        score,
+        keywordScore,
+      })),
+    });
+  });
+}

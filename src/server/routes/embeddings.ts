@@ -1,0 +1,88 @@
+import type { Hono } from 'hono';
+import { Embedder } from '../../embedding/embedder.js';
+import type { PromptChoice } from '../../embedding/prompts.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { encodeVector } from '../../stores/sqlite/vector-codec.js';
+import { readBody } from '../read-body.js';
+import { ollamaEmbedRequest, openAiEmbeddingsRequest } from '../request-schemas.js';
+import type { ServerContext } from '../server-context.js';
+
+interface EmbedRequest {
+  input: string | string[];
+  dimensions?: number | undefined;
+  prompt_name?: string | undefined;
+  prompt?: string | undefined;
+}
+
+/**
+ * Embeddings as other tools expect them. Like sentence-transformers and Ollama, no prompt
+ * is added unless the request asks for one (`prompt_name` or `prompt`, our extension).
+ */
+async function embedRequest(server: ServerContext, request: EmbedRequest) {
+  const inputs = typeof request.input === 'string' ? [request.input] : request.input;
+  if (inputs.length === 0) throw new GemmaRagError(errorCodes.invalidArgument, '`input` is empty.');
+  if (inputs.length > server.limits.maxInputs) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `Too many inputs: ${inputs.length}; this server accepts at most ${server.limits.maxInputs} per request.`,
+      { data: { inputs: inputs.length, maxInputs: server.limits.maxInputs } },
+    );
+  }
+  if (request.prompt_name !== undefined && request.prompt !== undefined) {
+    throw new GemmaRagError(errorCodes.invalidArgument, 'Give `prompt_name` or `prompt`, not both.');
+  }
+  const prompt: PromptChoice =
+    request.prompt_name !== undefined
+      ? { kind: 'named', name: request.prompt_name }
+      : request.prompt !== undefined
+        ? { kind: 'custom', prefix: request.prompt }
+        : { kind: 'none' };
+  const base = server.rag.embedder;
+  const embedder =
+    request.dimensions === undefined
+      ? new Embedder({ model: base.model, profile: base.profile })
+      : new Embedder({ model: base.model, profile: base.profile, dimensions: request.dimensions });
+  const vectors = await server.queue.run(() => embedder.embedMany(inputs, { prompt }));
+  return { embedder, vectors, inputs };
+}
+
+export function registerEmbeddingRoutes(app: Hono, server: ServerContext): void {
+  app.post('/v1/embeddings', async (context) => {
+    const request = await readBody(context, openAiEmbeddingsRequest);
+    const { embedder, vectors, inputs } = await embedRequest(server, request);
+    const tokens = inputs.reduce((sum, input) => sum + Buffer.byteLength(input, 'utf8'), 0);
+    return context.json({
+      object: 'list',
+      data: vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: request.encoding_format === 'base64' ? encodeVector(vector).toString('base64') : Array.from(vector),
+      })),
+      model: request.model ?? embedder.model.modelId,
+      // An upper bound (UTF-8 bytes): exact counts would load a tokenizer for every request.
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  });
+
+  app.get('/v1/models', (context) => {
+    const { model } = server.rag.embedder;
+    return context.json({
+      object: 'list',
+      data: [{ id: model.modelId, object: 'model', created: 0, owned_by: `gemma-rag (${model.label})` }],
+    });
+  });
+
+  app.post('/api/embed', async (context) => {
+    const request = await readBody(context, ollamaEmbedRequest);
+    const started = performance.now();
+    // Ollama truncates long inputs by default; gemma-rag refuses them instead (400 INPUT_TOO_LONG).
+    const { embedder, vectors } = await embedRequest(server, request);
+    return context.json({
+      model: request.model ?? embedder.model.modelId,
+      embeddings: vectors.map((vector) => Array.from(vector)),
+      total_duration: Math.round((performance.now() - started) * 1e6),
+      load_duration: 0,
+      prompt_eval_count: 0,
+    });
+  });
+}

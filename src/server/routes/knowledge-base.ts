@@ -1,0 +1,56 @@
+import type { Hono } from 'hono';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { readBody } from '../read-body.js';
+import { documentRequest } from '../request-schemas.js';
+import type { ServerContext } from '../server-context.js';
+
+function documentId(raw: string): number {
+  if (!/^\d+$/.test(raw))
+    throw new GemmaRagError(errorCodes.invalidArgument, `Document id must be a number; got "${raw}".`);
+  return Number(raw);
+}
+
+export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): void {
+  app.get('/api/kb', (context) => {
+    const documents = server.store.listDocuments();
+    return context.json({
+      engine: server.rag.embedder.model.label,
+      categories: server.store.listCategories().map((category) => ({
+        ...category,
+        items: documents
+          .filter((document) => document.category === category.name)
+          .map(({ id, title, source, chunks }) => ({ id, title, source, chunks })),
+      })),
+    });
+  });
+
+  app.get('/api/documents/:id', (context) => {
+    const id = documentId(context.req.param('id'));
+    const document = server.store.documentById(id);
+    if (!document) throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
+    return context.json(document);
+  });
+
+  app.post('/api/documents', async (context) => {
+    const request = await readBody(context, documentRequest);
+    const source = request.source ?? `api:${request.category}/${request.title}`;
+    const report = await server.queue.run(() =>
+      server.rag.ingest(server.store, {
+        documents: [{ category: request.category, title: request.title, content: request.content, source }],
+      }),
+    );
+    const stored = server.store.findDocument(source);
+    const outcome = report.added ? 'added' : report.updated ? 'updated' : 'unchanged';
+    return context.json(
+      { id: stored?.id, source, outcome, chunks: report.chunksEmbedded },
+      outcome === 'added' ? 201 : 200,
+    );
+  });
+
+  app.delete('/api/documents/:id', (context) => {
+    const id = documentId(context.req.param('id'));
+    if (server.store.removeDocuments([id]) === 0)
+      throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
+    return context.json({ removed: 1 });
+  });
+}

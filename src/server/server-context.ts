@@ -1,0 +1,26 @@
+import type { Rag } from '../rag.js';
+import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+import type { WorkQueue } from './work-queue.js';
+
+/** Everything the routes share; built once by the serve command (or a test). */
+export interface ServerContext {
+  rag: Rag;
+  index: KnowledgeIndex;
+  /** The knowledge base behind `index`, for browsing and editing. */
+  store: SqliteKnowledgeBase;
+  /** false: answers are the matching text itself (as `ask --no-generate`). */
+  generate: boolean;
+  /** Engine calls go through this queue. */
+  queue: WorkQueue;
+  limits: ServerLimits;
+}
+
+export interface ServerLimits {
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  /** Most inputs in one embeddings request. */
+  maxInputs: number;
+}
+
+export const defaultLimits: ServerLimits = { maxBodyBytes: 1024 * 1024, maxInputs: 256 };

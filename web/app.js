@@ -1,0 +1,210 @@
+// The gemma-rag web UI: plain modules, no build step, served by `gemma-rag serve`.
+const $ = (id) => document.getElementById(id);
+const keyRequired = document.body.dataset.apiKeyRequired === 'true';
+
+function apiKey() {
+  return localStorage.getItem('gemma-rag-api-key') ?? '';
+}
+
+async function askForKey() {
+  const dialog = $('key-dialog');
+  dialog.showModal();
+  await new Promise((resolve) => dialog.addEventListener('close', resolve, { once: true }));
+  localStorage.setItem('gemma-rag-api-key', $('api-key').value.trim());
+}
+
+async function api(path, options = {}) {
+  const headers = { 'content-type': 'application/json', ...(options.headers ?? {}) };
+  if (apiKey()) headers.authorization = `Bearer ${apiKey()}`;
+  const response = await fetch(path, { ...options, headers });
+  if (response.status === 401 && keyRequired) {
+    await askForKey();
+    return api(path, options);
+  }
+  return response;
+}
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'onclick') node.addEventListener('click', value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+const score = (value) => (typeof value === 'number' ? value.toFixed(3) : '–');
+
+function renderStages(result) {
+  const stages = $('stages');
+  stages.replaceChildren();
+  const categoryThreshold = result.thresholds?.category;
+  if (result.mode === 'two-stage') {
+    const best = result.scores?.categories?.[0];
+    const chosen = result.category;
+    stages.append(
+      element(
+        'span',
+        { class: `stage${chosen ? '' : ' missed'}`, 'data-testid': 'stage-category' },
+        `Category: ${chosen ? chosen.name : best ? `${best.name} (below ${categoryThreshold})` : 'none'}`,
+        element('span', { class: 'score' }, score(chosen?.score ?? best?.score)),
+      ),
+    );
+  }
+  const chosenDocument = result.document;
+  const bestDocument = result.scores?.documents?.[0];
+  stages.append(
+    element(
+      'span',
+      { class: `stage${chosenDocument ? '' : ' missed'}`, 'data-testid': 'stage-document' },
+      `Document: ${chosenDocument ? chosenDocument.title : bestDocument ? `${bestDocument.title} (below ${result.thresholds?.document})` : 'none'}`,
+      element('span', { class: 'score' }, score(chosenDocument?.score ?? bestDocument?.score)),
+    ),
+  );
+}
+
+function renderScores(result) {
+  const rows = [
+    ...(result.scores?.categories ?? []).map((entry) => ['category', entry.name, entry.score]),
+    ...(result.scores?.documents ?? []).map((entry) => ['document', entry.title, entry.score]),
+  ];
+  $('scores').replaceChildren(
+    element(
+      'table',
+      {},
+      element('tr', {}, element('th', {}, 'stage'), element('th', {}, 'name'), element('th', {}, 'score')),
+      ...rows.map(([stage, name, value]) =>
+        element('tr', {}, element('td', {}, stage), element('td', {}, name), element('td', { class: 'number' }, score(value))),
+      ),
+    ),
+  );
+}
+
+function renderCitations(result, documents) {
+  const citations = $('citations');
+  citations.replaceChildren();
+  for (const citation of result.citations ?? []) {
+    const id = documents.get(`${citation.category}\u0000${citation.title}`);
+    citations.append(
+      element(
+        'button',
+        { type: 'button', class: 'citation', 'data-testid': 'citation', onclick: () => openSource(id, citation.position) },
+        `${citation.title} · #${citation.position + 1} · ${score(citation.score)}`,
+      ),
+    );
+  }
+}
+
+async function openSource(id, position) {
+  if (id === undefined) return;
+  const response = await api(`/api/documents/${id}`);
+  if (!response.ok) return;
+  const source = await response.json();
+  $('source-title').textContent = source.title;
+  $('source-meta').textContent = `${source.category} — ${source.source}`;
+  $('source-chunks').replaceChildren(
+    ...source.chunks.map((chunk) =>
+      element('div', { class: `chunk${chunk.position === position ? ' cited' : ''}`, 'data-testid': 'source-chunk' }, chunk.text),
+    ),
+  );
+  $('source').hidden = false;
+  $('source').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+}
+
+/** Server-Sent Events over a POST response: `event:` and `data:` lines, blank line between events. */
+async function* readEvents(response) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let boundary = buffer.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      let event = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      yield { event, data: data.join('\n') };
+      boundary = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+let knownDocuments = new Map();
+
+async function ask(event) {
+  event.preventDefault();
+  const question = $('question').value.trim();
+  if (!question) return;
+  const button = $('ask-button');
+  button.disabled = true;
+  $('result').hidden = false;
+  $('not-found').hidden = true;
+  $('error').hidden = true;
+  $('answer').textContent = '';
+  $('citations').replaceChildren();
+  $('stages').replaceChildren(element('span', { class: 'stage' }, 'Searching…'));
+  try {
+    const response = await api('/api/ask', {
+      method: 'POST',
+      body: JSON.stringify({ question, mode: $('mode').value, stream: true }),
+      headers: { accept: 'text/event-stream' },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+    }
+    for await (const { event: name, data } of readEvents(response)) {
+      const payload = JSON.parse(data);
+      if (name === 'retrieval' && payload.refused) $('not-found').hidden = false;
+      if (name === 'token') $('answer').textContent += payload.text;
+      if (name === 'error') throw new Error(payload.error.message);
+      if (name === 'result') {
+        renderStages(payload);
+        renderScores(payload);
+        renderCitations(payload, knownDocuments);
+        $('answer').textContent = payload.answer;
+        $('not-found').hidden = !payload.refused;
+        $('answer').dataset.refused = String(payload.refused);
+      }
+    }
+  } catch (error) {
+    $('error').textContent = error.message;
+    $('error').hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loadKnowledgeBase() {
+  const response = await api('/api/kb');
+  if (!response.ok) return;
+  const kb = await response.json();
+  $('engine').textContent = kb.engine;
+  knownDocuments = new Map();
+  const container = $('kb');
+  container.replaceChildren();
+  for (const category of kb.categories) {
+    const list = element('ul');
+    for (const item of category.items) {
+      knownDocuments.set(`${category.name}\u0000${item.title}`, item.id);
+      list.append(element('li', {}, element('a', { onclick: () => openSource(item.id, -1) }, item.title)));
+    }
+    container.append(element('h3', {}, `${category.name} (${category.documents})`), list);
+  }
+}
+
+$('ask-form').addEventListener('submit', ask);
+$('question').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) $('ask-form').requestSubmit();
+});
+$('source-close').addEventListener('click', () => {
+  $('source').hidden = true;
+});
+loadKnowledgeBase();
