@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-export const embeddingEngineIds = ['llama-cpp', 'lexical'] as const;
-export const generationEngineIds = ['llama-cpp'] as const;
+export const embeddingEngineIds = ['llama-cpp', 'lexical', 'ollama', 'openai-compatible'] as const;
+export const generationEngineIds = ['llama-cpp', 'ollama', 'openai-compatible'] as const;
 export type EmbeddingEngineId = (typeof embeddingEngineIds)[number];
 export type GenerationEngineId = (typeof generationEngineIds)[number];
 
@@ -12,11 +12,17 @@ export const ragConfigSchema = z
   .object({
     /** Engine that embeds. Default `llama-cpp` with the default EmbeddingGemma GGUF. */
     engine: z.enum(embeddingEngineIds).default('llama-cpp'),
-    /** Engine that answers. Default `llama-cpp`. */
-    generationEngine: z.enum(generationEngineIds).default('llama-cpp'),
-    /** GGUF path, `hf:` URI or catalog alias. Default: $GEMMA_RAG_EMBEDDING_MODEL, then EmbeddingGemma Q8_0. */
+    /** Engine that answers. Default: the embedding engine when it can generate, else `llama-cpp`. */
+    generationEngine: z.enum(generationEngineIds).optional(),
+    /** Server address for HTTP engines (Ollama default http://127.0.0.1:11434, OpenAI-compatible http://127.0.0.1:8080). */
+    baseUrl: z.string().url().optional(),
+    /** Server address for the answering engine, when it differs from `baseUrl`. */
+    generationBaseUrl: z.string().url().optional(),
+    /** Bearer key for OpenAI-compatible servers (default $GEMMA_RAG_ENGINE_API_KEY; $OPENAI_API_KEY only for api.openai.com). */
+    apiKey: z.string().min(1).optional(),
+    /** llama-cpp: GGUF path, `hf:` URI or catalog alias (default $GEMMA_RAG_EMBEDDING_MODEL, then EmbeddingGemma Q8_0); HTTP engines: the server's model name. */
     embeddingModel: z.string().min(1).optional(),
-    /** GGUF path, `hf:` URI or catalog alias. Default: $GEMMA_RAG_GENERATION_MODEL, then Gemma 3 4B Q4_K_M. */
+    /** llama-cpp: GGUF path, `hf:` URI or catalog alias (default $GEMMA_RAG_GENERATION_MODEL, then Gemma 3 4B Q4_K_M); HTTP engines: the server's model name. */
     generationModel: z.string().min(1).optional(),
     /** Override the profile inferred from the model (prompt table, limits). */
     modelProfile: z.enum(['embeddinggemma', 'embeddinggemma-2']).optional(),

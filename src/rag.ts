@@ -215,7 +215,9 @@ function chooseProfile(config: ResolvedRagConfig, detected: ModelProfile | undef
       `The model looks like ${detected.displayName}, but --model-profile ${explicit.id} was given; using ${explicit.id}.`,
     );
   }
-  const profile = explicit ?? detected ?? (config.engine === 'lexical' ? defaultModelProfile : undefined);
+  // The lexical stand-in and model servers cannot tell which EmbeddingGemma they run:
+  // EmbeddingGemma (the seed's) unless --model-profile says otherwise.
+  const profile = explicit ?? detected ?? (config.engine === 'llama-cpp' ? undefined : defaultModelProfile);
   if (!profile) {
     throw new GemmaRagError(
       errorCodes.modelIncompatible,

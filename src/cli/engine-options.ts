@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { embeddingEngineIds, type RagConfig } from '../config.js';
+import { embeddingEngineIds, generationEngineIds, type RagConfig } from '../config.js';
 import { parseDimensions } from '../embedding/dimensions.js';
 import { defaultModelProfile } from '../embedding/model-profiles.js';
 import { createRag, type Rag, type RagDependencies } from '../rag.js';
@@ -13,6 +13,11 @@ import { progressBar } from './progress.js';
 /** Flags every model-using command shares, as commander parses them. */
 export interface EngineFlags {
   engine?: string;
+  generationEngine?: string;
+  baseUrl?: string;
+  generationBaseUrl?: string;
+  engineApiKey?: string;
+  apiKey?: string;
   embeddingModel?: string;
   generationModel?: string;
   modelProfile?: string;
@@ -24,14 +29,28 @@ export interface EngineFlags {
   json?: boolean;
 }
 
-export function addEngineOptions(command: Command): Command {
-  return command
+/**
+ * `--api-key` is the engine's key everywhere except `serve`, where it protects gemma-rag's
+ * own server; `--engine-api-key` always means the engine's.
+ */
+export function addEngineOptions(command: Command, options: { apiKeyIsEngineKey?: boolean } = {}): Command {
+  command
     .addOption(
       new Option('--engine <engine>', 'embedding engine (lexical is a keyword stand-in, not EmbeddingGemma)')
         .choices([...embeddingEngineIds])
         .default('llama-cpp'),
     )
-    .option('--embedding-model <path|uri>', 'embedding GGUF: a file, hf: URI or alias (env GEMMA_RAG_EMBEDDING_MODEL)')
+    .option(
+      '--embedding-model <model>',
+      'llama-cpp: GGUF file, hf: URI or alias (env GEMMA_RAG_EMBEDDING_MODEL); ollama/openai-compatible: the server-side model name',
+    )
+    .option(
+      '--base-url <url>',
+      'model server address (ollama default http://127.0.0.1:11434 or $OLLAMA_HOST; openai-compatible http://127.0.0.1:8080)',
+    )
+    .option('--engine-api-key <key>', 'bearer key for an OpenAI-compatible server (env GEMMA_RAG_ENGINE_API_KEY)');
+  if (options.apiKeyIsEngineKey !== false) command.option('--api-key <key>', 'same as --engine-api-key');
+  return command
     .addOption(
       new Option('--model-profile <profile>', 'embedding model family, if not detected from the model').choices([
         'embeddinggemma',
@@ -47,10 +66,18 @@ export function addEngineOptions(command: Command): Command {
 }
 
 export function addGenerationOptions(command: Command): Command {
-  return command.option(
-    '--generation-model <path|uri>',
-    'answering GGUF (Gemma 3 or Gemma 4): a file, hf: URI or alias (env GEMMA_RAG_GENERATION_MODEL)',
-  );
+  return command
+    .option(
+      '--generation-model <model>',
+      'answering model (Gemma 3 or Gemma 4): GGUF file, hf: URI or alias for llama-cpp (env GEMMA_RAG_GENERATION_MODEL); server model name for HTTP engines',
+    )
+    .addOption(
+      new Option(
+        '--generation-engine <engine>',
+        'engine that answers (default: the embedding engine if it can, else llama-cpp)',
+      ).choices([...generationEngineIds]),
+    )
+    .option('--generation-base-url <url>', 'address of the answering model server, if not --base-url');
 }
 
 export function parseThreshold(value: string | undefined, flag: string): number | undefined {
@@ -67,9 +94,17 @@ export function parseThreshold(value: string | undefined, flag: string): number 
 }
 
 /** Turns flags into a configuration, rejecting bad values before any model is loaded. */
-export function configFromFlags(flags: EngineFlags & { generationModel?: string }): RagConfig {
+export function configFromFlags(
+  flags: EngineFlags & { generationModel?: string },
+  options: { apiKeyIsEngineKey?: boolean } = {},
+): RagConfig {
+  const apiKey = flags.engineApiKey ?? (options.apiKeyIsEngineKey === false ? undefined : flags.apiKey);
   return {
     engine: flags.engine as RagConfig['engine'],
+    ...(flags.generationEngine ? { generationEngine: flags.generationEngine as RagConfig['generationEngine'] } : {}),
+    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+    ...(flags.generationBaseUrl ? { generationBaseUrl: flags.generationBaseUrl } : {}),
+    ...(apiKey ? { apiKey } : {}),
     ...(flags.embeddingModel ? { embeddingModel: flags.embeddingModel } : {}),
     ...(flags.generationModel ? { generationModel: flags.generationModel } : {}),
     ...(flags.modelProfile ? { modelProfile: flags.modelProfile as 'embeddinggemma' } : {}),

@@ -11,6 +11,7 @@ export const exitCodes = {
   modelMissing: 3,
   modelUnusable: 4,
   downloadFailed: 5,
+  engineUnreachable: 6,
   aborted: 130,
 } as const;
 
@@ -24,6 +25,7 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.modelIncompatible]: exitCodes.modelUnusable,
   [errorCodes.downloadFailed]: exitCodes.downloadFailed,
   [errorCodes.engineFailure]: exitCodes.failure,
+  [errorCodes.engineUnreachable]: exitCodes.engineUnreachable,
   [errorCodes.knowledgeBaseMismatch]: exitCodes.badInput,
   [errorCodes.notFound]: exitCodes.badInput,
   [errorCodes.unauthorized]: exitCodes.badInput,

@@ -1,4 +1,9 @@
-import type { EmbeddingEngineId, GenerationEngineId, ResolvedRagConfig } from '../config.js';
+import {
+  type EmbeddingEngineId,
+  type GenerationEngineId,
+  generationEngineIds,
+  type ResolvedRagConfig,
+} from '../config.js';
 import type { ModelProfile } from '../embedding/model-profiles.js';
 import { type ResolveModelOptions, resolveModel } from '../models/model-resolver.js';
 import type { EmbeddingModel } from '../spec/embedding-model.js';
@@ -37,6 +42,25 @@ function resolveOptions(context: EngineContext, role: 'embedding' | 'generation'
  * one never loads another's native code.
  */
 const embeddingEngines: Record<EmbeddingEngineId, (context: EngineContext) => Promise<LoadedEmbeddingModel>> = {
+  ollama: async (context) => {
+    const { OllamaEmbeddingModel } = await import('./ollama/ollama-embedding-model.js');
+    const { ollamaBaseUrlFromEnvironment } = await import('./ollama/ollama-settings.js');
+    const model = await OllamaEmbeddingModel.create({
+      baseUrl: context.config.baseUrl ?? ollamaBaseUrlFromEnvironment(environmentOf(context)),
+      model: context.config.embeddingModel,
+    });
+    return { model, detectedProfile: undefined };
+  },
+  'openai-compatible': async (context) => {
+    const { OpenAiCompatibleEmbeddingModel } = await import('./openai-compatible/openai-compatible-embedding-model.js');
+    const baseUrl = openAiCompatibleBaseUrl(context);
+    const model = await OpenAiCompatibleEmbeddingModel.create({
+      baseUrl,
+      apiKey: await openAiCompatibleKey(context, baseUrl),
+      model: context.config.embeddingModel,
+    });
+    return { model, detectedProfile: undefined };
+  },
   lexical: async () => {
     const { LexicalEmbeddingModel } = await import('./lexical/lexical-embedding-model.js');
     return { model: new LexicalEmbeddingModel(), detectedProfile: undefined };
@@ -61,12 +85,55 @@ const generationEngines: Record<GenerationEngineId, (context: EngineContext) => 
     const modelPath = await resolveModel(resolveOptions(context, 'generation', context.config.generationModel));
     return LlamaCppLanguageModel.load({ modelPath, threads: context.config.threads, gpu: context.config.gpu });
   },
+  // HTTP engines: model names belong to the server; nothing is resolved or downloaded here.
+  ollama: async (context) => {
+    const { OllamaLanguageModel } = await import('./ollama/ollama-language-model.js');
+    const { ollamaBaseUrlFromEnvironment } = await import('./ollama/ollama-settings.js');
+    const { config } = context;
+    return new OllamaLanguageModel({
+      baseUrl: config.generationBaseUrl ?? config.baseUrl ?? ollamaBaseUrlFromEnvironment(environmentOf(context)),
+      model: config.generationModel,
+    });
+  },
+  'openai-compatible': async (context) => {
+    const { OpenAiCompatibleLanguageModel } = await import('./openai-compatible/openai-compatible-language-model.js');
+    const baseUrl = context.config.generationBaseUrl ?? openAiCompatibleBaseUrl(context);
+    return OpenAiCompatibleLanguageModel.create({
+      baseUrl,
+      apiKey: await openAiCompatibleKey(context, baseUrl),
+      model: context.config.generationModel,
+    });
+  },
 };
+
+function environmentOf(context: EngineContext): NodeJS.ProcessEnv {
+  return context.environment ?? process.env;
+}
+
+function openAiCompatibleBaseUrl(context: EngineContext): string | undefined {
+  return context.config.baseUrl ?? environmentOf(context).GEMMA_RAG_BASE_URL;
+}
+
+async function openAiCompatibleKey(context: EngineContext, baseUrl: string | undefined): Promise<string | undefined> {
+  if (context.config.apiKey) return context.config.apiKey;
+  const { apiKeyFromEnvironment, defaultOpenAiCompatibleBaseUrl } = await import(
+    './openai-compatible/openai-compatible-settings.js'
+  );
+  return apiKeyFromEnvironment(baseUrl ?? defaultOpenAiCompatibleBaseUrl, environmentOf(context));
+}
 
 export function loadEmbeddingModel(context: EngineContext): Promise<LoadedEmbeddingModel> {
   return embeddingEngines[context.config.engine](context);
 }
 
+/** The answering engine: as configured, else the embedding engine when it can generate, else llama-cpp. */
+export function generationEngineFor(config: ResolvedRagConfig): GenerationEngineId {
+  if (config.generationEngine) return config.generationEngine;
+  return (generationEngineIds as readonly string[]).includes(config.engine)
+    ? (config.engine as GenerationEngineId)
+    : 'llama-cpp';
+}
+
 export function loadLanguageModel(context: EngineContext): Promise<LanguageModel> {
-  return generationEngines[context.config.generationEngine](context);
+  return generationEngines[generationEngineFor(context.config)](context);
 }

@@ -14,6 +14,7 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
   [errorCodes.modelIncompatible]: 500,
   [errorCodes.downloadFailed]: 502,
   [errorCodes.engineFailure]: 502,
+  [errorCodes.engineUnreachable]: 503,
   [errorCodes.unauthorized]: 401,
   [errorCodes.payloadTooLarge]: 413,
   [errorCodes.overloaded]: 503,

@@ -22,6 +22,8 @@ export const errorCodes = {
   downloadFailed: 'DOWNLOAD_FAILED',
   /** The engine failed or returned something we cannot trust (wrong shape, non-finite values). */
   engineFailure: 'ENGINE_FAILURE',
+  /** A model server (Ollama, llama.cpp server, …) could not be reached: start it, or fix the URL. */
+  engineUnreachable: 'ENGINE_UNREACHABLE',
   /** A knowledge base built with another embedding model or dimension than the one in use. */
   knowledgeBaseMismatch: 'KNOWLEDGE_BASE_MISMATCH',
   /** A knowledge-base entry (document, category) that does not exist. */

@@ -21,7 +21,6 @@ interface ServeFlags extends EngineFlags {
   db?: string;
   host: string;
   port: string;
-  apiKey?: string;
   generate: boolean;
   cors?: string;
   threshold?: string;
@@ -43,7 +42,7 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs));
   addKnowledgeBaseOptions(command);
   addGenerationOptions(command);
-  addEngineOptions(command);
+  addEngineOptions(command, { apiKeyIsEngineKey: false });
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
 }
 
@@ -64,7 +63,11 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
   const source = await chooseKnowledgeSource(io, flags);
   const rag = await createRagForCli(
     io,
-    { ...configFromFlags(flags), categoryThreshold: threshold, documentThreshold: threshold },
+    {
+      ...configFromFlags(flags, { apiKeyIsEngineKey: false }),
+      categoryThreshold: threshold,
+      documentThreshold: threshold,
+    },
     flags,
   );
   try {

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Embedder } from '../embedding/embedder.js';
+import { embeddingGemma } from '../embedding/model-profiles.js';
+import { noPrompt } from '../embedding/prompts.js';
+import { cosineSimilarity, l2Normalize } from '../embedding/vector-math.js';
+import type { EmbeddingModel } from '../spec/embedding-model.js';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+
+export const embeddingContractCases = [
+  'shapes and dimensions',
+  'finite, non-zero values',
+  'determinism',
+  'an empty batch',
+  'token counts',
+  'a different input gives a different vector',
+  'the input reaches the model unchanged',
+  'a full batch keeps input order',
+  'embedder batching keeps input order',
+  'an aborted signal',
+  'abort during a call',
+  'abort while the server is slow',
+] as const;
+export type EmbeddingContractCase = (typeof embeddingContractCases)[number];
+
+export interface EmbeddingModelContractOptions {
+  /** Creates a ready model; called once per case, and disposed after it. */
+  create: () => Promise<EmbeddingModel>;
+  /**
+   * The inputs the model received so far, exactly as received, when the test can see them
+   * (a fake server records requests). Without it, the case that needs it is skipped.
+   */
+  receivedInputs?: () => readonly string[];
+  /** Makes the model's next calls take seconds (a slow server), for the abort-while-waiting case. */
+  makeSlow?: () => void;
+  /** Cases that do not apply to this engine, each with the reason. */
+  skips?: Partial<Record<EmbeddingContractCase, string>>;
+}
+
+// Prompted strings as the Embedder produces them; the engine must embed them as they are.
+const promptedQuery = 'task: search result | query: Which planet is known as the Red Planet?';
+const promptedDocument =
+  'title: none | text: Mars, known for its reddish appearance, is often referred to as the Red Planet.';
+const unicodeInput = 'title: Café ☕ | text: 東京の天気 😀 — naïve “quotes”\nsecond line\ttab';
+
+/** Servers may batch inputs together and differ in the last bits; "the same vector" allows for that. */
+const sameVector = 0.9999;
+
+function assertSame(left: Float32Array | undefined, right: Float32Array | undefined, what: string): void {
+  assert.ok(left && right, `${what}: missing vector`);
+  const similarity = cosineSimilarity(left, right);
+  assert.ok(similarity >= sameVector, `${what}: cosine ${similarity} < ${sameVector}`);
+}
+
+async function assertAborted(promise: Promise<unknown>): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(GemmaRagError.isInstance(error), `not a GemmaRagError: ${String(error)}`);
+    assert.equal(error.code, errorCodes.aborted);
+    return true;
+  });
+}
+
+function distinctInputs(count: number): string[] {
+  return Array.from(
+    { length: count },
+    (_, index) => `task: search result | query: input number ${index} ${'x'.repeat(index % 7)}`,
+  );
+}
+
+/**
+ * The behaviour every EmbeddingModel must have, whatever runs the model. Each engine's test
+ * file calls this with its own factory; cases that cannot apply are skipped with a reason.
+ */
+export function embeddingModelContract(name: string, options: EmbeddingModelContractOptions): void {
+  const skips: Partial<Record<EmbeddingContractCase, string>> = options.skips ?? {};
+  const withModel = (title: EmbeddingContractCase, body: (model: EmbeddingModel) => Promise<void>) => {
+    const skip =
+      skips[title] ??
+      (title === 'the input reaches the model unchanged' && !options.receivedInputs
+        ? 'no way to observe what the model received'
+        : title === 'abort while the server is slow' && !options.makeSlow
+          ? 'the engine has no slow server to wait on'
+          : undefined);
+    test(`${name}: ${title}`, skip ? { skip } : {}, async () => {
+      const model = await options.create();
+      try {
+        await body(model);
+      } finally {
+        await model.dispose();
+      }
+    });
+  };
+
+  withModel('shapes and dimensions', async (model) => {
+    assert.ok(Number.isInteger(model.dimensions) && model.dimensions > 0, `dimensions ${model.dimensions}`);
+    assert.ok(Number.isInteger(model.maxInputTokens) && model.maxInputTokens > 0);
+    assert.ok(Number.isInteger(model.maxEmbeddingsPerCall) && model.maxEmbeddingsPerCall > 0);
+    assert.ok(model.engine && model.label && model.modelId && model.fingerprint, 'metadata is filled in');
+    const { embeddings } = await model.embed({ values: [promptedQuery, promptedDocument, 'plain'] });
+    assert.equal(embeddings.length, 3);
+    for (const vector of embeddings) {
+      assert.ok(vector instanceof Float32Array);
+      assert.equal(vector.length, model.dimensions);
+    }
+  });
+
+  withModel('finite, non-zero values', async (model) => {
+    const { embeddings } = await model.embed({ values: [promptedQuery, unicodeInput] });
+    for (const vector of embeddings) {
+      assert.ok(vector.every(Number.isFinite), 'non-finite value');
+      assert.ok(
+        vector.some((value) => value !== 0),
+        'all zeros',
+      );
+    }
+  });
+
+  withModel('determinism', async (model) => {
+    const [first] = (await model.embed({ values: [promptedDocument] })).embeddings;
+    const [second] = (await model.embed({ values: [promptedDocument] })).embeddings;
+    assertSame(first, second, 'same input twice');
+    // A query embedded alone must match the same text embedded among others (indexing vs asking).
+    const [, inBatch] = (await model.embed({ values: [promptedQuery, promptedDocument, unicodeInput] })).embeddings;
+    assertSame(first, inBatch, 'alone vs in a batch');
+  });
+
+  withModel('an empty batch', async (model) => {
+    assert.deepEqual((await model.embed({ values: [] })).embeddings, []);
+  });
+
+  withModel('token counts', async (model) => {
+    const counts = await model.countTokens({ values: ['hello', `hello ${'world '.repeat(20)}`] });
+    assert.equal(counts.length, 2);
+    for (const count of counts) assert.ok(Number.isInteger(count) && count > 0, `count ${count}`);
+    assert.ok((counts[1] ?? 0) > (counts[0] ?? 0), 'a longer text counts more tokens');
+  });
+
+  withModel('a different input gives a different vector', async (model) => {
+    // The prompt is part of the input: a different prompt must change the vector.
+    const bare = 'Which planet is known as the Red Planet?';
+    const { embeddings } = await model.embed({
+      values: [promptedQuery, `task: classification | query: ${bare}`, bare],
+    });
+    const [query, classification, plain] = embeddings;
+    assert.ok(query && classification && plain);
+    assert.ok(cosineSimilarity(query, classification) < sameVector, 'prompt change ignored');
+    assert.ok(cosineSimilarity(query, plain) < sameVector, 'prompt removal ignored');
+  });
+
+  withModel('the input reaches the model unchanged', async (model) => {
+    const before = options.receivedInputs?.().length ?? 0;
+    await model.embed({ values: [promptedQuery, unicodeInput] });
+    // Exactly these strings: no prompt, prefix, trimming or normalization added by the engine.
+    assert.deepEqual(options.receivedInputs?.().slice(before), [promptedQuery, unicodeInput]);
+  });
+
+  withModel('a full batch keeps input order', async (model) => {
+    const inputs = distinctInputs(Math.min(model.maxEmbeddingsPerCall, 256));
+    const { embeddings } = await model.embed({ values: inputs });
+    assert.equal(embeddings.length, inputs.length);
+    const probes = [0, Math.floor(inputs.length / 2), inputs.length - 1];
+    for (const index of new Set(probes)) {
+      const [alone] = (await model.embed({ values: [inputs[index] ?? ''] })).embeddings;
+      assertSame(embeddings[index], alone, `input ${index}`);
+    }
+  });
+
+  withModel('embedder batching keeps input order', async (model) => {
+    // More inputs than one call takes: the Embedder splits them; the order must survive.
+    const inputs = distinctInputs(Math.min(model.maxEmbeddingsPerCall, 256) + 3);
+    const embedder = new Embedder({ model, profile: embeddingGemma });
+    const vectors = await embedder.embedMany(inputs, { prompt: noPrompt });
+    assert.equal(vectors.length, inputs.length);
+    for (const index of new Set([0, inputs.length - 2, inputs.length - 1])) {
+      const [alone] = (await model.embed({ values: [inputs[index] ?? ''] })).embeddings;
+      assert.ok(alone);
+      assertSame(vectors[index], l2Normalize(alone), `input ${index}`);
+    }
+  });
+
+  withModel('an aborted signal', async (model) => {
+    const controller = new AbortController();
+    controller.abort();
+    await assertAborted(model.embed({ values: [promptedQuery], abortSignal: controller.signal }));
+    await assertAborted(model.countTokens({ values: [promptedQuery], abortSignal: controller.signal }));
+  });
+
+  withModel('abort during a call', async (model) => {
+    const controller = new AbortController();
+    const call = model.embed({ values: distinctInputs(model.maxEmbeddingsPerCall), abortSignal: controller.signal });
+    controller.abort();
+    await assertAborted(call);
+  });
+
+  withModel('abort while the server is slow', async (model) => {
+    options.makeSlow?.();
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 50);
+    await assertAborted(model.embed({ values: [promptedQuery], abortSignal: controller.signal }));
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2000, `gave up only after ${Math.round(elapsed)} ms`);
+  });
+}
