@@ -18,5 +18,8 @@ export function writeJson(io: CliIo, value: unknown): void {
   writeLine(io.stdout, JSON.stringify(value, null, 2));
 }
 
-/** Runs a command's action, turning its errors into output and an exit code. */
-export type CommandRunner = (action: () => Promise<void>, json: boolean) => Promise<void>;
+/**
+ * Runs a command's action, turning its errors into output and an exit code. An action may
+ * return an exit code of its own (e.g. `doctor` when a check fails).
+ */
+export type CommandRunner = (action: () => Promise<number | undefined | void>, json: boolean) => Promise<void>;

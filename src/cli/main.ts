@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { type CliIo, processIo } from './cli-io.js';
+import { type CliIo, type CommandRunner, processIo } from './cli-io.js';
 import { registerAsk } from './commands/ask.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerKb } from './commands/kb.js';
@@ -27,9 +28,10 @@ export async function main(
   untilStopped: () => Promise<void> = untilSignalled,
 ): Promise<number> {
   let exitCode: number = exitCodes.success;
-  const run = async (action: () => Promise<void>, json: boolean) => {
+  const run: CommandRunner = async (action, json) => {
     try {
-      await action();
+      const code = await action();
+      if (typeof code === 'number') exitCode = code;
     } catch (error) {
       exitCode = reportError(io, error, json);
     }
@@ -51,6 +53,7 @@ export async function main(
     registerEmbed,
     registerPrompts,
     registerPull,
+    registerDoctor,
   ]) {
     register(program, io, run);
   }
