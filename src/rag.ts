@@ -10,6 +10,7 @@ import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
 import { type CategoryFallback, retrieve, type Thresholds } from './retrieval/retrieve.js';
+import { parseStoredThresholds, storedThresholdsKey } from './retrieval/stored-thresholds.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { LanguageModel } from './spec/language-model.js';
 import { type Logger, silentLogger } from './spec/logger.js';
@@ -54,7 +55,10 @@ export class Rag {
   private constructor(
     readonly config: ResolvedRagConfig,
     readonly embedder: Embedder,
-    readonly thresholds: Thresholds,
+    /** Thresholds given in the configuration; each overrides calibrated and default ones. */
+    private readonly explicitThresholds: Partial<Thresholds>,
+    /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
+    readonly defaultThresholds: Thresholds,
     private readonly context: EngineContext,
   ) {}
 
@@ -71,12 +75,11 @@ export class Rag {
     try {
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
-      const defaults = model.suggestedThresholds ?? profile.defaultThresholds;
-      const thresholds = {
-        category: resolved.categoryThreshold ?? defaults.category,
-        document: resolved.documentThreshold ?? defaults.document,
+      const explicit = {
+        ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
+        ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, thresholds, context);
+      return new Rag(resolved, embedder, explicit, model.suggestedThresholds ?? profile.defaultThresholds, context);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -120,7 +123,7 @@ export class Rag {
       await store.close();
       throw error;
     }
-    return new KnowledgeIndex(this.embedder, store);
+    return new KnowledgeIndex(this.embedder, store, parseStoredThresholds(store.getMeta(storedThresholdsKey)));
   }
 
   /** Adds new and changed documents to a persistent knowledge base. */
@@ -139,6 +142,14 @@ export class Rag {
     return reindexKnowledgeBase({ ...options, knowledgeBase: store, embedder: this.embedder });
   }
 
+  /** Thresholds in force for a knowledge base: given ones, else calibrated ones, else defaults. */
+  thresholdsFor(index: KnowledgeIndex): Thresholds {
+    return {
+      category: this.explicitThresholds.category ?? index.storedThresholds?.category ?? this.defaultThresholds.category,
+      document: this.explicitThresholds.document ?? index.storedThresholds?.document ?? this.defaultThresholds.document,
+    };
+  }
+
   /** Retrieval alone: the stages, their scores and whether the question is refused. */
   retrieve(
     index: KnowledgeIndex,
@@ -150,7 +161,7 @@ export class Rag {
       hybrid: options.hybrid,
       categoryFallback: options.categoryFallback,
       relativeCutoff: options.relativeCutoff,
-      thresholds: this.thresholds,
+      thresholds: this.thresholdsFor(index),
       topK: options.topK,
       abortSignal: options.abortSignal,
     });

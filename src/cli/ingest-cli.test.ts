@@ -211,3 +211,29 @@ test('hostile input: clear messages, and nothing stored is lost', async () => {
     await store.close();
   }
 });
+
+test('calibrated thresholds stored in a knowledge base are used, unless given on the command line', async () => {
+  const db = join(directory, 'calibrated.db');
+  await ingest(exampleKnowledgeBasePath, '--db', db);
+  const store = await SqliteKnowledgeBase.open(db);
+  store.setMeta('thresholds', JSON.stringify({ category: 0.2, document: 0.3 }));
+  await store.close();
+  const stored = (
+    await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--no-generate', '--json'])
+  ).json() as unknown as AskJson;
+  assert.deepEqual(stored.thresholds, { category: 0.2, document: 0.3 });
+  const explicit = (
+    await runCli([
+      'ask',
+      '如何重置密码？',
+      '--db',
+      db,
+      ...lexical,
+      '--no-generate',
+      '--document-threshold',
+      '0.1',
+      '--json',
+    ])
+  ).json() as unknown as AskJson;
+  assert.deepEqual(explicit.thresholds, { category: 0.2, document: 0.1 });
+});

@@ -6,6 +6,8 @@ export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKn
   constructor(
     readonly embedder: Embedder,
     readonly knowledge: Knowledge,
+    /** Thresholds calibrated for this knowledge base (`gemma-rag calibrate`), if any. */
+    readonly storedThresholds?: { category: number; document: number } | undefined,
   ) {}
 
   close(): Promise<void> {
