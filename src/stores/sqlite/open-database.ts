@@ -32,17 +32,27 @@ export async function openDatabase(path: string): Promise<Database> {
   return database;
 }
 
+/**
+ * Applies pending migrations. Another process may open the same file at the same moment
+ * (a reader while `ingest` runs), so each step takes the write lock first (IMMEDIATE) and
+ * re-reads the version under it: only one process ever runs a given migration.
+ */
 function migrate(database: Database): void {
-  const version = database.pragma('user_version', { simple: true }) as number;
-  if (version > migrations.length) {
-    throw new Error(`it was written by a newer gemma-rag (schema ${version}; this version knows ${migrations.length})`);
-  }
-  for (let index = version; index < migrations.length; index++) {
-    const migration = migrations[index];
-    database.transaction(() => {
-      if (typeof migration === 'string') database.exec(migration);
-      else migration?.(database);
-      database.pragma(`user_version = ${index + 1}`);
-    })();
+  for (;;) {
+    const applied = database
+      .transaction(() => {
+        const version = database.pragma('user_version', { simple: true }) as number;
+        if (version > migrations.length) {
+          throw new Error(`it was written by a newer gemma-rag (schema ${version}; this version knows ${migrations.length})`);
+        }
+        const migration = migrations[version];
+        if (migration === undefined) return false;
+        if (typeof migration === 'string') database.exec(migration);
+        else migration(database);
+        database.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!applied) return;
   }
 }
