@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-export const embeddingEngineIds = ['llama-cpp', 'lexical', 'ollama', 'openai-compatible'] as const;
-export const generationEngineIds = ['llama-cpp', 'ollama', 'openai-compatible'] as const;
+export const embeddingEngineIds = ['llama-cpp', 'lexical', 'ollama', 'openai-compatible', 'transformers'] as const;
+export const generationEngineIds = ['llama-cpp', 'ollama', 'openai-compatible', 'transformers'] as const;
 export type EmbeddingEngineId = (typeof embeddingEngineIds)[number];
 export type GenerationEngineId = (typeof generationEngineIds)[number];
 
@@ -38,6 +38,11 @@ export const ragConfigSchema = z
     pull: z.boolean().default(false),
     /** Load an EmbeddingGemma GGUF without its Dense layers (wrong vectors; for diagnosis only). */
     allowMissingDense: z.boolean().default(false),
+    /**
+     * transformers engine: ONNX weights of the embedding model — `fp32` (the model card's numbers),
+     * `q8` or `q4`. Default `q8`. float16 variants are refused (activations overflow to NaN).
+     */
+    dtype: z.enum(['fp32', 'q8', 'q4']).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { embeddingEngineIds, generationEngineIds, type RagConfig } from '../config.js';
 import { parseDimensions } from '../embedding/dimensions.js';
 import { defaultModelProfile } from '../embedding/model-profiles.js';
+import { parseTransformersDtype } from '../engines/transformers/model-source.js';
 import { createRag, type Rag, type RagDependencies } from '../rag.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { Logger } from '../spec/logger.js';
@@ -26,6 +27,7 @@ export interface EngineFlags {
   cpu?: boolean;
   pull?: boolean;
   allowMissingDense?: boolean;
+  dtype?: string;
   json?: boolean;
 }
 
@@ -62,6 +64,7 @@ export function addEngineOptions(command: Command, options: { apiKeyIsEngineKey?
     .option('--cpu', 'do not use a GPU even if one is available')
     .option('--pull', 'download missing default models (needs internet once)')
     .option('--allow-missing-dense', 'load an EmbeddingGemma GGUF without its Dense layers (wrong vectors)')
+    .option('--dtype <dtype>', 'transformers engine: embedding ONNX weights fp32, q8 (default) or q4; fp16 is refused')
     .option('--json', 'print machine-readable JSON');
 }
 
@@ -115,6 +118,7 @@ export function configFromFlags(
     gpu: flags.cpu ? false : 'auto',
     pull: flags.pull ?? false,
     allowMissingDense: flags.allowMissingDense ?? false,
+    ...(flags.dtype === undefined ? {} : { dtype: parseTransformersDtype(flags.dtype, '--dtype') }),
   };
 }
 

@@ -77,6 +77,15 @@ const embeddingEngines: Record<EmbeddingEngineId, (context: EngineContext) => Pr
     });
     return { model, detectedProfile: model.detectedProfile };
   },
+  transformers: async (context) => {
+    const { TransformersEmbeddingModel } = await import('./transformers/transformers-embedding-model.js');
+    const model = await TransformersEmbeddingModel.load({
+      ...transformersOptions(context, 'embedding'),
+      model: transformersReference(context, 'embedding'),
+      dtype: context.config.dtype,
+    });
+    return { model, detectedProfile: model.detectedProfile };
+  },
 };
 
 const generationEngines: Record<GenerationEngineId, (context: EngineContext) => Promise<LanguageModel>> = {
@@ -104,7 +113,28 @@ const generationEngines: Record<GenerationEngineId, (context: EngineContext) => 
       model: context.config.generationModel,
     });
   },
+  transformers: async (context) => {
+    const { TransformersLanguageModel } = await import('./transformers/transformers-language-model.js');
+    // Answers use q4 (what the Gemma ONNX model cards run in Node); --dtype is the embedding model's.
+    return TransformersLanguageModel.load({
+      ...transformersOptions(context, 'generation'),
+      model: transformersReference(context, 'generation'),
+    });
+  },
 };
+
+/** A repository id or folder for the transformers engine: the flag, then the role's environment variable, then the default. */
+function transformersReference(context: EngineContext, role: 'embedding' | 'generation'): string | undefined {
+  const environment = environmentOf(context);
+  return role === 'embedding'
+    ? context.config.embeddingModel || environment.GEMMA_RAG_EMBEDDING_MODEL || undefined
+    : context.config.generationModel || environment.GEMMA_RAG_GENERATION_MODEL || undefined;
+}
+
+function transformersOptions(context: EngineContext, role: 'embedding' | 'generation') {
+  const { allowDownload, onProgress, environment } = resolveOptions(context, role, undefined);
+  return { allowDownload, onProgress, environment, threads: context.config.threads };
+}
 
 function environmentOf(context: EngineContext): NodeJS.ProcessEnv {
   return context.environment ?? process.env;

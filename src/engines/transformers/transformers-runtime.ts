@@ -1,0 +1,65 @@
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+
+export type TransformersModule = typeof import('@huggingface/transformers');
+
+/** The version range gemma-rag is tested with (EmbeddingGemma 2 needs ≥ 4.3.1). */
+export const transformersPackage = '@huggingface/transformers@4.3.2';
+
+export const installAdvice = [
+  `Install it with:  npm install ${transformersPackage}`,
+  '  (its onnxruntime-node dependency downloads optional CUDA libraries while installing; set',
+  '  ONNXRUNTIME_NODE_INSTALL=skip to skip that download, e.g. on a machine without internet.)',
+  'Or use another engine: --engine llama-cpp (GGUF) or --engine ollama.',
+].join('\n');
+
+let shared: Promise<TransformersModule> | undefined;
+
+/**
+ * transformers.js is an optional dependency, imported only when the transformers engine is
+ * used, so that the other engines never pay for onnxruntime (~470 MB installed).
+ * `importModule` is injectable so tests can simulate a missing package.
+ */
+export function loadTransformers(importModule?: () => Promise<TransformersModule>): Promise<TransformersModule> {
+  if (importModule) return importTransformers(importModule);
+  if (shared) return shared;
+  const loading = importTransformers(() => import('@huggingface/transformers'));
+  shared = loading;
+  // A failed import may succeed later (after `npm install`): do not cache the failure.
+  loading.catch(() => {
+    if (shared === loading) shared = undefined;
+  });
+  return loading;
+}
+
+async function importTransformers(importModule: () => Promise<TransformersModule>): Promise<TransformersModule> {
+  {
+    let module: TransformersModule;
+    try {
+      module = await importModule();
+    } catch (error) {
+      const missing =
+        (error as { code?: unknown } | undefined)?.code === 'ERR_MODULE_NOT_FOUND' &&
+        String((error as Error).message).includes('@huggingface/transformers');
+      throw new GemmaRagError(
+        errorCodes.engineFailure,
+        missing
+          ? `The transformers engine needs the optional package @huggingface/transformers, which is not installed.\n${installAdvice}`
+          : `Could not load @huggingface/transformers: ${error instanceof Error ? error.message : String(error)}\n${installAdvice}`,
+        { data: { package: '@huggingface/transformers', missing }, cause: error },
+      );
+    }
+    // The one global we touch: transformers.js logs to the console (e.g. "Unable to load from
+    // local path" before every download, tensor dumps on errors). Library code must not print;
+    // failures reach the caller as GemmaRagErrors instead. Everything else is passed per call.
+    module.env.logLevel = module.LogLevel.NONE;
+    return module;
+  }
+}
+
+/** ONNX Runtime session options: errors only (it warns about unused initializers otherwise), optional thread count. */
+export function sessionOptions(threads: number | undefined): Record<string, unknown> {
+  return {
+    logSeverityLevel: 3,
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
+  };
+}
