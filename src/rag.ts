@@ -10,7 +10,7 @@ import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
 import { type CategoryFallback, retrieve, type Thresholds } from './retrieval/retrieve.js';
-import { parseStoredThresholds, storedThresholdsKey } from './retrieval/stored-thresholds.js';
+import { parseStoredThresholds, storedThresholdsApply, storedThresholdsKey } from './retrieval/stored-thresholds.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { LanguageModel } from './spec/language-model.js';
 import { type Logger, silentLogger } from './spec/logger.js';
@@ -142,12 +142,22 @@ export class Rag {
     return reindexKnowledgeBase({ ...options, knowledgeBase: store, embedder: this.embedder });
   }
 
-  /** Thresholds in force for a knowledge base: given ones, else calibrated ones, else defaults. */
-  thresholdsFor(index: KnowledgeIndex): Thresholds {
+  /**
+   * Thresholds in force for a knowledge base and route: given ones, else ones calibrated for
+   * this model, size and route, else the defaults.
+   */
+  thresholdsFor(index: KnowledgeIndex, mode: 'two-stage' | 'flat' | 'hybrid' = 'two-stage'): Thresholds {
+    const stored = this.calibrationFor(index, mode);
     return {
-      category: this.explicitThresholds.category ?? index.storedThresholds?.category ?? this.defaultThresholds.category,
-      document: this.explicitThresholds.document ?? index.storedThresholds?.document ?? this.defaultThresholds.document,
+      category: this.explicitThresholds.category ?? stored?.category ?? this.defaultThresholds.category,
+      document: this.explicitThresholds.document ?? stored?.document ?? this.defaultThresholds.document,
     };
+  }
+
+  private calibrationFor(index: KnowledgeIndex, mode: 'two-stage' | 'flat' | 'hybrid') {
+    const { model, dimensions } = this.embedder;
+    const run = { engine: model.engine, modelId: model.modelId, dimensions, mode };
+    return storedThresholdsApply(index.storedThresholds, run) ? index.storedThresholds : undefined;
   }
 
   /** Retrieval alone: the stages, their scores and whether the question is refused. */
@@ -156,12 +166,15 @@ export class Rag {
     question: string,
     options: Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff' | 'topK' | 'abortSignal'> = {},
   ): Promise<RetrievalResult> {
+    const mode = options.mode ?? 'two-stage';
+    const route = mode === 'flat' && options.hybrid ? 'hybrid' : mode;
     return retrieve(index, question, {
-      mode: options.mode ?? 'two-stage',
+      mode,
       hybrid: options.hybrid,
-      categoryFallback: options.categoryFallback,
+      // A fallback given now wins; else the one calibrated with the thresholds, if any.
+      categoryFallback: options.categoryFallback ?? this.calibrationFor(index, route)?.categoryFallback ?? undefined,
       relativeCutoff: options.relativeCutoff,
-      thresholds: this.thresholdsFor(index),
+      thresholds: this.thresholdsFor(index, route),
       topK: options.topK,
       abortSignal: options.abortSignal,
     });

@@ -22,4 +22,4 @@ export function writeJson(io: CliIo, value: unknown): void {
  * Runs a command's action, turning its errors into output and an exit code. An action may
  * return an exit code of its own (e.g. `doctor` when a check fails).
  */
-export type CommandRunner = (action: () => Promise<number | undefined | void>, json: boolean) => Promise<void>;
+export type CommandRunner = (action: () => Promise<unknown>, json: boolean) => Promise<void>;

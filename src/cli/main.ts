@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, type CommandRunner, processIo } from './cli-io.js';
 import { registerAsk } from './commands/ask.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerKb } from './commands/kb.js';
 import { registerPrompts } from './commands/prompts.js';
@@ -53,6 +55,8 @@ export async function main(
     registerEmbed,
     registerPrompts,
     registerPull,
+    registerEval,
+    registerCalibrate,
     registerDoctor,
   ]) {
     register(program, io, run);

@@ -1,6 +1,7 @@
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt } from '../embedding/prompts.js';
 import { categoryText } from '../knowledge/knowledge-base.js';
+import { storedThresholdsKey } from '../retrieval/stored-thresholds.js';
 import { throwIfAborted } from '../spec/errors.js';
 import { categoryNamespace, chunkNamespace } from '../spec/knowledge-store.js';
 import { categoryVectorId, type SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
@@ -66,6 +67,8 @@ export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ c
       options.onProgress?.(done, total);
     }
     knowledgeBase.setStamp(stampFor(embedder));
+    // Calibrated thresholds were measured on the old vectors' scale; recalibrate after a reindex.
+    knowledgeBase.deleteMeta(storedThresholdsKey);
     return { categories: categories.length, chunks: chunks.length };
   });
 }

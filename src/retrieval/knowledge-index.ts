@@ -1,5 +1,6 @@
 import type { Embedder } from '../embedding/embedder.js';
 import type { SearchableKnowledge } from '../spec/knowledge-store.js';
+import type { StoredThresholds } from './stored-thresholds.js';
 
 /** A knowledge base together with the embedder its vectors were made with: what retrieval searches. */
 export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKnowledge> {
@@ -7,7 +8,7 @@ export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKn
     readonly embedder: Embedder,
     readonly knowledge: Knowledge,
     /** Thresholds calibrated for this knowledge base (`gemma-rag calibrate`), if any. */
-    readonly storedThresholds?: { category: number; document: number } | undefined,
+    readonly storedThresholds?: StoredThresholds | undefined,
   ) {}
 
   close(): Promise<void> {

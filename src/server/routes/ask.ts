@@ -18,7 +18,10 @@ function retrievalOptions(request: {
   return {
     mode: request.mode === 'two-stage' ? 'two-stage' : 'flat',
     hybrid: request.mode === 'hybrid' || (request.hybrid ?? false),
-    categoryFallback: { categories: request.categoryFallback ?? 1, margin: request.categoryMargin ?? 0.05 },
+    categoryFallback:
+      request.categoryFallback === undefined
+        ? undefined
+        : { categories: request.categoryFallback, margin: request.categoryMargin ?? 0.05 },
     relativeCutoff: request.relativeCutoff,
   };
 }

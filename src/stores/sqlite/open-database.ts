@@ -43,7 +43,9 @@ function migrate(database: Database): void {
       .transaction(() => {
         const version = database.pragma('user_version', { simple: true }) as number;
         if (version > migrations.length) {
-          throw new Error(`it was written by a newer gemma-rag (schema ${version}; this version knows ${migrations.length})`);
+          throw new Error(
+            `it was written by a newer gemma-rag (schema ${version}; this version knows ${migrations.length})`,
+          );
         }
         const migration = migrations[version];
         if (migration === undefined) return false;

@@ -98,6 +98,10 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       .run(key, value);
   }
 
+  deleteMeta(key: string): void {
+    this.database.prepare('DELETE FROM meta WHERE key = ?').run(key);
+  }
+
   isEmpty(): boolean {
     return (this.database.prepare('SELECT count(*) AS total FROM documents').get() as { total: number }).total === 0;
   }

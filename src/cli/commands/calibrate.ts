@@ -1,0 +1,181 @@
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import {
+  countOutcomes,
+  type DecisionSettings,
+  type EvalMode,
+  evalModes,
+  type LabelledProfile,
+  summarize,
+} from '../../eval/answer-decision.js';
+import { calibrateThresholds } from '../../eval/calibrate-thresholds.js';
+import { type CalibrationRecord, embeddingOf, writeCalibration } from '../../eval/calibration-record.js';
+import { type Label, labelProblemsError, loadLabels } from '../../eval/label-file.js';
+import { scoreQuestions } from '../../eval/score-questions.js';
+import type { CategoryFallback } from '../../retrieval/retrieve.js';
+import { storedThresholdsKey } from '../../retrieval/stored-thresholds.js';
+import type { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import {
+  addEngineOptions,
+  configFromFlags,
+  createRagForCli,
+  type EngineFlags,
+  parseThreshold,
+} from '../engine-options.js';
+import { chooseKnowledgeSource } from '../knowledge-base-option.js';
+import { parsePositiveInteger } from '../parse-flags.js';
+import { progressBar } from '../progress.js';
+
+interface CalibrateFlags extends EngineFlags {
+  db: string;
+  labels: string;
+  mode: EvalMode;
+  categoryFallback: string;
+  threshold?: string;
+  categoryThreshold?: string;
+  documentThreshold?: string;
+}
+
+export function registerCalibrate(program: Command, io: CliIo, run: CommandRunner) {
+  const command = program
+    .command('calibrate')
+    .description(
+      'choose the thresholds (and category-fallback margin) that best separate answerable from unanswerable labelled questions, and store them in the knowledge base',
+    )
+    .requiredOption('--db <file>', 'the knowledge base to calibrate (built with `gemma-rag ingest`)')
+    .requiredOption(
+      '--labels <file>',
+      'JSON Lines: { "question": "…", "expected": { "category": "…", "title": "…" } | null } per line',
+    )
+    .addOption(
+      new Option('--mode <mode>', 'the retrieval mode to calibrate for').choices([...evalModes]).default('two-stage'),
+    )
+    .option('--category-fallback <n>', 'categories the fallback may search (1 = keep the single category)', '2')
+    .option('--threshold <x>', '"before": both thresholds to compare against (default: stored, else the engine’s)')
+    .option('--category-threshold <x>', '"before": stage 1 threshold')
+    .option('--document-threshold <x>', '"before": stage 2 threshold');
+  addEngineOptions(command);
+  command.action((flags: CalibrateFlags) => run(() => calibrate(io, flags), flags.json ?? false));
+}
+
+async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
+  const fallbackCategories = parsePositiveInteger(flags.categoryFallback, '--category-fallback');
+  const both = parseThreshold(flags.threshold, '--threshold');
+  const config = {
+    ...configFromFlags(flags),
+    categoryThreshold: parseThreshold(flags.categoryThreshold, '--category-threshold') ?? both,
+    documentThreshold: parseThreshold(flags.documentThreshold, '--document-threshold') ?? both,
+  };
+  // Validate everything that needs no model first.
+  const labels = await loadLabels(flags.labels);
+  const source = await chooseKnowledgeSource(io, { db: flags.db });
+  const rag = await createRagForCli(io, config, flags);
+  try {
+    await using index = await rag.open(source.path);
+    checkExpectedDocuments(flags.labels, labels, index.knowledge);
+    const bar = progressBar(io, 'Scoring labelled questions', { enabled: !flags.json });
+    const scored = await scoreQuestions(
+      index,
+      labels.map((label) => label.question),
+      { modes: [flags.mode], onProgress: (done, total) => bar.update(done, total) },
+    ).finally(() => bar.stop());
+    const labelled: LabelledProfile[] = (scored.get(flags.mode) ?? []).map((scores, position) => ({
+      expected: labels[position]?.expected ?? null,
+      profile: scores.profile,
+    }));
+    const before: DecisionSettings = {
+      thresholds: rag.thresholdsFor(index),
+      categoryFallback: storedFallback(index.knowledge) ?? undefined,
+    };
+    const chosen = calibrateThresholds({
+      mode: flags.mode,
+      labelled,
+      current: before.thresholds,
+      fallbackCategories,
+    });
+    const after: DecisionSettings = {
+      thresholds: chosen.thresholds,
+      categoryFallback: chosen.categoryFallback ?? undefined,
+    };
+    const beforeSummary = summarize(countOutcomes(flags.mode, labelled, before));
+    const afterSummary = summarize(countOutcomes(flags.mode, labelled, after));
+    const answerable = labelled.filter((item) => item.expected !== null).length;
+    const record: CalibrationRecord = {
+      category: chosen.thresholds.category,
+      document: chosen.thresholds.document,
+      categoryFallback: chosen.categoryFallback,
+      mode: flags.mode,
+      embedding: embeddingOf(rag.embedder),
+      labels: { answerable, unanswerable: labelled.length - answerable },
+      f1Before: beforeSummary.answerF1,
+      f1After: chosen.f1,
+      calibratedAt: new Date().toISOString(),
+    };
+    writeCalibration(index.knowledge, record);
+    const output = {
+      db: source.path,
+      mode: flags.mode,
+      engine: rag.embedder.model.label,
+      dimensions: rag.embedder.dimensions,
+      labels: record.labels,
+      before: { thresholds: before.thresholds, categoryFallback: before.categoryFallback ?? null, ...beforeSummary },
+      after: { thresholds: after.thresholds, categoryFallback: chosen.categoryFallback, ...afterSummary },
+      stored: storedThresholdsKey,
+    };
+    if (flags.json) {
+      writeJson(io, output);
+      return;
+    }
+    const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(3));
+    const fallback = (value: CategoryFallback | null | undefined) =>
+      value ? `${value.categories} categories within ${value.margin}` : 'off';
+    writeLine(
+      io.stdout,
+      `${labels.length} labelled questions (${answerable} answerable, ${labelled.length - answerable} to refuse), ${flags.mode}, ${rag.embedder.model.label}, ${rag.embedder.dimensions} dimensions`,
+    );
+    for (const [name, settings, summary] of [
+      ['before', before, beforeSummary],
+      ['after ', after, afterSummary],
+    ] as const) {
+      writeLine(
+        io.stdout,
+        `${name}: category ${fixed(settings.thresholds.category)}, document ${fixed(settings.thresholds.document)}, fallback ${fallback(settings.categoryFallback)} → F1 ${fixed(summary.answerF1)} (answer accuracy ${fixed(summary.answerAccuracy)}, refusal precision ${fixed(summary.refusalPrecision)}, recall ${fixed(summary.refusalRecall)})`,
+      );
+    }
+    writeLine(io.stdout, `Stored in ${source.path}; ask and search use these thresholds unless given others.`);
+  } finally {
+    await rag.dispose();
+  }
+}
+
+/** A label naming a document that is not in the knowledge base could never count as answered correctly. */
+function checkExpectedDocuments(path: string, labels: readonly Label[], store: SqliteKnowledgeBase): void {
+  const known = new Set(store.listDocuments().map((document) => `${document.category}\u0000${document.title}`));
+  const problems = labels.flatMap((label) =>
+    label.expected && !known.has(`${label.expected.category}\u0000${label.expected.title}`)
+      ? [
+          {
+            line: label.line,
+            reason: `no document titled "${label.expected.title}" in category "${label.expected.category}" in the knowledge base`,
+          },
+        ]
+      : [],
+  );
+  if (problems.length > 0) throw labelProblemsError(path, problems);
+}
+
+/** Minimal on purpose: only the part of a stored calibration that `before` needs. */
+const storedFallbackSchema = z.object({
+  categoryFallback: z.object({ categories: z.number().int().positive(), margin: z.number().min(0).max(1) }).nullish(),
+});
+
+/** The fallback a previous calibration chose, if any: part of the "before" settings. */
+function storedFallback(store: SqliteKnowledgeBase): CategoryFallback | null {
+  try {
+    const parsed = storedFallbackSchema.safeParse(JSON.parse(store.getMeta(storedThresholdsKey) ?? 'null'));
+    return parsed.success ? (parsed.data.categoryFallback ?? null) : null;
+  } catch {
+    return null;
+  }
+}

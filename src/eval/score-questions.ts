@@ -1,0 +1,95 @@
+import { performance } from 'node:perf_hooks';
+import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import type { ScoredDocument } from '../retrieval/retrieval-result.js';
+import { type CategoryFallback, retrieve, type Thresholds } from '../retrieval/retrieve.js';
+import type { DocumentKey, EvalMode, ScoredKey, ScoreProfile } from './answer-decision.js';
+import type { RankedItem } from './ranking-metrics.js';
+
+/** Thresholds that never refuse, so every ranking is complete; refusal is replayed separately. */
+export const openThresholds: Thresholds = { category: -1, document: -1 };
+
+/** One question run through one mode. */
+export interface QuestionScores {
+  profile: ScoreProfile;
+  /** What the mode retrieves, best first; two-stage: only documents of the searched categories. */
+  ranking: RankedItem[];
+  /** Stage 1's ranking of categories (two-stage only), ids are category names. */
+  categoryRanking: RankedItem[];
+  /** Wall time of the mode's `retrieve` call (embedding the question included). */
+  milliseconds: number;
+}
+
+export const documentId = (document: DocumentKey): string => `${document.category}\u0000${document.title}`;
+
+const toKey = ({ category, title, score }: ScoredDocument): ScoredKey => ({ category, title, score });
+
+export interface ScoreQuestionsOptions {
+  modes: readonly EvalMode[];
+  /** Two-stage ranking metrics with the category fallback on (default off, the seed's single category). */
+  categoryFallback?: CategoryFallback | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  abortSignal?: AbortSignal | undefined;
+}
+
+/**
+ * Runs each question through each requested mode with open thresholds and keeps every score.
+ * Two-stage also needs the flat ranking of all documents (to replay the category fallback), so
+ * flat retrieval runs whenever two-stage or flat is asked for, once per question.
+ */
+export async function scoreQuestions(
+  index: KnowledgeIndex,
+  questions: readonly string[],
+  options: ScoreQuestionsOptions,
+): Promise<Map<EvalMode, QuestionScores[]>> {
+  const results = new Map<EvalMode, QuestionScores[]>(options.modes.map((mode) => [mode, []]));
+  const everyDocument = Number.MAX_SAFE_INTEGER;
+  const common = { thresholds: openThresholds, topK: everyDocument, abortSignal: options.abortSignal };
+  const timed = async <Result>(work: () => Promise<Result>) => {
+    const start = performance.now();
+    const result = await work();
+    return { result, milliseconds: performance.now() - start };
+  };
+  options.onProgress?.(0, questions.length);
+  for (const [done, question] of questions.entries()) {
+    const needsFlat = options.modes.includes('flat') || options.modes.includes('two-stage');
+    const flat = needsFlat ? await timed(() => retrieve(index, question, { ...common, mode: 'flat' })) : undefined;
+    const flatDocuments = flat?.result.scores.documents.map(toKey) ?? [];
+    for (const mode of options.modes) {
+      if (mode === 'flat' && flat) {
+        results.get(mode)?.push({
+          profile: { categories: [], documents: flatDocuments },
+          ranking: flatDocuments.map((document) => ({ id: documentId(document), score: document.score })),
+          categoryRanking: [],
+          milliseconds: flat.milliseconds,
+        });
+      } else if (mode === 'two-stage') {
+        const { result, milliseconds } = await timed(() =>
+          retrieve(index, question, { ...common, mode: 'two-stage', categoryFallback: options.categoryFallback }),
+        );
+        results.get(mode)?.push({
+          profile: {
+            categories: result.scores.categories.map(({ name, score }) => ({ name, score })),
+            documents: flatDocuments,
+          },
+          ranking: result.scores.documents.map((document) => ({ id: documentId(document), score: document.score })),
+          categoryRanking: result.scores.categories.map((category) => ({ id: category.name, score: category.score })),
+          milliseconds,
+        });
+      } else if (mode === 'hybrid') {
+        const { result, milliseconds } = await timed(() =>
+          retrieve(index, question, { ...common, mode: 'flat', hybrid: true }),
+        );
+        const documents = result.scores.documents.map(toKey);
+        results.get(mode)?.push({
+          profile: { categories: [], documents },
+          // Ordered by fused rank, not by the cosine it reports: the position is the ranking key.
+          ranking: documents.map((document, position) => ({ id: documentId(document), score: -position })),
+          categoryRanking: [],
+          milliseconds,
+        });
+      }
+    }
+    options.onProgress?.(done + 1, questions.length);
+  }
+  return results;
+}
