@@ -1,5 +1,6 @@
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import { categoryNamespace, chunkNamespace, type KeywordHit } from '../spec/knowledge-store.js';
+import { categoryNamespace, chunkNamespace, type IndexedItem, type KeywordHit } from '../spec/knowledge-store.js';
+import type { VectorSearchHit } from '../spec/vector-store.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
@@ -30,6 +31,12 @@ export interface RetrieveOptions {
   relativeCutoff?: number | undefined;
   /** How many documents to report (flat mode); two-stage reports every document of the searched categories. Default 5. */
   topK?: number | undefined;
+  /**
+   * Chunks fetched from the vector index per query, before grouping into documents. Default
+   * 200: enough for every document of a category to be ranked, and what lets the index
+   * use its fast approximate pass on large knowledge bases.
+   */
+  chunkCandidates?: number | undefined;
   /** Most chunks of the chosen document given to the language model. Default 3. */
   contextChunks?: number | undefined;
   abortSignal?: AbortSignal | undefined;
@@ -37,6 +44,23 @@ export interface RetrieveOptions {
 
 /** How many keyword hits take part in fusion; deeper ranks add almost nothing to RRF. */
 const keywordDepth = 100;
+const defaultChunkCandidates = 200;
+
+/**
+ * Keyword matches the vector candidates missed still need a cosine score (the refusal gate
+ * uses it): score them exactly and rank them after the vector candidates.
+ */
+async function withKeywordOnlyChunks(
+  index: KnowledgeIndex,
+  vectorHits: VectorSearchHit<IndexedItem>[],
+  keywordHits: readonly KeywordHit[] | undefined,
+  query: Float32Array,
+): Promise<VectorSearchHit<IndexedItem>[]> {
+  if (!keywordHits) return vectorHits;
+  const seen = new Set(vectorHits.map((hit) => hit.id));
+  const missing = keywordHits.map((hit) => hit.id).filter((id) => !seen.has(id));
+  return missing.length === 0 ? vectorHits : [...vectorHits, ...(await index.knowledge.scoreChunks(missing, query))];
+}
 
 export async function retrieve(
   index: KnowledgeIndex,
@@ -87,13 +111,14 @@ async function retrieveTwoStage(
   const vectorHits = await knowledge.vectors.search({
     namespace: chunkNamespace,
     vector: documentQuery,
-    topK: await knowledge.vectors.count(chunkNamespace),
+    topK: options.chunkCandidates ?? defaultChunkCandidates,
     filter: (item) => searched.includes(item.category),
   });
   const keywordHits = options.hybrid
     ? await knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth, categories: searched })
     : undefined;
-  const documents = cutOff(rankDocuments(vectorHits, keywordHits), options);
+  const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, documentQuery);
+  const documents = cutOff(rankDocuments(scored, keywordHits), options);
   return {
     ...base,
     category: best,
@@ -158,12 +183,13 @@ async function retrieveFlat(
   const vectorHits = await index.knowledge.vectors.search({
     namespace: chunkNamespace,
     vector: query,
-    topK: await index.knowledge.vectors.count(chunkNamespace),
+    topK: options.chunkCandidates ?? defaultChunkCandidates,
   });
   const keywordHits = options.hybrid
     ? await index.knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth })
     : undefined;
-  const documents = cutOff(rankDocuments(vectorHits, keywordHits), options).slice(0, options.topK ?? 5);
+  const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, query);
+  const documents = cutOff(rankDocuments(scored, keywordHits), options).slice(0, options.topK ?? 5);
   return {
     mode: 'flat',
     hybrid: options.hybrid ?? false,

@@ -1,4 +1,4 @@
-import type { VectorStore } from './vector-store.js';
+import type { VectorSearchHit, VectorStore } from './vector-store.js';
 
 /** Metadata stored with a category's vector (embedded with the `Classification` prompt). */
 export interface CategoryItem {
@@ -38,6 +38,8 @@ export interface KeywordSearchOptions {
 export interface SearchableKnowledge {
   readonly vectors: VectorStore<IndexedItem>;
   keywordSearch(query: string, options: KeywordSearchOptions): Promise<KeywordHit[]>;
+  /** Exact similarity of specific chunks to a query vector (keyword hits outside the vector candidates). */
+  scoreChunks(vectorIds: readonly string[], query: Float32Array): Promise<VectorSearchHit<IndexedItem>[]>;
   /** Chunk texts by vector id. */
   chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import {
   type KeywordSearchOptions,
   type SearchableKnowledge,
 } from '../../spec/knowledge-store.js';
+import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { keywordTerms } from '../../text/keyword-terms.js';
 import type { EmbeddingStamp } from './embedding-stamp.js';
 import { type Database, openDatabase } from './open-database.js';
@@ -294,6 +295,10 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       )
       .all(match, ...(categories ?? []), options.limit) as KeywordHit[];
     return rows;
+  }
+
+  scoreChunks(vectorIds: readonly string[], query: Float32Array): Promise<VectorSearchHit<IndexedItem>[]> {
+    return this.vectors.score(chunkNamespace, vectorIds, query);
   }
 
   documentById(id: number): DocumentDetails | undefined {

@@ -1,31 +1,42 @@
-import { cosineSimilarity } from '../../embedding/vector-math.js';
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
-import { compareHits } from '../memory/memory-vector-store.js';
 import { dimensionMismatch, validateRecords } from '../validate-records.js';
+import { VectorIndex } from '../vector-index/vector-index.js';
 import { type Database, openDatabase } from './open-database.js';
 import { decodeVector, encodeVector } from './vector-codec.js';
 
-interface CachedRecord<Metadata> {
-  id: string;
-  vector: Float32Array;
-  metadata: Metadata;
+const defaultExactUpTo = 20_000;
+
+interface LoadedNamespace<Metadata> {
+  index: VectorIndex;
+  metadata: Map<string, Metadata>;
+  dimensions: number;
 }
 
 /**
- * Vectors persisted in SQLite, searched exactly in memory: each namespace is read once
- * into Float32Arrays and kept until a write touches it. The `*InTransaction` methods let
- * the knowledge base write vectors and their chunks in one transaction.
+ * Vectors persisted in SQLite (the source of truth), searched in memory: each namespace is
+ * read once into a VectorIndex — exact for small namespaces, a compact-code funnel with exact
+ * re-scoring for large ones — and kept until a write touches it. The `*InTransaction` methods
+ * let the knowledge base write vectors and their chunks in one transaction.
  */
 export class SqliteVectorStore<Metadata = Record<string, unknown>> implements VectorStore<Metadata> {
-  private readonly cache = new Map<string, CachedRecord<Metadata>[]>();
+  private readonly cache = new Map<string, LoadedNamespace<Metadata>>();
 
   constructor(
     private readonly database: Database,
     private readonly ownsDatabase = false,
+    /**
+     * Namespaces up to this size are scanned exactly (~50 ms per 20k 768-d vectors in JS);
+     * larger ones use the index's approximate funnel, whose recall depends on how clustered
+     * the vectors are (see bench/results). Default 20,000.
+     */
+    private readonly exactUpTo = defaultExactUpTo,
   ) {}
 
-  static async open<Metadata = Record<string, unknown>>(path: string): Promise<SqliteVectorStore<Metadata>> {
-    return new SqliteVectorStore<Metadata>(await openDatabase(path), true);
+  static async open<Metadata = Record<string, unknown>>(
+    path: string,
+    options: { exactUpTo?: number } = {},
+  ): Promise<SqliteVectorStore<Metadata>> {
+    return new SqliteVectorStore<Metadata>(await openDatabase(path), true, options.exactUpTo);
   }
 
   async upsert(records: readonly VectorRecord<Metadata>[]): Promise<void> {
@@ -52,18 +63,28 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
 
   async search(options: VectorSearchOptions<Metadata>): Promise<VectorSearchHit<Metadata>[]> {
     if (options.topK <= 0) return [];
-    const records = this.load(options.namespace);
-    const first = records[0];
-    if (first && first.vector.length !== options.vector.length) {
-      throw dimensionMismatch(options.namespace, first.vector.length, options.vector.length);
+    const loaded = this.load(options.namespace);
+    if (!loaded) return [];
+    if (loaded.dimensions !== options.vector.length) {
+      throw dimensionMismatch(options.namespace, loaded.dimensions, options.vector.length);
     }
-    const hits: VectorSearchHit<Metadata>[] = [];
-    for (const record of records) {
-      if (options.filter && !options.filter(record.metadata)) continue;
-      hits.push({ id: record.id, score: cosineSimilarity(options.vector, record.vector), metadata: record.metadata });
-    }
-    hits.sort(compareHits);
-    return hits.slice(0, options.topK);
+    const { filter } = options;
+    const hits = loaded.index.search(
+      options.vector,
+      options.topK,
+      filter ? (id) => filter(loaded.metadata.get(id) as Metadata) : undefined,
+    );
+    return hits.map((hit) => ({ id: hit.id, score: hit.score, metadata: loaded.metadata.get(hit.id) as Metadata }));
+  }
+
+  /** Exact scores of specific records against a query (e.g. keyword hits outside the vector candidates). */
+  async score(namespace: string, ids: readonly string[], vector: Float32Array): Promise<VectorSearchHit<Metadata>[]> {
+    const loaded = this.load(namespace);
+    if (!loaded || ids.length === 0) return [];
+    const wanted = new Set(ids);
+    return loaded.index
+      .search(vector, wanted.size, (id) => wanted.has(id))
+      .map((hit) => ({ id: hit.id, score: hit.score, metadata: loaded.metadata.get(hit.id) as Metadata }));
   }
 
   async delete(ids: readonly string[]): Promise<number> {
@@ -109,19 +130,27 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     return row?.dimensions;
   }
 
-  private load(namespace: string): CachedRecord<Metadata>[] {
-    let records = this.cache.get(namespace);
-    if (!records) {
+  private load(namespace: string): LoadedNamespace<Metadata> | undefined {
+    let loaded = this.cache.get(namespace);
+    if (!loaded) {
       const rows = this.database
-        .prepare('SELECT id, dimensions, vector, metadata FROM vectors WHERE namespace = ?')
+        .prepare('SELECT id, dimensions, vector, metadata FROM vectors WHERE namespace = ? ORDER BY id')
         .all(namespace) as Array<{ id: string; dimensions: number; vector: Buffer; metadata: string }>;
-      records = rows.map((row) => ({
-        id: row.id,
-        vector: decodeVector(row.vector, row.dimensions),
-        metadata: JSON.parse(row.metadata) as Metadata,
-      }));
-      this.cache.set(namespace, records);
+      const first = rows[0];
+      if (!first) return undefined;
+      const index = new VectorIndex({
+        dimensions: first.dimensions,
+        mode: rows.length <= this.exactUpTo ? 'exact' : 'auto',
+      });
+      const metadata = new Map<string, Metadata>();
+      index.add(
+        rows.map((row) => row.id),
+        rows.map((row) => decodeVector(row.vector, row.dimensions)),
+      );
+      for (const row of rows) metadata.set(row.id, JSON.parse(row.metadata) as Metadata);
+      loaded = { index, metadata, dimensions: first.dimensions };
+      this.cache.set(namespace, loaded);
     }
-    return records;
+    return loaded;
   }
 }

@@ -1,0 +1,378 @@
+/**
+ * Vector search speed and recall, by hand (not part of the test suite):
+ *   node --import tsx bench/search.ts [--n 100000] [--queries 200] [--datasets random,clustered,matryoshka]
+ *     [--methods exact,funnel-binary-768,...] [--skip-slow] [--json]
+ * 768-d unit vectors, k = 10, queries drawn from the same distribution as the data (not copies
+ * of data points). Recall@10 is against an exact fp32 scan. Peers (usearch, hnswlib-node,
+ * sqlite-vec) are skipped with a printed reason when they do not load. `--skip-slow` leaves
+ * out HNSW graph builds and the sqlite-vec float scan, which take minutes at 1M.
+ */
+import { createRequire } from 'node:module';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadUsearch } from '../src/stores/vector-index/optional-libraries.js';
+import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index/synthetic-vectors.js';
+import { VectorIndex, type VectorIndexOptions } from '../src/stores/vector-index/vector-index.js';
+
+const require = createRequire(import.meta.url);
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '200' },
+    datasets: { type: 'string', default: 'random,clustered,matryoshka' },
+    methods: { type: 'string' },
+    'skip-slow': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const count = Number(values.n);
+const queryCount = Number(values.queries);
+const dimensions = 768;
+const k = 10;
+const datasets = (values.datasets ?? '').split(',') as SyntheticKind[];
+const onlyMethods = values.methods ? new Set(values.methods.split(',')) : undefined;
+const skipSlow = values['skip-slow'] ?? false;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Run {
+  dataset: string;
+  n: number;
+  method: string;
+  peer: boolean;
+  buildMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  qps: number;
+  recallAt10: number;
+  bytesPerVector: number;
+  /** What bytesPerVector counts. */
+  memoryNote: string;
+}
+
+interface Method {
+  name: string;
+  peer: boolean;
+  slow?: boolean;
+  /** Builds the structure; returns a search function giving row numbers, and its memory. */
+  build: (data: Float32Array) => { search: (query: Float32Array) => number[]; bytesPerVector: number; note: string };
+}
+
+function ourIndex(name: string, options: Omit<VectorIndexOptions, 'dimensions'>, slow = false): Method {
+  return {
+    name,
+    peer: false,
+    slow,
+    build: (data) => {
+      const index = new VectorIndex({ dimensions, ...options });
+      index.add(
+        Array.from({ length: data.length / dimensions }, (_, row) => String(row)),
+        data,
+      );
+      index.prepare(k);
+      const memory = index.memory();
+      const parts = Object.entries(memory)
+        .filter(([part, bytes]) => part !== 'total' && bytes > 0)
+        .map(([part, bytes]) => `${part} ${bytes}`)
+        .join(' + ');
+      return {
+        search: (query) => index.search(query, k).map((hit) => Number(hit.id)),
+        bytesPerVector: memory.total,
+        note: `${parts}; C=${index.plan(k).candidates}`,
+      };
+    },
+  };
+}
+
+/** Reader mode: fp32 stays outside the index (here: the data array standing in for disk/SQLite). */
+function lowMemoryIndex(name: string, coarse: VectorIndexOptions['coarse']): Method {
+  return {
+    name,
+    peer: false,
+    build: (data) => {
+      const reader = (ids: readonly string[]) =>
+        ids.map((id) => data.subarray(Number(id) * dimensions, (Number(id) + 1) * dimensions));
+      const index = new VectorIndex({ dimensions, mode: 'funnel', coarse, fullVectors: reader });
+      if (coarse?.form === 'int8') index.calibrateFrom(data.subarray(0, Math.min(4096, count) * dimensions));
+      index.add(
+        Array.from({ length: data.length / dimensions }, (_, row) => String(row)),
+        data,
+      );
+      return {
+        search: (query) => index.search(query, k).map((hit) => Number(hit.id)),
+        bytesPerVector: index.memory().total,
+        note: `codes only, fp32 read per candidate (C=${index.plan(k).candidates})`,
+      };
+    },
+  };
+}
+
+function topRows(scores: Float32Array, limit: number): number[] {
+  const rows = Array.from({ length: scores.length }, (_, row) => row);
+  return partialTop(rows, scores, limit);
+}
+
+function partialTop(rows: number[], scores: Float32Array, limit: number): number[] {
+  // Keep a sorted buffer of the best `limit`; fine for k = 10.
+  const best: number[] = [];
+  for (const row of rows) {
+    const score = scores[row] as number;
+    if (best.length === limit && score <= (scores[best[limit - 1] as number] as number)) continue;
+    let position = best.length;
+    while (position > 0 && (scores[best[position - 1] as number] as number) < score) position--;
+    best.splice(position, 0, row);
+    if (best.length > limit) best.pop();
+  }
+  return best;
+}
+
+function exactScan(data: Float32Array, query: Float32Array): Float32Array {
+  const rows = data.length / dimensions;
+  const scores = new Float32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    let sum = 0;
+    const offset = row * dimensions;
+    for (let index = 0; index < dimensions; index++) sum += (query[index] as number) * (data[offset + index] as number);
+    scores[row] = sum;
+  }
+  return scores;
+}
+
+const methods: Method[] = [
+  ourIndex('exact', { mode: 'exact' }),
+  ourIndex('funnel-binary-768', { mode: 'funnel', coarse: { form: 'binary' } }),
+  ourIndex('funnel-int8-768', { mode: 'funnel', coarse: { form: 'int8' } }),
+  ourIndex('funnel-binary-256', { mode: 'funnel', coarse: { form: 'binary', prefixDimensions: 256 } }),
+  ourIndex('funnel-int8-256', { mode: 'funnel', coarse: { form: 'int8', prefixDimensions: 256 } }),
+  lowMemoryIndex('funnel-binary-768 fp32-outside', { form: 'binary' }),
+  ourIndex('hnsw (usearch f32) + rescore', { mode: 'hnsw' }, true),
+  ourIndex('hnsw (usearch i8) + rescore', { mode: 'hnsw', hnsw: { quantization: 'i8' } }, true),
+  {
+    name: 'plain JS Float32Array scan',
+    peer: true,
+    build: () => ({ search: () => [], bytesPerVector: 4 * dimensions, note: 'fp32' }),
+  },
+  {
+    name: 'usearch exact f32',
+    peer: true,
+    build: (data) => {
+      const usearch = loadUsearch();
+      return {
+        // exactSearch reads from the start of the query's ArrayBuffer, ignoring a subarray's
+        // offset (every query would be the first one), so it gets an offset-0 copy.
+        search: (query) => Array.from(usearch.exactSearch(data, query.slice(), dimensions, k, 'ip', 0).keys, Number),
+        bytesPerVector: 4 * dimensions,
+        note: 'fp32 (the data array itself)',
+      };
+    },
+  },
+  {
+    name: 'usearch HNSW f32',
+    peer: true,
+    slow: true,
+    build: (data) => {
+      const usearch = loadUsearch();
+      const rss = process.memoryUsage().rss;
+      const index = new usearch.Index({
+        dimensions,
+        metric: 'ip',
+        quantization: 'f32',
+        connectivity: 16,
+        expansion_add: 128,
+        expansion_search: 64,
+        multi: false,
+      });
+      const rows = data.length / dimensions;
+      index.add(
+        BigUint64Array.from({ length: rows }, (_, row) => BigInt(row)),
+        data,
+        0,
+      );
+      return {
+        search: (query) => Array.from(index.search(query, k, 1).keys, Number),
+        bytesPerVector: Math.round((process.memoryUsage().rss - rss) / rows),
+        note: 'RSS growth during build (vectors + graph)',
+      };
+    },
+  },
+  {
+    name: 'hnswlib-node HNSW',
+    peer: true,
+    slow: true,
+    build: (data) => {
+      const { HierarchicalNSW } = require('hnswlib-node') as {
+        HierarchicalNSW: new (
+          space: string,
+          dimensions: number,
+        ) => {
+          initIndex(max: number, m: number, efConstruction: number, seed: number): void;
+          addPoint(point: number[], label: number): void;
+          setEf(ef: number): void;
+          searchKnn(query: number[], k: number): { neighbors: number[] };
+        };
+      };
+      const rss = process.memoryUsage().rss;
+      const rows = data.length / dimensions;
+      const index = new HierarchicalNSW('ip', dimensions);
+      index.initIndex(rows, 16, 200, 100);
+      for (let row = 0; row < rows; row++) {
+        index.addPoint(Array.from(data.subarray(row * dimensions, (row + 1) * dimensions)), row);
+      }
+      index.setEf(64);
+      return {
+        search: (query) => index.searchKnn(Array.from(query), k).neighbors,
+        bytesPerVector: Math.round((process.memoryUsage().rss - rss) / rows),
+        note: 'RSS growth during build (vectors + graph)',
+      };
+    },
+  },
+  sqliteVec('sqlite-vec float[768]', 'float', true),
+  sqliteVec('sqlite-vec bit[768] C=100 + fp32 rescore', 'bit', false),
+];
+
+function sqliteVec(name: string, kind: 'float' | 'bit', slow: boolean): Method {
+  return {
+    name,
+    peer: true,
+    slow,
+    build: (data) => {
+      const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+      const sqliteVecModule = require('sqlite-vec') as { load: (database: unknown) => void };
+      const database = new Database(':memory:');
+      sqliteVecModule.load(database);
+      const type = kind === 'float' ? 'float[768]' : 'bit[768]';
+      database.exec(`CREATE VIRTUAL TABLE items USING vec0(embedding ${type})`);
+      const insert = database.prepare(
+        kind === 'float'
+          ? 'INSERT INTO items(rowid, embedding) VALUES (?, ?)'
+          : 'INSERT INTO items(rowid, embedding) VALUES (?, vec_quantize_binary(?))',
+      );
+      const rows = data.length / dimensions;
+      database.transaction(() => {
+        for (let row = 0; row < rows; row++) {
+          const vector = data.subarray(row * dimensions, (row + 1) * dimensions);
+          insert.run(BigInt(row), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+        }
+      })();
+      const candidates = kind === 'float' ? k : 100;
+      const select = database.prepare(
+        kind === 'float'
+          ? 'SELECT rowid FROM items WHERE embedding MATCH ? AND k = ?'
+          : 'SELECT rowid FROM items WHERE embedding MATCH vec_quantize_binary(?) AND k = ?',
+      );
+      return {
+        search: (query) => {
+          const found = (
+            select.all(Buffer.from(query.buffer, query.byteOffset, query.byteLength), candidates) as Array<{
+              rowid: number;
+            }>
+          ).map((row) => Number(row.rowid));
+          if (kind === 'float') return found;
+          const scores = new Float32Array(rows);
+          for (const row of found) {
+            let sum = 0;
+            for (let index = 0; index < dimensions; index++) {
+              sum += (query[index] as number) * (data[row * dimensions + index] as number);
+            }
+            scores[row] = sum;
+          }
+          return partialTop(found, scores, k);
+        },
+        bytesPerVector: kind === 'float' ? 4 * dimensions : dimensions / 8,
+        note: kind === 'float' ? 'fp32 in SQLite pages' : 'bits in SQLite pages; fp32 outside',
+      };
+    },
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
+}
+
+const runs: Run[] = [];
+for (const dataset of datasets) {
+  log(`# ${dataset}: generating ${count} × ${dimensions}`);
+  const data = syntheticVectors({ kind: dataset, count, dimensions, seed: 1 });
+  const queryData = syntheticVectors({ kind: dataset, count: queryCount, dimensions, seed: 2 });
+  const queries = Array.from({ length: queryCount }, (_, row) =>
+    queryData.subarray(row * dimensions, (row + 1) * dimensions),
+  );
+  const plainLatencies: number[] = [];
+  const truth = queries.map((query) => {
+    const started = performance.now();
+    const rows = topRows(exactScan(data, query), k);
+    plainLatencies.push(performance.now() - started);
+    return new Set(rows);
+  });
+  for (const method of methods) {
+    if (onlyMethods && !onlyMethods.has(method.name)) continue;
+    if (method.slow && skipSlow) {
+      log(`skip ${method.name}: --skip-slow`);
+      continue;
+    }
+    let built: ReturnType<Method['build']>;
+    const started = performance.now();
+    try {
+      built = method.build(data);
+    } catch (error) {
+      log(`skip ${method.name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      continue;
+    }
+    const buildMs = performance.now() - started;
+    let latencies: number[];
+    let found = 0;
+    if (method.name === 'plain JS Float32Array scan') {
+      latencies = plainLatencies;
+      found = queryCount * k;
+    } else {
+      for (const query of queries.slice(0, 5)) built.search(query); // warm up the JIT
+      latencies = [];
+      queries.forEach((query, index) => {
+        const searchStarted = performance.now();
+        const rows = built.search(query);
+        latencies.push(performance.now() - searchStarted);
+        const expected = truth[index] as Set<number>;
+        found += rows.filter((row) => expected.has(row)).length;
+      });
+    }
+    const total = latencies.reduce((sum, value) => sum + value, 0);
+    latencies.sort((left, right) => left - right);
+    const run: Run = {
+      dataset,
+      n: count,
+      method: method.name,
+      peer: method.peer,
+      buildMs: Math.round(buildMs),
+      p50Ms: Number(percentile(latencies, 0.5).toFixed(3)),
+      p99Ms: Number(percentile(latencies, 0.99).toFixed(3)),
+      qps: Math.round((1000 * queryCount) / total),
+      recallAt10: Number((found / (queryCount * k)).toFixed(4)),
+      bytesPerVector: built.bytesPerVector,
+      memoryNote: built.note,
+    };
+    runs.push(run);
+    log(JSON.stringify(run));
+    built = undefined as never;
+    if (global.gc) global.gc();
+  }
+}
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+if (values.json) {
+  console.log(JSON.stringify({ machine, runs }, null, 2));
+} else {
+  console.log(`Machine: ${machine.cpus} CPUs, ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
+  console.log(
+    '| dataset | n | method | peer | build ms | p50 ms | p99 ms | QPS | recall@10 | bytes/vector | memory counted |',
+  );
+  console.log('|---|---:|---|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const run of runs) {
+    console.log(
+      `| ${run.dataset} | ${run.n} | ${run.method} | ${run.peer ? 'peer' : 'ours'} | ${run.buildMs} | ${run.p50Ms} | ${run.p99Ms} | ${run.qps} | ${run.recallAt10} | ${run.bytesPerVector} | ${run.memoryNote} |`,
+    );
+  }
+}

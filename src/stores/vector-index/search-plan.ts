@@ -1,0 +1,53 @@
+/**
+ * How a search runs when the caller does not say: which mode, which compact form for the
+ * coarse pass, and how many candidates (C) to re-score with full vectors.
+ *
+ * The rule, from bench/results/search-*.md on a 2-vCPU machine with 768-d vectors:
+ * - Up to `exactUpTo` vectors the fp32 scan is exact and already fast (≈ 1 ms per 1k
+ *   vectors in plain JavaScript), so there is nothing to win by approximating.
+ * - Above that the funnel wins: the sign-bit (binary) code is 32× smaller than fp32 and its
+ *   popcount scan is ~10× faster than the int8 scan in JavaScript, so binary is the default
+ *   coarse form and recall is bought with more candidates instead of a finer code.
+ * - Binary ranking errors grow with N (more vectors fall between two true neighbours), so C
+ *   grows with N: a fixed fraction of N plus a multiple of k, within bounds. Re-scoring a
+ *   candidate costs one fp32 dot product, so even C = 4000 stays well under the coarse scan
+ *   at the sizes where it applies.
+ * - A recall target above 0.99 doubles the fraction; below 0.95 halves it.
+ * - int8 coarse codes rank much better than binary, so C for int8 is a small multiple of k.
+ *   On isotropic random data binary fails outright (recall 0.43 at 100k with C = 400) while
+ *   int8 keeps 1.0; real embeddings are clustered, where binary keeps 1.0, so binary stays the
+ *   default and callers with unstructured vectors should ask for `coarse: { form: 'int8' }`.
+ * HNSW is never chosen automatically: building the graph takes minutes at 1M vectors and
+ * needs the optional usearch package, so it is an explicit choice.
+ */
+export type SearchMode = 'exact' | 'funnel' | 'hnsw';
+export type CoarseForm = 'binary' | 'int8';
+
+export const exactUpTo = 4096;
+
+export interface CandidateRuleInput {
+  size: number;
+  k: number;
+  form: CoarseForm;
+  /** Dimensions the coarse code covers; a shorter Matryoshka prefix needs more candidates. */
+  coarseDimensions: number;
+  dimensions: number;
+  recallTarget: number;
+}
+
+export function automaticMode(size: number): Exclude<SearchMode, 'hnsw'> {
+  return size <= exactUpTo ? 'exact' : 'funnel';
+}
+
+export function automaticCandidates(input: CandidateRuleInput): number {
+  const { size, k, form, coarseDimensions, dimensions, recallTarget } = input;
+  const strictness = recallTarget > 0.99 ? 2 : recallTarget < 0.95 ? 0.5 : 1;
+  // Fewer dimensions in the code means a noisier ranking; scale C by how far the code falls
+  // short of 768 (the size the rule was measured at), whether from a prefix or from
+  // vectors stored small (Matryoshka 128 or 256).
+  const prefixPenalty = Math.sqrt(Math.max(dimensions, 768) / Math.max(1, coarseDimensions));
+  const perK = form === 'binary' ? 20 : 8;
+  const fraction = form === 'binary' ? 0.002 : 0.0003;
+  const wanted = Math.ceil((k * perK + size * fraction) * strictness * prefixPenalty);
+  return Math.max(k, Math.min(size, wanted, 20_000));
+}
