@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { z } from 'zod';
 import { describeIssues } from '../knowledge/loaders/record-problems.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { describeJsonLineError } from '../util/parse-json.js';
 import type { DocumentKey } from './answer-decision.js';
 
 /**
@@ -48,7 +48,7 @@ export function parseLabels(text: string): { labels: Label[]; problems: LabelPro
       try {
         json = JSON.parse(content);
       } catch {
-        problems.push({ line, reason: describeSyntaxError(content) });
+        problems.push({ line, reason: describeJsonLineError(content) });
         return;
       }
       const parsed = labelSchema.safeParse(json);
@@ -89,15 +89,4 @@ export function labelProblemsError(path: string, problems: readonly LabelProblem
     `${path} has ${problems.length} bad line${problems.length === 1 ? '' : 's'} (expected one { "question": "…", "expected": { "category": "…", "title": "…" } | null } per line):\n${[...shown, ...more].join('\n')}`,
     { data: { path, problems } },
   );
-}
-
-function describeSyntaxError(line: string): string {
-  const errors: ParseError[] = [];
-  parse(line, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (!first) return 'not valid JSON';
-  const problem = printParseErrorCode(first.error)
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-  return `not valid JSON at column ${first.offset + 1} (${problem})`;
 }

@@ -10,21 +10,33 @@ export function parseJson(text: string, source: string, code: ErrorCode): unknow
   try {
     return JSON.parse(withoutBom);
   } catch (error) {
-    const errors: ParseError[] = [];
-    parse(withoutBom, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    const first = errors[0];
-    const where = first
-      ? ` at ${lineAndColumn(withoutBom, first.offset)} (${describe(printParseErrorCode(first.error))})`
-      : '';
+    const found = locateJsonSyntaxError(withoutBom);
+    const where = found ? ` at ${lineAndColumn(withoutBom, found.offset)} (${found.problem})` : '';
     throw new GemmaRagError(code, `${source} is not valid JSON${where}.`, {
-      data: { source, offset: first?.offset ?? null },
+      data: { source, offset: found?.offset ?? null },
       cause: error,
     });
   }
 }
 
-function describe(parseErrorCode: string): string {
-  return parseErrorCode.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+/** Where and why strict JSON parsing fails. */
+export function locateJsonSyntaxError(text: string): { offset: number; problem: string } | undefined {
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return undefined;
+  return {
+    offset: first.offset,
+    problem: printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase(),
+  };
+}
+
+/** For one line of a JSONL file: `not valid JSON at column 12 (comma expected)`. */
+export function describeJsonLineError(line: string): string {
+  const found = locateJsonSyntaxError(line);
+  return found ? `not valid JSON at column ${found.offset + 1} (${found.problem})` : 'not valid JSON';
 }
 
 export function lineAndColumn(text: string, offset: number): string {

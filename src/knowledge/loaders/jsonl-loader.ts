@@ -1,6 +1,6 @@
-import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { z } from 'zod';
 import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '../../spec/document-loader.js';
+import { describeJsonLineError } from '../../util/parse-json.js';
 import { documentSchema } from '../knowledge-base.js';
 import { describeIssues } from './record-problems.js';
 import { recordSources } from './record-source.js';
@@ -27,7 +27,7 @@ export const jsonlLoader: DocumentLoader = {
         try {
           json = JSON.parse(line);
         } catch {
-          skipped.push({ path: where, reason: describeSyntaxError(line) });
+          skipped.push({ path: where, reason: describeJsonLineError(line) });
           return;
         }
         const parsed = lineSchema.safeParse(json);
@@ -42,15 +42,3 @@ export const jsonlLoader: DocumentLoader = {
     return { documents, skipped };
   },
 };
-
-/** JSON.parse rarely says where; a strict scan of the line finds the column. */
-function describeSyntaxError(line: string): string {
-  const errors: ParseError[] = [];
-  parse(line, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (!first) return 'not valid JSON';
-  const problem = printParseErrorCode(first.error)
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-  return `not valid JSON at column ${first.offset + 1} (${problem})`;
-}

@@ -254,18 +254,10 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
   }
 
   documentsByTitle(title: string): DocumentDetails[] {
-    const documents = this.database
-      .prepare(
-        'SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source FROM documents d JOIN categories c ON c.id = d.category_id WHERE d.title = ? ORDER BY d.id',
-      )
-      .all(title) as Array<Omit<DocumentDetails, 'chunks'>>;
-    const chunks = this.database.prepare(
-      'SELECT position, tokens, text FROM chunks WHERE document_id = ? ORDER BY position',
-    );
-    return documents.map((document) => ({
-      ...document,
-      chunks: chunks.all(document.id) as DocumentDetails['chunks'],
-    }));
+    const ids = this.database.prepare('SELECT id FROM documents WHERE title = ? ORDER BY id').all(title) as Array<{
+      id: number;
+    }>;
+    return ids.map(({ id }) => this.documentById(id) as DocumentDetails);
   }
 
   /**
