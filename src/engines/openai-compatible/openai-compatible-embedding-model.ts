@@ -1,15 +1,10 @@
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
-import { HttpClient, type HttpTransportOptions } from '../http/http-client.js';
+import type { HttpClient, HttpTransportOptions } from '../http/http-client.js';
 import { checkBatchSize, toFloat32Vectors } from '../http/vectors.js';
 import { embeddingsResponseSchema } from './openai-compatible-schemas.js';
-import {
-  authorizationHeaders,
-  defaultOpenAiCompatibleBaseUrl,
-  openAiApiRoot,
-  openAiCompatibleAdvice,
-} from './openai-compatible-settings.js';
+import { defaultOpenAiCompatibleBaseUrl, openAiApiRoot, openAiCompatibleClient } from './openai-compatible-settings.js';
 import { resolveServedModel } from './served-model.js';
 
 export interface OpenAiCompatibleEmbeddingOptions extends HttpTransportOptions {
@@ -54,13 +49,7 @@ export class OpenAiCompatibleEmbeddingModel implements EmbeddingModel {
   /** Resolves the model name and embeds one probe text to learn the vector size (failing early, with advice). */
   static async create(options: OpenAiCompatibleEmbeddingOptions = {}): Promise<OpenAiCompatibleEmbeddingModel> {
     const apiRoot = openAiApiRoot(options.baseUrl ?? defaultOpenAiCompatibleBaseUrl);
-    const client = new HttpClient({
-      baseUrl: apiRoot,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      headers: authorizationHeaders(options.apiKey),
-      advice: openAiCompatibleAdvice(apiRoot),
-    });
+    const client = openAiCompatibleClient(options);
     const model = await resolveServedModel(client, options.model);
     const probe = await requestEmbeddings(client, model, [probeText], options.dimensions);
     const dimensions = probe[0]?.length ?? 0;

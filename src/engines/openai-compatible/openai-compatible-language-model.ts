@@ -1,16 +1,11 @@
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { parseWithCode } from '../../util/validation.js';
-import { HttpClient, type HttpTransportOptions } from '../http/http-client.js';
+import type { HttpClient, HttpTransportOptions } from '../http/http-client.js';
 import { parseJsonLine } from '../http/ndjson.js';
 import { parseServerSentEvents } from '../http/server-sent-events.js';
 import { chatChunkSchema } from './openai-compatible-schemas.js';
-import {
-  authorizationHeaders,
-  defaultOpenAiCompatibleBaseUrl,
-  openAiApiRoot,
-  openAiCompatibleAdvice,
-} from './openai-compatible-settings.js';
+import { openAiCompatibleClient } from './openai-compatible-settings.js';
 import { resolveServedModel } from './served-model.js';
 
 export interface OpenAiCompatibleLanguageModelOptions extends HttpTransportOptions {
@@ -36,14 +31,7 @@ export class OpenAiCompatibleLanguageModel implements LanguageModel {
   ) {}
 
   static async create(options: OpenAiCompatibleLanguageModelOptions = {}): Promise<OpenAiCompatibleLanguageModel> {
-    const apiRoot = openAiApiRoot(options.baseUrl ?? defaultOpenAiCompatibleBaseUrl);
-    const client = new HttpClient({
-      baseUrl: apiRoot,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      headers: authorizationHeaders(options.apiKey),
-      advice: openAiCompatibleAdvice(apiRoot),
-    });
+    const client = openAiCompatibleClient(options);
     return new OpenAiCompatibleLanguageModel(client, await resolveServedModel(client, options.model));
   }
 

@@ -1,4 +1,5 @@
 import { parseBaseUrl } from '../http/base-url.js';
+import { HttpClient, type HttpTransportOptions } from '../http/http-client.js';
 import type { ServiceAdvice } from '../http/http-errors.js';
 
 /** llama.cpp's `llama-server` listens here by default. */
@@ -42,4 +43,18 @@ export function openAiCompatibleAdvice(apiRoot: string): ServiceAdvice {
     modelNotFound: () => `List the models it serves with GET ${apiRoot}/models and pass one of those names.`,
     unauthorized: 'Check the API key (GEMMA_RAG_ENGINE_API_KEY; OPENAI_API_KEY is only sent to api.openai.com).',
   };
+}
+
+/** The HTTP client both OpenAI-compatible engines use: API root, key, transport options, advice. */
+export function openAiCompatibleClient(
+  options: HttpTransportOptions & { baseUrl?: string | undefined; apiKey?: string | undefined },
+): HttpClient {
+  const apiRoot = openAiApiRoot(options.baseUrl ?? defaultOpenAiCompatibleBaseUrl);
+  return new HttpClient({
+    baseUrl: apiRoot,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    headers: authorizationHeaders(options.apiKey),
+    advice: openAiCompatibleAdvice(apiRoot),
+  });
 }
