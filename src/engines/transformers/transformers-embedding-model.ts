@@ -9,33 +9,16 @@ import {
   parseTransformersDtype,
   resolveModelSource,
 } from './model-source.js';
-import { loadTransformers, sessionOptions, type TransformersModule } from './transformers-runtime.js';
+import {
+  loadTransformers,
+  sessionOptions,
+  type TransformersLoadOptions,
+} from './transformers-runtime.js';
 
 export const defaultTransformersEmbeddingModel = 'onnx-community/embeddinggemma-300m-ONNX';
 
-export interface TransformersEmbeddingOptions {
-  /** Hugging Face repository id or local folder. Default `onnx-community/embeddinggemma-300m-ONNX`. */
-  model?: string | undefined;
-  /**
-   * Weights: `fp32` (model.onnx, the model card's numbers), `q8` (model_quantized) or `q4`
-   * (model_q4). Default `q8`. fp16/q4f16 are refused (float16 activations overflow to NaN).
-   */
-  dtype?: string | undefined;
-  /** Download cache for repository ids. Default `$GEMMA_RAG_HOME/models/transformers`. */
-  cacheDir?: string | undefined;
-  /** Never touch the network. */
-  localFilesOnly?: boolean | undefined;
-  /** `true` downloads a missing repository; a function asks first; default: never download. */
-  allowDownload?: ModelSourceOptions['allowDownload'];
-  /** Download progress in bytes, summed over the files being fetched. */
-  onProgress?: ((status: { downloadedBytes: number; totalBytes: number }) => void) | undefined;
-  /** ONNX Runtime intra-op threads. Default: ONNX Runtime's (the physical cores). */
-  threads?: number | undefined;
-  /** Where GEMMA_RAG_HOME is read from. Default `process.env`. */
-  environment?: NodeJS.ProcessEnv | undefined;
-  /** Replaces `import('@huggingface/transformers')` (tests simulate a missing package). */
-  importTransformers?: (() => Promise<TransformersModule>) | undefined;
-}
+/** Defaults: model `onnx-community/embeddinggemma-300m-ONNX`, dtype `q8` (fp32 gives the model card's numbers). */
+export type TransformersEmbeddingOptions = TransformersLoadOptions;
 
 /** Inputs per ONNX run: padding costs less in small groups of similar length, and abort is checked between them. */
 const rowsPerRun = 8;

@@ -4,23 +4,20 @@ import type { ChatMessage, GenerateOptions, LanguageModel } from '../../spec/lan
 import { pushStream } from '../../util/push-stream.js';
 import { loadingError, type ModelSourceOptions, parseTransformersDtype, resolveModelSource } from './model-source.js';
 import { progressReporter } from './transformers-embedding-model.js';
-import { loadTransformers, sessionOptions, type TransformersModule } from './transformers-runtime.js';
+import {
+  loadTransformers,
+  sessionOptions,
+  type TransformersLoadOptions,
+  type TransformersModule,
+} from './transformers-runtime.js';
 
 export const defaultTransformersLanguageModel = 'onnx-community/gemma-3-1b-it-ONNX';
 
-export interface TransformersLanguageModelOptions {
-  /** Repository id or local folder: Gemma 3 (`onnx-community/gemma-3-1b-it-ONNX`, the default) or Gemma 4 (`onnx-community/gemma-4-E2B-it-ONNX`). */
-  model?: string | undefined;
-  /** `q4` (default, what the model cards use in Node), `q8` or `fp32`; float16 variants are refused. */
-  dtype?: string | undefined;
-  cacheDir?: string | undefined;
-  localFilesOnly?: boolean | undefined;
-  allowDownload?: ModelSourceOptions['allowDownload'];
-  onProgress?: ((status: { downloadedBytes: number; totalBytes: number }) => void) | undefined;
-  threads?: number | undefined;
-  environment?: NodeJS.ProcessEnv | undefined;
-  importTransformers?: (() => Promise<TransformersModule>) | undefined;
-}
+/**
+ * Defaults: model `onnx-community/gemma-3-1b-it-ONNX` (Gemma 4: `onnx-community/gemma-4-E2B-it-ONNX`),
+ * dtype `q4`, what the model cards use in Node.
+ */
+export type TransformersLanguageModelOptions = TransformersLoadOptions;
 
 /** End-of-turn markers of the Gemma chat formats, stopped on besides the model's own eos ids. */
 const endOfTurnTokens = ['<end_of_turn>', '<turn|>', '<eos>'];

@@ -1,6 +1,29 @@
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import type { ModelSourceOptions } from './model-source.js';
 
 export type TransformersModule = typeof import('@huggingface/transformers');
+
+/** What both transformers engines accept when loading; defaults for `model` and `dtype` are per engine. */
+export interface TransformersLoadOptions {
+  /** Hugging Face repository id or local folder. */
+  model?: string | undefined;
+  /** `fp32`, `q8` or `q4` weights; float16 variants are refused (activations overflow to NaN). */
+  dtype?: string | undefined;
+  /** Download cache for repository ids. Default `$GEMMA_RAG_HOME/models/transformers`. */
+  cacheDir?: string | undefined;
+  /** Never touch the network. */
+  localFilesOnly?: boolean | undefined;
+  /** `true` downloads a missing repository; a function asks first; default: never download. */
+  allowDownload?: ModelSourceOptions['allowDownload'];
+  /** Download progress in bytes, summed over the files being fetched. */
+  onProgress?: ((status: { downloadedBytes: number; totalBytes: number }) => void) | undefined;
+  /** ONNX Runtime intra-op threads. Default: ONNX Runtime's (the physical cores). */
+  threads?: number | undefined;
+  /** Where GEMMA_RAG_HOME is read from. Default `process.env`. */
+  environment?: NodeJS.ProcessEnv | undefined;
+  /** Replaces `import('@huggingface/transformers')` (tests simulate a missing package). */
+  importTransformers?: (() => Promise<TransformersModule>) | undefined;
+}
 
 /** The version range gemma-rag is tested with (EmbeddingGemma 2 needs ≥ 4.3.1). */
 export const transformersPackage = '@huggingface/transformers@4.3.2';
