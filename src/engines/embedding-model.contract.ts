@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { Embedder } from '../embedding/embedder.js';
 import { embeddingGemma } from '../embedding/model-profiles.js';
 import { noPrompt } from '../embedding/prompts.js';
 import { cosineSimilarity, l2Normalize } from '../embedding/vector-math.js';
 import type { EmbeddingModel } from '../spec/embedding-model.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { contractCase } from '../testing/contract-case.js';
 
 export const embeddingContractCases = [
   'shapes and dimensions',
@@ -81,14 +81,7 @@ export function embeddingModelContract(name: string, options: EmbeddingModelCont
         : title === 'abort while the server is slow' && !options.makeSlow
           ? 'the engine has no slow server to wait on'
           : undefined);
-    test(`${name}: ${title}`, skip ? { skip } : {}, async () => {
-      const model = await options.create();
-      try {
-        await body(model);
-      } finally {
-        await model.dispose();
-      }
-    });
+    contractCase(`${name}: ${title}`, skip, options.create, (model) => model.dispose(), body);
   };
 
   withModel('shapes and dimensions', async (model) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { ChatMessage, LanguageModel } from '../spec/language-model.js';
+import { contractCase } from '../testing/contract-case.js';
 
 export const languageContractCases = [
   'streams at least one chunk',
@@ -45,14 +45,7 @@ export function languageModelContract(name: string, options: LanguageModelContra
       (title === 'system and user messages reach the model' && !options.receivedMessages
         ? 'no way to observe what the model received'
         : undefined);
-    test(`${name}: ${title}`, skip ? { skip } : {}, async () => {
-      const model = await options.create();
-      try {
-        await body(model);
-      } finally {
-        await model.dispose();
-      }
-    });
+    contractCase(`${name}: ${title}`, skip, options.create, (model) => model.dispose(), body);
   };
 
   withModel('streams at least one chunk', async (model) => {

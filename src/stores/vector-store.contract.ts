@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { l2Normalize } from '../embedding/vector-math.js';
 import { errorCodes } from '../spec/errors.js';
 import type { VectorRecord, VectorStore } from '../spec/vector-store.js';
+import { contractCase } from '../testing/contract-case.js';
 
 export interface VectorStoreContractOptions {
   /** Creates an empty store; called once per case. */
@@ -23,14 +23,7 @@ function record(id: string, vector: Float32Array, namespace = 'documents'): Vect
  */
 export function vectorStoreContract(name: string, options: VectorStoreContractOptions): void {
   const withStore = (title: string, body: (store: VectorStore<{ label: string }>) => Promise<void>) =>
-    test(`${name}: ${title}`, async () => {
-      const store = await options.create();
-      try {
-        await body(store);
-      } finally {
-        await store.close();
-      }
-    });
+    contractCase(`${name}: ${title}`, undefined, options.create, (store) => store.close(), body);
 
   withStore('search ranks by cosine similarity, best first, with scores', async (store) => {
     await store.upsert([record('far', unit(0, 1, 0)), record('near', unit(1, 0.1, 0)), record('exact', unit(1, 0, 0))]);

@@ -9,11 +9,7 @@ import {
   parseTransformersDtype,
   resolveModelSource,
 } from './model-source.js';
-import {
-  loadTransformers,
-  sessionOptions,
-  type TransformersLoadOptions,
-} from './transformers-runtime.js';
+import { loadTransformers, sessionOptions, type TransformersLoadOptions } from './transformers-runtime.js';
 
 export const defaultTransformersEmbeddingModel = 'onnx-community/embeddinggemma-300m-ONNX';
 
