@@ -144,7 +144,7 @@ const methods: Method[] = [
   ourIndex('funnel-binary-256', { mode: 'funnel', coarse: { form: 'binary', prefixDimensions: 256 } }),
   ourIndex('funnel-int8-256', { mode: 'funnel', coarse: { form: 'int8', prefixDimensions: 256 } }),
   lowMemoryIndex('funnel-binary-768 fp32-outside', { form: 'binary' }),
-  ourIndex('hnsw (usearch f32) + rescore', { mode: 'hnsw' }, true),
+  ourIndex('hnsw (usearch f32) + rescore', { mode: 'hnsw', hnsw: { quantization: 'f32' } }, true),
   ourIndex('hnsw (usearch i8) + rescore', { mode: 'hnsw', hnsw: { quantization: 'i8' } }, true),
   {
     name: 'plain JS Float32Array scan',

@@ -70,4 +70,35 @@ export const migrations: ReadonlyArray<string | ((database: BetterSqlite3.Databa
     for (const category of categories)
       insertCategory.run(category.id, keywordTerms(`${category.name}\n${category.description}`).join(' '));
   },
+  // Persisted HNSW graphs (see graph-namespace.ts). A namespace with a row in
+  // vector_graphs has a graph file on disk built up to applied_seq; triggers log every
+  // later change to its vectors, so a reader replays the few rows that moved instead of
+  // rebuilding a graph that took minutes. Namespaces without a graph log nothing.
+  `
+  CREATE TABLE vector_graphs (
+    namespace TEXT PRIMARY KEY,
+    file TEXT,
+    fingerprint TEXT,
+    applied_seq INTEGER NOT NULL,
+    config TEXT NOT NULL
+  );
+  CREATE TABLE vector_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    namespace TEXT NOT NULL,
+    row INTEGER NOT NULL
+  );
+  CREATE INDEX vector_changes_by_namespace ON vector_changes(namespace, seq);
+  CREATE TRIGGER vectors_inserted AFTER INSERT ON vectors
+    WHEN EXISTS (SELECT 1 FROM vector_graphs WHERE namespace = new.namespace)
+    BEGIN INSERT INTO vector_changes (namespace, row) VALUES (new.namespace, new.rowid); END;
+  CREATE TRIGGER vectors_updated_from AFTER UPDATE ON vectors
+    WHEN EXISTS (SELECT 1 FROM vector_graphs WHERE namespace = old.namespace)
+    BEGIN INSERT INTO vector_changes (namespace, row) VALUES (old.namespace, old.rowid); END;
+  CREATE TRIGGER vectors_updated_to AFTER UPDATE ON vectors
+    WHEN new.namespace <> old.namespace AND EXISTS (SELECT 1 FROM vector_graphs WHERE namespace = new.namespace)
+    BEGIN INSERT INTO vector_changes (namespace, row) VALUES (new.namespace, new.rowid); END;
+  CREATE TRIGGER vectors_deleted AFTER DELETE ON vectors
+    WHEN EXISTS (SELECT 1 FROM vector_graphs WHERE namespace = old.namespace)
+    BEGIN INSERT INTO vector_changes (namespace, row) VALUES (old.namespace, old.rowid); END;
+  `,
 ];

@@ -1,10 +1,29 @@
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
 import { dimensionMismatch, validateRecords } from '../validate-records.js';
+import { isUsearchAvailable } from '../vector-index/optional-libraries.js';
 import { VectorIndex } from '../vector-index/vector-index.js';
+import { GraphNamespace, type GraphSettings } from './graph-namespace.js';
 import { type Database, openDatabase } from './open-database.js';
 import { decodeVector, encodeVector } from './vector-codec.js';
 
 const defaultExactUpTo = 20_000;
+const defaultGraphFrom = 50_000;
+
+export interface SqliteVectorStoreOptions {
+  /**
+   * Namespaces up to this size are scanned exactly (~50 ms per 20k 768-d vectors in JS);
+   * larger ones use the index's approximate funnel, whose recall depends on how clustered
+   * the vectors are (see bench/results). Default 20,000.
+   */
+  exactUpTo?: number;
+  /**
+   * From this size a namespace is searched through a persisted HNSW graph (needs the
+   * optional usearch package; without it the funnel is used at any size). Default 50,000.
+   */
+  graphFrom?: number;
+  /** Graph settings (connectivity, quantization, candidates); the directory defaults to `<file>-graphs`. */
+  graph?: Partial<GraphSettings>;
+}
 
 interface LoadedNamespace<Metadata> {
   index: VectorIndex;
@@ -13,30 +32,46 @@ interface LoadedNamespace<Metadata> {
 }
 
 /**
- * Vectors persisted in SQLite (the source of truth), searched in memory: each namespace is
- * read once into a VectorIndex — exact for small namespaces, a compact-code funnel with exact
- * re-scoring for large ones — and kept until a write touches it. The `*InTransaction` methods
- * let the knowledge base write vectors and their chunks in one transaction.
+ * Vectors persisted in SQLite (the source of truth), searched three ways by namespace size:
+ * - up to `exactUpTo`: read once into a VectorIndex and scanned exactly;
+ * - up to `graphFrom`: the same index's compact-code funnel with exact re-scoring;
+ * - from `graphFrom` (with usearch installed): a persisted HNSW graph beside the database
+ *   proposes candidates, re-scored from the fp32 rows in SQLite (see graph-namespace.ts), so
+ *   a million chunks cost under 1 KB each in memory and no rebuild per process.
+ * In-memory indexes are dropped when a write touches their namespace; graphs replay the
+ * change log instead. The `*InTransaction` methods let the knowledge base write vectors
+ * and their chunks in one transaction.
  */
 export class SqliteVectorStore<Metadata = Record<string, unknown>> implements VectorStore<Metadata> {
   private readonly cache = new Map<string, LoadedNamespace<Metadata>>();
+  private readonly graphs = new Map<string, GraphNamespace<Metadata>>();
+  private readonly exactUpTo: number;
+  private readonly graphFrom: number;
+  private readonly graphSettings: GraphSettings;
 
   constructor(
     private readonly database: Database,
     private readonly ownsDatabase = false,
-    /**
-     * Namespaces up to this size are scanned exactly (~50 ms per 20k 768-d vectors in JS);
-     * larger ones use the index's approximate funnel, whose recall depends on how clustered
-     * the vectors are (see bench/results). Default 20,000.
-     */
-    private readonly exactUpTo = defaultExactUpTo,
-  ) {}
+    options: SqliteVectorStoreOptions = {},
+  ) {
+    this.exactUpTo = options.exactUpTo ?? defaultExactUpTo;
+    this.graphFrom = options.graphFrom ?? defaultGraphFrom;
+    this.graphSettings = {
+      ...options.graph,
+      directory: options.graph?.directory ?? (database.memory ? undefined : `${database.name}-graphs`),
+    };
+  }
 
   static async open<Metadata = Record<string, unknown>>(
     path: string,
-    options: { exactUpTo?: number } = {},
+    options: SqliteVectorStoreOptions = {},
   ): Promise<SqliteVectorStore<Metadata>> {
-    return new SqliteVectorStore<Metadata>(await openDatabase(path), true, options.exactUpTo);
+    return new SqliteVectorStore<Metadata>(await openDatabase(path), true, options);
+  }
+
+  /** The graph serving a namespace, if it is searched through one (for tests and diagnostics). */
+  graphOf(namespace: string): GraphNamespace<Metadata> | undefined {
+    return this.graphs.get(namespace);
   }
 
   async upsert(records: readonly VectorRecord<Metadata>[]): Promise<void> {
@@ -69,6 +104,7 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
       throw dimensionMismatch(options.namespace, loaded.dimensions, options.vector.length);
     }
     const { filter } = options;
+    if (loaded instanceof GraphNamespace) return loaded.search(options.vector, options.topK, filter);
     const hits = loaded.index.search(
       options.vector,
       options.topK,
@@ -81,6 +117,7 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
   async score(namespace: string, ids: readonly string[], vector: Float32Array): Promise<VectorSearchHit<Metadata>[]> {
     const loaded = this.load(namespace);
     if (!loaded || ids.length === 0) return [];
+    if (loaded instanceof GraphNamespace) return loaded.scoreIds(ids, vector);
     const wanted = new Set(ids);
     return loaded.index
       .search(vector, wanted.size, (id) => wanted.has(id))
@@ -120,6 +157,9 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
 
   async close(): Promise<void> {
     this.cache.clear();
+    // Persist what the graphs replayed, so the next process starts from a current file.
+    for (const graph of this.graphs.values()) graph.saveIfWorthIt();
+    this.graphs.clear();
     if (this.ownsDatabase) this.database.close();
   }
 
@@ -130,7 +170,9 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     return row?.dimensions;
   }
 
-  private load(namespace: string): LoadedNamespace<Metadata> | undefined {
+  private load(namespace: string): LoadedNamespace<Metadata> | GraphNamespace<Metadata> | undefined {
+    const graph = this.graphs.get(namespace) ?? this.openGraph(namespace);
+    if (graph) return graph;
     let loaded = this.cache.get(namespace);
     if (!loaded) {
       const rows = this.database
@@ -152,5 +194,26 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
       this.cache.set(namespace, loaded);
     }
     return loaded;
+  }
+
+  /** A graph when the namespace already has one or has grown to `graphFrom`, and usearch loads. */
+  private openGraph(namespace: string): GraphNamespace<Metadata> | undefined {
+    const registered = this.database.prepare('SELECT 1 FROM vector_graphs WHERE namespace = ?').get(namespace);
+    if (!registered && (this.cache.has(namespace) || this.graphFrom === Number.POSITIVE_INFINITY)) return undefined;
+    if (
+      !registered &&
+      (
+        this.database.prepare('SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as {
+          total: number;
+        }
+      ).total < this.graphFrom
+    )
+      return undefined;
+    if (!isUsearchAvailable()) return undefined;
+    const dimensions = this.dimensionsOf(namespace);
+    if (dimensions === undefined) return undefined;
+    const graph = GraphNamespace.open<Metadata>(this.database, namespace, dimensions, this.graphSettings);
+    this.graphs.set(namespace, graph);
+    return graph;
   }
 }

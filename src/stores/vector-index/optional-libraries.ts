@@ -20,6 +20,9 @@ export interface UsearchIndex {
   search(vector: Float32Array, k: number, threads?: number): UsearchMatches;
   remove(keys: BigUint64Array): number[] | number;
   size(): number;
+  dimensions(): number;
+  save(path: string): void;
+  load(path: string): void;
 }
 
 export interface UsearchIndexConfig {

@@ -51,3 +51,15 @@ export function automaticCandidates(input: CandidateRuleInput): number {
   const wanted = Math.ceil((k * perK + size * fraction) * strictness * prefixPenalty);
   return Math.max(k, Math.min(size, wanted, 20_000));
 }
+
+/**
+ * How many candidates an HNSW graph proposes for exact re-scoring (usearch widens its search
+ * list to this count). The graph's own int8 scores rank neighbours inside a tight cluster
+ * poorly, so recall comes from re-scoring a wider list with fp32; the list grows with N
+ * because a bigger cluster holds more near-equals. Measured in bench/hnsw-sweep.ts.
+ */
+export function graphCandidates(size: number, k: number): number {
+  const base = Math.max(4 * k, 40);
+  const growth = size > 100_000 ? Math.sqrt(size / 100_000) : 1;
+  return Math.min(size, Math.ceil(base * growth));
+}

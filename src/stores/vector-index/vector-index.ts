@@ -1,7 +1,7 @@
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { binaryWordsFor, encodeBinary, hammingScan, smallestDistances } from './binary-codes.js';
+import { HnswGraph, type HnswGraphOptions } from './hnsw-graph.js';
 import { calibrateInt8, encodeInt8, type Int8Calibration, int8QueryWeights, int8Scan } from './int8-codes.js';
-import { loadUsearch, type UsearchIndex } from './optional-libraries.js';
 import { automaticCandidates, automaticMode, type CoarseForm, type SearchMode } from './search-plan.js';
 import { TopScores } from './top-scores.js';
 
@@ -20,16 +20,7 @@ export interface CoarseOptions {
  */
 export type FullVectorReader = (ids: readonly string[]) => ReadonlyArray<Float32Array | undefined>;
 
-export interface HnswOptions {
-  /** Graph degree (usearch `connectivity`); more is better recall, more memory. Default 16. */
-  connectivity?: number;
-  /** Candidate list size while building. Default 128. */
-  expansionAdd?: number;
-  /** Candidate list size while searching; raised to the number of candidates wanted. Default 64. */
-  expansionSearch?: number;
-  /** How usearch stores vectors inside the graph; 'i8' cuts the graph's copy to 1 byte per dimension. */
-  quantization?: 'f32' | 'f16' | 'i8';
-}
+export type HnswOptions = Omit<HnswGraphOptions, 'dimensions'>;
 
 export interface VectorIndexOptions {
   dimensions: number;
@@ -88,7 +79,7 @@ export class VectorIndex {
   private readonly candidates: number | undefined;
   private readonly recallTarget: number;
   private readonly reader: FullVectorReader | undefined;
-  private readonly hnswOptions: Required<HnswOptions>;
+  private readonly hnswOptions: HnswOptions;
 
   private ids: string[] = [];
   private readonly slotOf = new Map<string, number>();
@@ -101,7 +92,7 @@ export class VectorIndex {
     | { prefix: number; codes: Int8Array; encodedSize: number; calibration: Int8Calibration; calibratedAt: number }
     | undefined;
 
-  private graph: UsearchIndex | undefined;
+  private graph: HnswGraph | undefined;
   private readonly labelOf = new Map<string, number>();
   private readonly idOfLabel = new Map<number, string>();
   private nextLabel = 0;
@@ -116,12 +107,7 @@ export class VectorIndex {
     this.candidates = options.candidates;
     this.recallTarget = options.recallTarget ?? 0.99;
     this.reader = typeof options.fullVectors === 'function' ? options.fullVectors : undefined;
-    this.hnswOptions = {
-      connectivity: options.hnsw?.connectivity ?? 16,
-      expansionAdd: options.hnsw?.expansionAdd ?? 128,
-      expansionSearch: options.hnsw?.expansionSearch ?? 64,
-      quantization: options.hnsw?.quantization ?? 'f32',
-    };
+    this.hnswOptions = options.hnsw ?? {};
     const prefix = this.coarse?.prefixDimensions;
     if (prefix !== undefined && (!Number.isInteger(prefix) || prefix <= 0 || prefix > this.dimensions)) {
       throw invalid(`coarse.prefixDimensions must be an integer in 1..${this.dimensions}, got ${prefix}.`);
@@ -179,7 +165,7 @@ export class VectorIndex {
     if (this.int8) this.int8.encodedSize = Math.min(this.int8.encodedSize, this.ids.length);
     const label = this.labelOf.get(id);
     if (label !== undefined && this.graph) {
-      this.graph.remove(BigUint64Array.of(BigInt(label)));
+      this.graph.remove([label]);
       this.labelOf.delete(id);
       this.idOfLabel.delete(label);
     }
@@ -238,8 +224,7 @@ export class VectorIndex {
     const fullVectors = this.vectors ? 4 * this.dimensions : 0;
     const binaryCodes = this.binary ? 4 * this.binary.words : 0;
     const int8Codes = this.int8 ? this.int8.prefix : 0;
-    const graphVector = this.hnswOptions.quantization === 'i8' ? 1 : this.hnswOptions.quantization === 'f16' ? 2 : 4;
-    const graph = this.graph ? this.dimensions * graphVector + 2 * this.hnswOptions.connectivity * 4 + 8 : 0;
+    const graph = this.graph ? this.graph.bytesPerVector() : 0;
     return { fullVectors, binaryCodes, int8Codes, graph, total: fullVectors + binaryCodes + int8Codes + graph };
   }
 
@@ -298,10 +283,9 @@ export class VectorIndex {
     const graph = this.graph ?? this.createGraph();
     // A filter can reject most proposals; ask for more until k pass or the graph is exhausted.
     for (let wanted = Math.min(candidates, this.size); ; wanted = Math.min(this.size, wanted * 4)) {
-      const matches = graph.search(query, wanted, 1);
       const slots: number[] = [];
-      for (const key of matches.keys) {
-        const id = this.idOfLabel.get(Number(key));
+      for (const key of graph.search(query, wanted)) {
+        const id = this.idOfLabel.get(key);
         if (id === undefined || (filter && !filter(id))) continue;
         const slot = this.slotOf.get(id);
         if (slot !== undefined) slots.push(slot);
@@ -433,17 +417,8 @@ export class VectorIndex {
     };
   }
 
-  private createGraph(): UsearchIndex {
-    const usearch = loadUsearch();
-    this.graph = new usearch.Index({
-      dimensions: this.dimensions,
-      metric: 'ip',
-      quantization: this.hnswOptions.quantization,
-      connectivity: this.hnswOptions.connectivity,
-      expansion_add: this.hnswOptions.expansionAdd,
-      expansion_search: this.hnswOptions.expansionSearch,
-      multi: false,
-    });
+  private createGraph(): HnswGraph {
+    this.graph = HnswGraph.create({ ...this.hnswOptions, dimensions: this.dimensions });
     return this.graph;
   }
 
@@ -452,27 +427,27 @@ export class VectorIndex {
     rows: number[],
     rowOf: (row: number) => { source: Float32Array; offset: number },
   ): void {
-    const graph = this.graph as UsearchIndex;
-    const keys = new BigUint64Array(rows.length);
+    const graph = this.graph as HnswGraph;
+    const keys: number[] = new Array(rows.length);
     // One contiguous, offset-0 copy: usearch adds a batch on all threads in one call.
     const batch = new Float32Array(rows.length * this.dimensions);
-    const replaced: bigint[] = [];
+    const replaced: number[] = [];
     rows.forEach((row, index) => {
       const id = ids[row] as string;
       const previous = this.labelOf.get(id);
       if (previous !== undefined) {
-        replaced.push(BigInt(previous));
+        replaced.push(previous);
         this.idOfLabel.delete(previous);
       }
       const label = this.nextLabel++;
       this.labelOf.set(id, label);
       this.idOfLabel.set(label, id);
-      keys[index] = BigInt(label);
+      keys[index] = label;
       const { source, offset } = rowOf(row);
       batch.set(source.subarray(offset, offset + this.dimensions), index * this.dimensions);
     });
-    if (replaced.length > 0) graph.remove(BigUint64Array.from(replaced));
-    graph.add(keys, batch, 0);
+    graph.remove(replaced);
+    graph.add(keys, batch);
   }
 
   private rowReader(

@@ -1,0 +1,366 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { dot } from '../../embedding/vector-math.js';
+import type { VectorSearchHit } from '../../spec/vector-store.js';
+import { HnswGraph, type HnswGraphOptions } from '../vector-index/hnsw-graph.js';
+import { graphCandidates } from '../vector-index/search-plan.js';
+import type { Database } from './open-database.js';
+import { decodeVector } from './vector-codec.js';
+
+export interface GraphSettings extends Omit<HnswGraphOptions, 'dimensions'> {
+  /** Where graph files live; undefined keeps the graph in memory only (`:memory:` databases). */
+  directory: string | undefined;
+  /** Candidates the graph proposes for exact re-scoring; default from size and k (search-plan.ts). */
+  candidates?: number | undefined;
+}
+
+/** How the graph came to be in memory, for tests and `--verbose` output. */
+export interface GraphLoadReport {
+  how: 'built' | 'loaded';
+  /** Changed rows applied from the change log since the graph file was written. */
+  replayed: number;
+}
+
+interface GraphRow {
+  file: string | null;
+  fingerprint: string | null;
+  applied_seq: number;
+  config: string;
+}
+
+interface StoredRow {
+  row: number;
+  id: string;
+  vector: Buffer;
+  metadata: string;
+}
+
+const buildBatch = 8192;
+/** Graph proposals at most before a filtered search gives up on the graph and scans. */
+const maxGraphCandidates = 16_384;
+
+/**
+ * One namespace of the SQLite store searched through a persisted HNSW graph (usearch, int8
+ * by default) whose keys are the vectors' SQLite rowids. Only the graph is in memory (under
+ * 1 KB per 768-d vector); the fp32 vectors and metadata stay in SQLite and are read for the
+ * few candidates each query re-scores.
+ *
+ * The graph file sits beside the database (`<file>-graphs/`), and `vector_graphs` records
+ * which file holds the graph and up to which change it is current. Triggers log every later
+ * write to the namespace's vectors in `vector_changes`, so opening replays those rows;
+ * a fresh build happens only the first time, after the settings change, or when the file
+ * is missing or unreadable. Saving is atomic (temporary file + rename) and never moves
+ * `applied_seq` backwards, so concurrent processes cannot publish an older graph.
+ */
+export class GraphNamespace<Metadata> {
+  private appliedSeq: number;
+  private unsaved: number;
+  private file: string | null;
+  readonly report: GraphLoadReport;
+
+  private constructor(
+    private readonly database: Database,
+    readonly namespace: string,
+    readonly dimensions: number,
+    private readonly settings: GraphSettings,
+    private graph: HnswGraph,
+    state: { appliedSeq: number; file: string | null; report: GraphLoadReport; unsaved: number },
+  ) {
+    this.appliedSeq = state.appliedSeq;
+    this.file = state.file;
+    this.report = state.report;
+    this.unsaved = state.unsaved;
+  }
+
+  static open<Metadata>(
+    database: Database,
+    namespace: string,
+    dimensions: number,
+    settings: GraphSettings,
+  ): GraphNamespace<Metadata> {
+    const config = configOf(dimensions, settings);
+    const row = readGraphRow(database, namespace);
+    const path = row?.file && settings.directory ? join(settings.directory, row.file) : undefined;
+    if (row && row.config === config && path && existsSync(path)) {
+      try {
+        const graph = HnswGraph.load(path, { ...settings, dimensions }, row.fingerprint ?? '');
+        const opened = new GraphNamespace<Metadata>(database, namespace, dimensions, settings, graph, {
+          appliedSeq: row.applied_seq,
+          file: row.file,
+          report: { how: 'loaded', replayed: 0 },
+          unsaved: 0,
+        });
+        opened.report.replayed = opened.refresh();
+        return opened;
+      } catch {
+        // A damaged or truncated file (e.g. a disk filled mid-copy): rebuild from SQLite,
+        // the source of truth, rather than fail the search.
+      }
+    }
+    return GraphNamespace.build<Metadata>(database, namespace, dimensions, settings, config);
+  }
+
+  private static build<Metadata>(
+    database: Database,
+    namespace: string,
+    dimensions: number,
+    settings: GraphSettings,
+    config: string,
+  ): GraphNamespace<Metadata> {
+    // Register first: from this moment the triggers log writes, so any row changed while we
+    // read is replayed later (replaying a row already read is harmless).
+    let stale: string | null = null;
+    const appliedSeq = database
+      .transaction(() => {
+        const seq = lastChange(database);
+        const previous = readGraphRow(database, namespace);
+        if (previous && previous.config !== config) stale = previous.file;
+        database
+          .prepare(
+            `INSERT INTO vector_graphs (namespace, file, applied_seq, config) VALUES (?, NULL, ?, ?)
+             ON CONFLICT(namespace) DO UPDATE SET config = excluded.config,
+               file = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.file END,
+               fingerprint = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.fingerprint END,
+               applied_seq = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.applied_seq ELSE excluded.applied_seq END`,
+          )
+          .run(namespace, seq, config);
+        return seq;
+      })
+      .immediate();
+    // A graph built with other settings is of no further use.
+    if (stale && settings.directory) rmSync(join(settings.directory, stale), { force: true });
+    const graph = HnswGraph.create({ ...settings, dimensions });
+    const keys: number[] = [];
+    let batch = new Float32Array(buildBatch * dimensions);
+    const flush = () => {
+      graph.add(keys, batch.subarray(0, keys.length * dimensions));
+      keys.length = 0;
+    };
+    const rows = database
+      .prepare('SELECT rowid AS row, vector FROM vectors WHERE namespace = ?')
+      .iterate(namespace) as Iterable<{ row: number; vector: Buffer }>;
+    for (const { row, vector } of rows) {
+      batch.set(decodeVector(vector, dimensions), keys.length * dimensions);
+      keys.push(row);
+      if (keys.length === buildBatch) {
+        flush();
+        batch = new Float32Array(buildBatch * dimensions);
+      }
+    }
+    flush();
+    const built = new GraphNamespace<Metadata>(database, namespace, dimensions, settings, graph, {
+      appliedSeq,
+      file: null,
+      report: { how: 'built', replayed: 0 },
+      unsaved: graph.size,
+    });
+    built.report.replayed = built.refresh();
+    built.save();
+    return built;
+  }
+
+  get size(): number {
+    return this.graph.size;
+  }
+
+  /** Bytes per vector this namespace keeps in memory: the graph alone. */
+  bytesPerVector(): number {
+    return this.graph.bytesPerVector();
+  }
+
+  /**
+   * Brings the graph up to date with writes made since it was built or loaded, by this or
+   * another process; returns how many rows were re-applied. When another process published
+   * a newer file (and may have pruned the log we would need), that file is loaded instead.
+   */
+  refresh(): number {
+    const row = readGraphRow(this.database, this.namespace);
+    if (!row || row.config !== configOf(this.dimensions, this.settings)) {
+      // Someone rebuilt with other settings or dropped the graph: start again.
+      this.replaceWith(GraphNamespace.open<Metadata>(this.database, this.namespace, this.dimensions, this.settings));
+      return 0;
+    }
+    if (row.applied_seq > this.appliedSeq && row.file && row.file !== this.file && this.settings.directory) {
+      const path = join(this.settings.directory, row.file);
+      if (existsSync(path)) {
+        try {
+          this.graph = HnswGraph.load(path, { ...this.settings, dimensions: this.dimensions }, row.fingerprint ?? '');
+          this.appliedSeq = row.applied_seq;
+          this.file = row.file;
+          this.unsaved = 0;
+        } catch {
+          // Keep ours and replay what the log still holds.
+        }
+      }
+    }
+    // One statement, so the rows and the newest seq come from the same snapshot.
+    const logged = this.database
+      .prepare('SELECT row, max(seq) AS seq FROM vector_changes WHERE namespace = ? AND seq > ? GROUP BY row')
+      .all(this.namespace, this.appliedSeq) as Array<{ row: number; seq: number }>;
+    if (logged.length === 0) return 0;
+    const changes = logged.map((change) => change.row);
+    const newest = logged.reduce((highest, change) => Math.max(highest, change.seq), this.appliedSeq);
+    this.graph.remove(changes);
+    for (let start = 0; start < changes.length; start += buildBatch) {
+      const slice = changes.slice(start, start + buildBatch);
+      const current = this.readRows(slice);
+      const vectors = new Float32Array(current.length * this.dimensions);
+      current.forEach((stored, index) => {
+        vectors.set(decodeVector(stored.vector, this.dimensions), index * this.dimensions);
+      });
+      this.graph.add(
+        current.map((stored) => stored.row),
+        vectors,
+      );
+    }
+    this.appliedSeq = newest;
+    this.unsaved += changes.length;
+    return changes.length;
+  }
+
+  /** Best first by exact cosine; equal scores by id. Filtered searches widen the graph's proposals, then scan. */
+  search(query: Float32Array, k: number, filter?: (metadata: Metadata) => boolean): VectorSearchHit<Metadata>[] {
+    this.refresh();
+    if (k <= 0 || this.size === 0) return [];
+    let wanted = Math.min(this.size, this.settings.candidates ?? graphCandidates(this.size, k));
+    for (;;) {
+      const proposed = this.graph.search(query, wanted);
+      const hits = this.score(this.readRows(proposed), query, filter);
+      if (hits.length >= k || (!filter && proposed.length >= Math.min(k, this.size))) return hits.slice(0, k);
+      if (wanted >= Math.min(this.size, maxGraphCandidates)) break;
+      wanted = Math.min(this.size, maxGraphCandidates, wanted * 4);
+    }
+    return this.scan(query, k, filter);
+  }
+
+  /** Exact scores of specific ids (keyword hits the graph did not propose). */
+  scoreIds(ids: readonly string[], query: Float32Array): VectorSearchHit<Metadata>[] {
+    const rows = this.database
+      .prepare(
+        'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND id IN (SELECT value FROM json_each(?))',
+      )
+      .all(this.namespace, JSON.stringify(ids)) as StoredRow[];
+    return this.score(rows, query, undefined);
+  }
+
+  /** Writes the graph when enough has changed since the last save (or always, with `force`). */
+  saveIfWorthIt(force = false): void {
+    if (this.unsaved === 0) return;
+    if (force || this.unsaved >= Math.max(1000, Math.ceil(this.size / 100))) this.save();
+  }
+
+  private save(): void {
+    const directory = this.settings.directory;
+    if (!directory) return;
+    mkdirSync(directory, { recursive: true });
+    const file = `${fileSafe(this.namespace)}-${this.appliedSeq}-${randomUUID().slice(0, 8)}.usearch`;
+    const fingerprint = this.graph.save(join(directory, file));
+    const published = this.database
+      .transaction(() => {
+        const previous = readGraphRow(this.database, this.namespace);
+        const result = this.database
+          .prepare(
+            'UPDATE vector_graphs SET file = ?, fingerprint = ?, applied_seq = ? WHERE namespace = ? AND config = ? AND applied_seq <= ?',
+          )
+          .run(
+            file,
+            fingerprint,
+            this.appliedSeq,
+            this.namespace,
+            configOf(this.dimensions, this.settings),
+            this.appliedSeq,
+          );
+        if (result.changes === 0) return { ok: false, previous: undefined };
+        // Replaying needs only changes after the oldest published graph: this one.
+        this.database
+          .prepare('DELETE FROM vector_changes WHERE namespace = ? AND seq <= ?')
+          .run(this.namespace, this.appliedSeq);
+        return { ok: true, previous: previous?.file ?? undefined };
+      })
+      .immediate();
+    if (!published.ok) {
+      rmSync(join(directory, file), { force: true });
+      return;
+    }
+    if (published.previous && published.previous !== file) rmSync(join(directory, published.previous), { force: true });
+    this.file = file;
+    this.unsaved = 0;
+  }
+
+  private readRows(rows: readonly number[]): StoredRow[] {
+    if (rows.length === 0) return [];
+    return this.database
+      .prepare(
+        'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND rowid IN (SELECT value FROM json_each(?))',
+      )
+      .all(this.namespace, JSON.stringify(rows)) as StoredRow[];
+  }
+
+  private score(
+    rows: readonly StoredRow[],
+    query: Float32Array,
+    filter: ((metadata: Metadata) => boolean) | undefined,
+  ): VectorSearchHit<Metadata>[] {
+    const hits: VectorSearchHit<Metadata>[] = [];
+    for (const stored of rows) {
+      const metadata = JSON.parse(stored.metadata) as Metadata;
+      if (filter && !filter(metadata)) continue;
+      hits.push({ id: stored.id, score: dot(query, decodeVector(stored.vector, this.dimensions)), metadata });
+    }
+    return hits.sort(compareHits);
+  }
+
+  /** Exact filtered scan straight from SQLite: the answer when the filter rejects nearly all proposals. */
+  private scan(query: Float32Array, k: number, filter: ((metadata: Metadata) => boolean) | undefined) {
+    const best: VectorSearchHit<Metadata>[] = [];
+    const rows = this.database
+      .prepare('SELECT id, vector, metadata FROM vectors WHERE namespace = ?')
+      .iterate(this.namespace) as Iterable<Omit<StoredRow, 'row'>>;
+    for (const stored of rows) {
+      const metadata = JSON.parse(stored.metadata) as Metadata;
+      if (filter && !filter(metadata)) continue;
+      const hit = { id: stored.id, score: dot(query, decodeVector(stored.vector, this.dimensions)), metadata };
+      if (best.length === k && compareHits(hit, best[k - 1] as VectorSearchHit<Metadata>) >= 0) continue;
+      best.push(hit);
+      best.sort(compareHits);
+      if (best.length > k) best.pop();
+    }
+    return best;
+  }
+
+  private replaceWith(other: GraphNamespace<Metadata>): void {
+    this.graph = other.graph;
+    this.appliedSeq = other.appliedSeq;
+    this.file = other.file;
+    this.unsaved = other.unsaved;
+  }
+}
+
+function configOf(dimensions: number, settings: GraphSettings): string {
+  const { connectivity = 16, expansionAdd = 128, quantization = 'i8' } = settings;
+  return JSON.stringify({ dimensions, connectivity, expansionAdd, quantization });
+}
+
+function readGraphRow(database: Database, namespace: string): GraphRow | undefined {
+  return database
+    .prepare('SELECT file, fingerprint, applied_seq, config FROM vector_graphs WHERE namespace = ?')
+    .get(namespace) as GraphRow | undefined;
+}
+
+/** The last seq ever handed out (AUTOINCREMENT keeps it even after the log is pruned). */
+function lastChange(database: Database): number {
+  const row = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'vector_changes'").get() as
+    | { seq: number }
+    | undefined;
+  return row?.seq ?? 0;
+}
+
+function compareHits<Metadata>(left: VectorSearchHit<Metadata>, right: VectorSearchHit<Metadata>): number {
+  return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
+}
+
+/** Namespaces are free text; file names keep letters, digits, '-' and '_' and a hash-free escape for the rest. */
+function fileSafe(namespace: string): string {
+  return namespace.replace(/[^A-Za-z0-9_-]/g, (character) => `~${character.codePointAt(0)?.toString(16)}`);
+}
