@@ -72,17 +72,20 @@ test('a large namespace is searched through a graph that is built once, saved be
   const exact = await reference(records(allRows));
   let store = await SqliteVectorStore.open<Meta>(path, graphOptions);
   await store.upsert(records(allRows));
-  const measured = await recall(store, exact);
-  assert.ok(measured >= 0.99, `recall@10 ${measured}`);
+  const measuredRecall = await recall(store, exact);
+  assert.ok(measuredRecall >= 0.99, `recall@10 ${measuredRecall}`);
   assert.equal(store.graphOf(namespace)?.report.how, 'built');
   assert.ok((store.graphOf(namespace)?.bytesPerVector() ?? Infinity) < 4 * dimensions, 'graph is smaller than fp32');
   assert.equal(graphFiles(path).length, 1);
+  const measured = store.graphOf(namespace)?.measured;
+  assert.ok(measured && measured.recall >= 0.99 && measured.candidates >= 40, JSON.stringify(measured));
   const before = await store.search({ namespace, vector: queries[0] as Float32Array, topK: k });
   await store.close();
 
   store = await SqliteVectorStore.open<Meta>(path, graphOptions);
   const again = await store.search({ namespace, vector: queries[0] as Float32Array, topK: k });
   assert.deepEqual(store.graphOf(namespace)?.report, { how: 'loaded', replayed: 0 });
+  assert.deepEqual(store.graphOf(namespace)?.measured, measured, 'the measured candidate count is kept with the file');
   assert.deepEqual(again, before);
   await store.close();
 });

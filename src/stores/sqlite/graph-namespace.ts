@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dot } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
+import { type CandidateTuning, SampledNeighbours, tuneCandidates } from '../vector-index/graph-tuning.js';
 import { HnswGraph, type HnswGraphOptions } from '../vector-index/hnsw-graph.js';
 import { graphCandidates } from '../vector-index/search-plan.js';
 import type { Database } from './open-database.js';
@@ -11,11 +12,13 @@ import { decodeVector } from './vector-codec.js';
 export interface GraphSettings extends Omit<HnswGraphOptions, 'dimensions'> {
   /** Where graph files live; undefined keeps the graph in memory only (`:memory:` databases). */
   directory: string | undefined;
-  /** Candidates the graph proposes for exact re-scoring; default from size and k (search-plan.ts). */
+  /** Candidates the graph proposes for exact re-scoring; default: measured at build time (see tune). */
   candidates?: number | undefined;
+  /** Recall@10 the measured candidate count aims for. Default 0.99. */
+  recallTarget?: number | undefined;
 }
 
-/** How the graph came to be in memory, for tests and `--verbose` output. */
+/** How the graph came to be in memory, for tests and diagnostics. */
 export interface GraphLoadReport {
   how: 'built' | 'loaded';
   /** Changed rows applied from the change log since the graph file was written. */
@@ -25,6 +28,8 @@ export interface GraphLoadReport {
 interface GraphRow {
   file: string | null;
   fingerprint: string | null;
+  candidates: number | null;
+  tuned_recall: number | null;
   applied_seq: number;
   config: string;
 }
@@ -37,6 +42,9 @@ interface StoredRow {
 }
 
 const buildBatch = 8192;
+/** Stored vectors used as sample queries when measuring the candidate count. */
+const tuningSamples = 100;
+const tuningK = 10;
 /** Graph proposals at most before a filtered search gives up on the graph and scans. */
 const maxGraphCandidates = 16_384;
 
@@ -57,6 +65,8 @@ export class GraphNamespace<Metadata> {
   private appliedSeq: number;
   private unsaved: number;
   private file: string | null;
+  /** Candidates measured to reach the recall target on this data (vector_graphs.candidates). */
+  private tuning: CandidateTuning | undefined;
   readonly report: GraphLoadReport;
 
   private constructor(
@@ -65,8 +75,15 @@ export class GraphNamespace<Metadata> {
     readonly dimensions: number,
     private readonly settings: GraphSettings,
     private graph: HnswGraph,
-    state: { appliedSeq: number; file: string | null; report: GraphLoadReport; unsaved: number },
+    state: {
+      appliedSeq: number;
+      file: string | null;
+      report: GraphLoadReport;
+      unsaved: number;
+      tuning: CandidateTuning | undefined;
+    },
   ) {
+    this.tuning = state.tuning;
     this.appliedSeq = state.appliedSeq;
     this.file = state.file;
     this.report = state.report;
@@ -90,6 +107,10 @@ export class GraphNamespace<Metadata> {
           file: row.file,
           report: { how: 'loaded', replayed: 0 },
           unsaved: 0,
+          tuning:
+            row.candidates === null
+              ? undefined
+              : { candidates: row.candidates, recall: row.tuned_recall ?? Number.NaN },
         });
         opened.report.replayed = opened.refresh();
         return opened;
@@ -122,6 +143,7 @@ export class GraphNamespace<Metadata> {
              ON CONFLICT(namespace) DO UPDATE SET config = excluded.config,
                file = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.file END,
                fingerprint = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.fingerprint END,
+               candidates = NULL, tuned_recall = NULL,
                applied_seq = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.applied_seq ELSE excluded.applied_seq END`,
           )
           .run(namespace, seq, config);
@@ -131,10 +153,12 @@ export class GraphNamespace<Metadata> {
     // A graph built with other settings is of no further use.
     if (stale && settings.directory) rmSync(join(settings.directory, stale), { force: true });
     const graph = HnswGraph.create({ ...settings, dimensions });
+    const neighbours = pickSamples(database, namespace, dimensions);
     const keys: number[] = [];
     let batch = new Float32Array(buildBatch * dimensions);
     const flush = () => {
       graph.add(keys, batch.subarray(0, keys.length * dimensions));
+      neighbours.observe(keys, batch);
       keys.length = 0;
     };
     const rows = database
@@ -154,10 +178,39 @@ export class GraphNamespace<Metadata> {
       file: null,
       report: { how: 'built', replayed: 0 },
       unsaved: graph.size,
+      tuning: undefined,
     });
     built.report.replayed = built.refresh();
+    built.tune(neighbours);
     built.save();
     return built;
+  }
+
+  /** The candidate count in use and the recall measured for it at build time, if measured. */
+  get measured(): CandidateTuning | undefined {
+    return this.tuning;
+  }
+
+  /**
+   * Measures, on sample vectors from this namespace, the smallest candidate count whose
+   * re-scored results reach the recall target: how many candidates a graph needs depends on
+   * the data (tight clusters of near-equal neighbours need many), not only on its size.
+   */
+  private tune(neighbours: SampledNeighbours): void {
+    if (neighbours.size === 0) return;
+    this.tuning = tuneCandidates(
+      neighbours,
+      tuningK,
+      this.settings.recallTarget ?? 0.99,
+      Math.min(this.size, maxGraphCandidates),
+      (sample, ownKey, candidates) =>
+        this.readRows(this.graph.search(sample, candidates + 1))
+          .filter((stored) => stored.row !== ownKey)
+          .map((stored) => ({ row: stored.row, score: dot(sample, decodeVector(stored.vector, this.dimensions)) }))
+          .sort((left, right) => right.score - left.score)
+          .slice(0, tuningK)
+          .map((scored) => scored.row),
+    );
   }
 
   get size(): number {
@@ -189,6 +242,8 @@ export class GraphNamespace<Metadata> {
           this.appliedSeq = row.applied_seq;
           this.file = row.file;
           this.unsaved = 0;
+          if (row.candidates !== null)
+            this.tuning = { candidates: row.candidates, recall: row.tuned_recall ?? Number.NaN };
         } catch {
           // Keep ours and replay what the log still holds.
         }
@@ -223,10 +278,11 @@ export class GraphNamespace<Metadata> {
   search(query: Float32Array, k: number, filter?: (metadata: Metadata) => boolean): VectorSearchHit<Metadata>[] {
     this.refresh();
     if (k <= 0 || this.size === 0) return [];
-    let wanted = Math.min(this.size, this.settings.candidates ?? graphCandidates(this.size, k));
+    const candidates = this.settings.candidates ?? this.tuning?.candidates ?? graphCandidates(this.size, k);
+    let wanted = Math.min(this.size, Math.max(candidates, 2 * k));
     for (;;) {
       const proposed = this.graph.search(query, wanted);
-      const hits = this.score(this.readRows(proposed), query, filter);
+      const hits = this.score(this.readRows(proposed), query, filter, k);
       if (hits.length >= k || (!filter && proposed.length >= Math.min(k, this.size))) return hits.slice(0, k);
       if (wanted >= Math.min(this.size, maxGraphCandidates)) break;
       wanted = Math.min(this.size, maxGraphCandidates, wanted * 4);
@@ -261,12 +317,16 @@ export class GraphNamespace<Metadata> {
         const previous = readGraphRow(this.database, this.namespace);
         const result = this.database
           .prepare(
-            'UPDATE vector_graphs SET file = ?, fingerprint = ?, applied_seq = ? WHERE namespace = ? AND config = ? AND applied_seq <= ?',
+            `UPDATE vector_graphs SET file = ?, fingerprint = ?, applied_seq = ?,
+               candidates = coalesce(?, candidates), tuned_recall = coalesce(?, tuned_recall)
+             WHERE namespace = ? AND config = ? AND applied_seq <= ?`,
           )
           .run(
             file,
             fingerprint,
             this.appliedSeq,
+            this.tuning?.candidates ?? null,
+            this.tuning?.recall ?? null,
             this.namespace,
             configOf(this.dimensions, this.settings),
             this.appliedSeq,
@@ -297,18 +357,31 @@ export class GraphNamespace<Metadata> {
       .all(this.namespace, JSON.stringify(rows)) as StoredRow[];
   }
 
+  /**
+   * Exact scores of stored rows, best first; ties by id. Without a filter only the first
+   * `limit` rows get their metadata parsed (JSON.parse is the dearest step per candidate).
+   */
   private score(
     rows: readonly StoredRow[],
     query: Float32Array,
     filter: ((metadata: Metadata) => boolean) | undefined,
+    limit = rows.length,
   ): VectorSearchHit<Metadata>[] {
-    const hits: VectorSearchHit<Metadata>[] = [];
+    const scored: Array<{ stored: StoredRow; score: number; metadata?: Metadata }> = [];
     for (const stored of rows) {
-      const metadata = JSON.parse(stored.metadata) as Metadata;
-      if (filter && !filter(metadata)) continue;
-      hits.push({ id: stored.id, score: dot(query, decodeVector(stored.vector, this.dimensions)), metadata });
+      let metadata: Metadata | undefined;
+      if (filter) {
+        metadata = JSON.parse(stored.metadata) as Metadata;
+        if (!filter(metadata)) continue;
+      }
+      scored.push({ stored, score: dot(query, decodeVector(stored.vector, this.dimensions)), metadata });
     }
-    return hits.sort(compareHits);
+    scored.sort((left, right) => right.score - left.score || compareIds(left.stored.id, right.stored.id));
+    return scored.slice(0, limit).map(({ stored, score, metadata }) => ({
+      id: stored.id,
+      score,
+      metadata: metadata ?? (JSON.parse(stored.metadata) as Metadata),
+    }));
   }
 
   /** Exact filtered scan straight from SQLite: the answer when the filter rejects nearly all proposals. */
@@ -331,10 +404,33 @@ export class GraphNamespace<Metadata> {
 
   private replaceWith(other: GraphNamespace<Metadata>): void {
     this.graph = other.graph;
+    this.tuning = other.tuning;
     this.appliedSeq = other.appliedSeq;
     this.file = other.file;
     this.unsaved = other.unsaved;
   }
+}
+
+/**
+ * Up to `tuningSamples` stored vectors spread over the namespace (every n-th rowid through
+ * the namespace index, so only the picked rows' vectors are read).
+ */
+function pickSamples(database: Database, namespace: string, dimensions: number): SampledNeighbours {
+  const neighbours = new SampledNeighbours(dimensions, tuningK);
+  const total = (
+    database.prepare('SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as { total: number }
+  ).total;
+  // Below a few hundred vectors the graph is searched nearly whole anyway.
+  if (total < 20 * tuningK) return neighbours;
+  const { span } = database
+    .prepare('SELECT max(rowid) - min(rowid) + 1 AS span FROM vectors WHERE namespace = ?')
+    .get(namespace) as { span: number };
+  const every = Math.max(1, Math.floor(span / tuningSamples));
+  const rows = database
+    .prepare('SELECT rowid AS row, vector FROM vectors WHERE namespace = ? AND rowid % ? = 0 LIMIT ?')
+    .all(namespace, every, tuningSamples) as Array<{ row: number; vector: Buffer }>;
+  for (const { row, vector } of rows) neighbours.addSample(row, decodeVector(vector, dimensions));
+  return neighbours;
 }
 
 function configOf(dimensions: number, settings: GraphSettings): string {
@@ -344,7 +440,9 @@ function configOf(dimensions: number, settings: GraphSettings): string {
 
 function readGraphRow(database: Database, namespace: string): GraphRow | undefined {
   return database
-    .prepare('SELECT file, fingerprint, applied_seq, config FROM vector_graphs WHERE namespace = ?')
+    .prepare(
+      'SELECT file, fingerprint, applied_seq, config, candidates, tuned_recall FROM vector_graphs WHERE namespace = ?',
+    )
     .get(namespace) as GraphRow | undefined;
 }
 
@@ -357,7 +455,11 @@ function lastChange(database: Database): number {
 }
 
 function compareHits<Metadata>(left: VectorSearchHit<Metadata>, right: VectorSearchHit<Metadata>): number {
-  return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
+  return right.score - left.score || compareIds(left.id, right.id);
+}
+
+function compareIds(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /** Namespaces are free text; file names keep letters, digits, '-' and '_' and a hash-free escape for the rest. */

@@ -80,6 +80,8 @@ export const migrations: ReadonlyArray<string | ((database: BetterSqlite3.Databa
     file TEXT,
     fingerprint TEXT,
     applied_seq INTEGER NOT NULL,
+    candidates INTEGER,
+    tuned_recall REAL,
     config TEXT NOT NULL
   );
   CREATE TABLE vector_changes (
