@@ -72,14 +72,36 @@ export function hammingScan(
 }
 
 /**
- * The `limit` smallest distances, by counting sort: Hamming distances are small integers,
- * so a histogram finds the cut-off distance in one pass instead of keeping a heap.
- * Within the cut-off distance lower slots win, which keeps results reproducible.
+ * When to re-score more than the planned number of candidates: the sign-bit distance h to a
+ * vector at angle θ is Binomial(bits, θ/π), so two vectors whose true scores differ by less
+ * than the code's noise can swap places. Every slot within `z` standard deviations of the
+ * k-th smallest distance is kept (up to `maximum`), so data where neighbours are near-equals
+ * (sparse clusters, isotropic noise) automatically gets more candidates, and tightly
+ * clustered data gets no more than the plan.
  */
-export function smallestDistances(distances: Uint16Array, count: number, limit: number, excluded: number): Int32Array {
+export interface Widening {
+  k: number;
+  bits: number;
+  z: number;
+  maximum: number;
+}
+
+/**
+ * The `limit` smallest distances (more with `widen`), by counting sort: Hamming distances are
+ * small integers, so a histogram finds the cut-off distance in one pass instead of keeping a
+ * heap. Within the cut-off distance lower slots win, which keeps results reproducible.
+ */
+export function smallestDistances(
+  distances: Uint16Array,
+  count: number,
+  planned: number,
+  excluded: number,
+  widen?: Widening,
+): Int32Array {
   const histogram = new Uint32Array(excluded + 1);
   for (let slot = 0; slot < count; slot++)
     histogram[distances[slot] as number] = (histogram[distances[slot] as number] as number) + 1;
+  const limit = widen ? Math.max(planned, widenedLimit(histogram, excluded, widen)) : planned;
   let cutoff = 0;
   let below = 0;
   while (cutoff < excluded && below + (histogram[cutoff] as number) < limit) below += histogram[cutoff++] as number;
@@ -96,4 +118,17 @@ export function smallestDistances(distances: Uint16Array, count: number, limit: 
     }
   }
   return selected;
+}
+
+function widenedLimit(histogram: Uint32Array, excluded: number, widen: Widening): number {
+  let distance = 0;
+  let seen = 0;
+  while (distance < excluded && seen + (histogram[distance] as number) < widen.k)
+    seen += histogram[distance++] as number;
+  if (distance >= excluded) return 0;
+  const p = distance / widen.bits;
+  const threshold = distance + Math.ceil(widen.z * Math.sqrt(2 * widen.bits * p * (1 - p)));
+  let within = seen;
+  for (let next = distance; next <= Math.min(threshold, excluded - 1); next++) within += histogram[next] as number;
+  return Math.min(within, widen.maximum);
 }

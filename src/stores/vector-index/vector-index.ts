@@ -58,6 +58,9 @@ export interface IndexMemory {
 }
 
 const initialCapacity = 1024;
+/** Standard deviations of sign-bit noise kept around the k-th distance (Widening). */
+const widenZ = 3;
+const maxWidenedCandidates = 20_000;
 
 /**
  * An in-memory nearest-neighbour index for unit vectors, built to sit beside a store that
@@ -214,7 +217,7 @@ export class VectorIndex {
     const include = filter ? (slot: number) => filter(this.ids[slot] as string) : undefined;
     const candidates =
       plan.form === 'binary'
-        ? this.coarseBinary(query, plan.prefix, plan.candidates, include)
+        ? this.coarseBinary(query, plan.prefix, plan.candidates, include, k)
         : this.coarseInt8(query, plan.prefix, plan.candidates, include);
     return this.rescore(query, candidates, k);
   }
@@ -249,6 +252,7 @@ export class VectorIndex {
     prefix: number,
     candidates: number,
     include: ((slot: number) => boolean) | undefined,
+    k?: number,
   ): Int32Array {
     const binary = this.ensureCodes('binary', prefix) as NonNullable<VectorIndex['binary']>;
     const queryCode = new Uint32Array(binary.words);
@@ -256,7 +260,13 @@ export class VectorIndex {
     const excluded = prefix + 1;
     const distances = new Uint16Array(this.size);
     hammingScan(binary.codes, binary.words, this.size, queryCode, distances, include, excluded);
-    return smallestDistances(distances, this.size, candidates, excluded);
+    // A caller-fixed C is respected; the automatic one widens where the codes cannot tell
+    // neighbours apart (see Widening).
+    const widen =
+      k !== undefined && this.candidates === undefined
+        ? { k, bits: prefix, z: widenZ, maximum: maxWidenedCandidates }
+        : undefined;
+    return smallestDistances(distances, this.size, candidates, excluded, widen);
   }
 
   private coarseInt8(
