@@ -137,7 +137,11 @@ export class Rag {
   /** Re-embeds everything in a knowledge base with this pipeline's model and dimensions. */
   reindex(
     store: SqliteKnowledgeBase,
-    options: { onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
+    options: {
+      onProgress?: (done: number, total: number) => void;
+      onIndexProgress?: (done: number, total: number) => void;
+      abortSignal?: AbortSignal;
+    } = {},
   ) {
     return reindexKnowledgeBase({ ...options, knowledgeBase: store, embedder: this.embedder });
   }

@@ -26,6 +26,8 @@ export interface IngestOptions {
   prune?: { paths: readonly string[]; isStillPresent: (source: string) => boolean } | undefined;
   /** Called after each new or changed document is stored, with counts of such documents. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called while a large knowledge base's search graph is built, with counts of vectors. */
+  onIndexProgress?: ((done: number, total: number) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -94,6 +96,7 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   }
   await refreshChangedDescriptions(options, descriptions);
   if (options.prune) report.removed = prune(knowledgeBase, options.prune);
+  knowledgeBase.prepareSearch(options.onIndexProgress);
   return report;
 }
 

@@ -11,6 +11,8 @@ export interface ReindexOptions {
   knowledgeBase: SqliteKnowledgeBase;
   embedder: Embedder;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called while a large knowledge base's search graph is rebuilt, with counts of vectors. */
+  onIndexProgress?: ((done: number, total: number) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -24,7 +26,7 @@ export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ c
   const categories = knowledgeBase.categories();
   const chunks = knowledgeBase.allChunks();
   const total = categories.length + chunks.length;
-  return knowledgeBase.inTransaction(async () => {
+  const counts = await knowledgeBase.inTransaction(async () => {
     options.onProgress?.(0, total);
     knowledgeBase.dropAllVectors();
     const categoryVectors = await embedder.embedMany(
@@ -71,4 +73,7 @@ export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ c
     knowledgeBase.deleteMeta(storedThresholdsKey);
     return { categories: categories.length, chunks: chunks.length };
   });
+  // After the commit: a large knowledge base gets its graph rebuilt now, not on the first question.
+  knowledgeBase.prepareSearch(options.onIndexProgress);
+  return counts;
 }

@@ -67,6 +67,7 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
   const rag = await createRagForCli(io, config, flags);
   const store = await SqliteKnowledgeBase.open(dbPathFlag(io, flags));
   const bar = progressBar(io, 'Embedding documents', { enabled: !flags.json });
+  const graphBar = progressBar(io, 'Building search graph', { enabled: !flags.json });
   try {
     const report = await rag.ingest(store, {
       documents: loaded.documents,
@@ -74,8 +75,13 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
       chunking,
       prune: flags.prune ? { paths: roots, isStillPresent: stillPresent(loaded) } : undefined,
       onProgress: (done, total) => bar.update(done, total),
+      onIndexProgress: (done, total) => {
+        bar.stop();
+        graphBar.update(done, total);
+      },
     });
     bar.stop();
+    graphBar.stop();
     const result = {
       added: report.added,
       updated: report.updated,
@@ -94,6 +100,7 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
     for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
   } finally {
     bar.stop();
+    graphBar.stop();
     await store.close();
     await rag.dispose();
   }

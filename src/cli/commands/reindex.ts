@@ -26,9 +26,17 @@ async function reindex(io: CliIo, flags: ReindexFlags): Promise<void> {
   const rag = await createRagForCli(io, configFromFlags(flags), flags);
   const store = await SqliteKnowledgeBase.open(path);
   const bar = progressBar(io, 'Re-embedding', { enabled: !flags.json });
+  const graphBar = progressBar(io, 'Building search graph', { enabled: !flags.json });
   try {
-    const result = await rag.reindex(store, { onProgress: (done, total) => bar.update(done, total) });
+    const result = await rag.reindex(store, {
+      onProgress: (done, total) => bar.update(done, total),
+      onIndexProgress: (done, total) => {
+        bar.stop();
+        graphBar.update(done, total);
+      },
+    });
     bar.stop();
+    graphBar.stop();
     if (flags.json)
       writeJson(io, { db: path, engine: rag.embedder.model.label, dimensions: rag.embedder.dimensions, ...result });
     else
@@ -38,6 +46,7 @@ async function reindex(io: CliIo, flags: ReindexFlags): Promise<void> {
       );
   } finally {
     bar.stop();
+    graphBar.stop();
     await store.close();
     await rag.dispose();
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dot } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
@@ -17,6 +17,9 @@ export interface GraphSettings extends Omit<HnswGraphOptions, 'dimensions'> {
   /** Recall@10 the measured candidate count aims for. Default 0.99. */
   recallTarget?: number | undefined;
 }
+
+/** Vectors added to a graph being built, of how many. */
+export type BuildProgress = (done: number, total: number) => void;
 
 /** How the graph came to be in memory, for tests and diagnostics. */
 export interface GraphLoadReport {
@@ -72,7 +75,7 @@ export class GraphNamespace<Metadata> {
   private constructor(
     private readonly database: Database,
     readonly namespace: string,
-    readonly dimensions: number,
+    private dimensionsNow: number,
     private readonly settings: GraphSettings,
     private graph: HnswGraph,
     state: {
@@ -95,6 +98,7 @@ export class GraphNamespace<Metadata> {
     namespace: string,
     dimensions: number,
     settings: GraphSettings,
+    onProgress?: BuildProgress,
   ): GraphNamespace<Metadata> {
     const config = configOf(dimensions, settings);
     const row = readGraphRow(database, namespace);
@@ -119,7 +123,7 @@ export class GraphNamespace<Metadata> {
         // the source of truth, rather than fail the search.
       }
     }
-    return GraphNamespace.build<Metadata>(database, namespace, dimensions, settings, config);
+    return GraphNamespace.build<Metadata>(database, namespace, dimensions, settings, config, onProgress);
   }
 
   private static build<Metadata>(
@@ -128,6 +132,7 @@ export class GraphNamespace<Metadata> {
     dimensions: number,
     settings: GraphSettings,
     config: string,
+    onProgress: BuildProgress | undefined,
   ): GraphNamespace<Metadata> {
     // Register first: from this moment the triggers log writes, so any row changed while we
     // read is replayed later (replaying a row already read is harmless).
@@ -153,13 +158,18 @@ export class GraphNamespace<Metadata> {
     // A graph built with other settings is of no further use.
     if (stale && settings.directory) rmSync(join(settings.directory, stale), { force: true });
     const graph = HnswGraph.create({ ...settings, dimensions });
-    const neighbours = pickSamples(database, namespace, dimensions);
+    const total = (
+      database.prepare('SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as { total: number }
+    ).total;
+    const neighbours = pickSamples(database, namespace, dimensions, total);
+    onProgress?.(0, total);
     const keys: number[] = [];
     let batch = new Float32Array(buildBatch * dimensions);
     const flush = () => {
       graph.add(keys, batch.subarray(0, keys.length * dimensions));
       neighbours.observe(keys, batch);
       keys.length = 0;
+      onProgress?.(graph.size, total);
     };
     const rows = database
       .prepare('SELECT rowid AS row, vector FROM vectors WHERE namespace = ?')
@@ -217,6 +227,10 @@ export class GraphNamespace<Metadata> {
     return this.graph.size;
   }
 
+  get dimensions(): number {
+    return this.dimensionsNow;
+  }
+
   /** Bytes per vector this namespace keeps in memory: the graph alone. */
   bytesPerVector(): number {
     return this.graph.bytesPerVector();
@@ -229,9 +243,11 @@ export class GraphNamespace<Metadata> {
    */
   refresh(): number {
     const row = readGraphRow(this.database, this.namespace);
-    if (!row || row.config !== configOf(this.dimensions, this.settings)) {
-      // Someone rebuilt with other settings or dropped the graph: start again.
-      this.replaceWith(GraphNamespace.open<Metadata>(this.database, this.namespace, this.dimensions, this.settings));
+    const stored = storedDimensions(this.database, this.namespace) ?? this.dimensions;
+    if (!row || stored !== this.dimensions || row.config !== configOf(this.dimensions, this.settings)) {
+      // Dropped by a reindex, rebuilt with other settings, or the vectors changed size
+      // (re-embedded at another Matryoshka size): start again from SQLite.
+      this.replaceWith(GraphNamespace.open<Metadata>(this.database, this.namespace, stored, this.settings));
       return 0;
     }
     if (row.applied_seq > this.appliedSeq && row.file && row.file !== this.file && this.settings.directory) {
@@ -344,6 +360,7 @@ export class GraphNamespace<Metadata> {
       return;
     }
     if (published.previous && published.previous !== file) rmSync(join(directory, published.previous), { force: true });
+    removeOlderFiles(directory, this.namespace, this.appliedSeq, file);
     this.file = file;
     this.unsaved = 0;
   }
@@ -404,6 +421,7 @@ export class GraphNamespace<Metadata> {
 
   private replaceWith(other: GraphNamespace<Metadata>): void {
     this.graph = other.graph;
+    this.dimensionsNow = other.dimensions;
     this.tuning = other.tuning;
     this.appliedSeq = other.appliedSeq;
     this.file = other.file;
@@ -415,11 +433,8 @@ export class GraphNamespace<Metadata> {
  * Up to `tuningSamples` stored vectors spread over the namespace (every n-th rowid through
  * the namespace index, so only the picked rows' vectors are read).
  */
-function pickSamples(database: Database, namespace: string, dimensions: number): SampledNeighbours {
+function pickSamples(database: Database, namespace: string, dimensions: number, total: number): SampledNeighbours {
   const neighbours = new SampledNeighbours(dimensions, tuningK);
-  const total = (
-    database.prepare('SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as { total: number }
-  ).total;
   // Below a few hundred vectors the graph is searched nearly whole anyway.
   if (total < 20 * tuningK) return neighbours;
   const { span } = database
@@ -431,6 +446,27 @@ function pickSamples(database: Database, namespace: string, dimensions: number):
     .all(namespace, every, tuningSamples) as Array<{ row: number; vector: Buffer }>;
   for (const { row, vector } of rows) neighbours.addSample(row, decodeVector(vector, dimensions));
   return neighbours;
+}
+
+function storedDimensions(database: Database, namespace: string): number | undefined {
+  const row = database.prepare('SELECT dimensions FROM vectors WHERE namespace = ? LIMIT 1').get(namespace) as
+    | { dimensions: number }
+    | undefined;
+  return row?.dimensions;
+}
+
+/**
+ * Graph files of this namespace older than the one just published can never be published
+ * again (publishing never moves applied_seq back); those left by a reindex or a process that
+ * lost a race are deleted. Readers hold graphs in memory, not the files.
+ */
+function removeOlderFiles(directory: string, namespace: string, publishedSeq: number, published: string): void {
+  const prefix = `${fileSafe(namespace)}-`;
+  for (const file of readdirSync(directory)) {
+    if (file === published || !file.startsWith(prefix) || !file.endsWith('.usearch')) continue;
+    const seq = Number(file.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(seq) && seq <= publishedSeq) rmSync(join(directory, file), { force: true });
+  }
 }
 
 function configOf(dimensions: number, settings: GraphSettings): string {

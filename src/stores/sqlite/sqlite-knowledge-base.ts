@@ -352,8 +352,7 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
 
   /** For re-embedding inside `inTransaction`: the new vectors may differ in size from the old. */
   dropAllVectors(): void {
-    this.database.prepare('DELETE FROM vectors').run();
-    this.vectors.invalidate();
+    this.vectors.dropAllInTransaction();
   }
 
   /** For re-embedding inside `inTransaction`: replaces one vector, keeping its metadata. */
@@ -386,6 +385,15 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
         'SELECT count(*) AS total FROM categories c LEFT JOIN vectors v ON v.id = c.vector_id WHERE v.id IS NULL',
       ),
     };
+  }
+
+  /**
+   * Builds or refreshes the search structures (the HNSW graph of a large chunk namespace)
+   * so the first question does not pay for them; reports graph-building progress.
+   */
+  prepareSearch(onProgress?: (done: number, total: number) => void): void {
+    this.vectors.prepare(chunkNamespace, onProgress);
+    this.vectors.prepare(categoryNamespace);
   }
 
   async close(): Promise<void> {

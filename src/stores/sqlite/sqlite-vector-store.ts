@@ -2,7 +2,7 @@ import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } 
 import { dimensionMismatch, validateRecords } from '../validate-records.js';
 import { isUsearchAvailable } from '../vector-index/optional-libraries.js';
 import { VectorIndex } from '../vector-index/vector-index.js';
-import { GraphNamespace, type GraphSettings } from './graph-namespace.js';
+import { type BuildProgress, GraphNamespace, type GraphSettings } from './graph-namespace.js';
 import { type Database, openDatabase } from './open-database.js';
 import { decodeVector, encodeVector } from './vector-codec.js';
 
@@ -67,6 +67,18 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     options: SqliteVectorStoreOptions = {},
   ): Promise<SqliteVectorStore<Metadata>> {
     return new SqliteVectorStore<Metadata>(await openDatabase(path), true, options);
+  }
+
+  /**
+   * Gets a namespace ready to search now rather than on the first query: builds its graph
+   * when it has grown to one (minutes at a million vectors, hence the progress callback) or
+   * replays pending writes and saves. Ingest calls this so `ask` never pays the build.
+   */
+  prepare(namespace: string, onProgress?: BuildProgress): void {
+    const graph = this.graphs.get(namespace) ?? this.openGraph(namespace, onProgress);
+    if (!graph) return;
+    graph.refresh();
+    graph.saveIfWorthIt();
   }
 
   /** The graph serving a namespace, if it is searched through one (for tests and diagnostics). */
@@ -150,9 +162,19 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     return row.total;
   }
 
-  /** Forgets cached vectors, e.g. after a transaction that wrote them was rolled back. */
+  /**
+   * Forgets cached vectors and graphs, e.g. after a transaction that wrote them was rolled
+   * back or every vector was dropped; graphs are re-read from their files when next needed.
+   */
   invalidate(): void {
     this.cache.clear();
+    this.graphs.clear();
+  }
+
+  /** Drops every vector and graph registration (a reindex, inside its transaction). */
+  dropAllInTransaction(): void {
+    this.database.exec('DELETE FROM vector_graphs; DELETE FROM vector_changes; DELETE FROM vectors;');
+    this.invalidate();
   }
 
   async close(): Promise<void> {
@@ -197,7 +219,7 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
   }
 
   /** A graph when the namespace already has one or has grown to `graphFrom`, and usearch loads. */
-  private openGraph(namespace: string): GraphNamespace<Metadata> | undefined {
+  private openGraph(namespace: string, onProgress?: BuildProgress): GraphNamespace<Metadata> | undefined {
     const registered = this.database.prepare('SELECT 1 FROM vector_graphs WHERE namespace = ?').get(namespace);
     if (!registered && (this.cache.has(namespace) || this.graphFrom === Number.POSITIVE_INFINITY)) return undefined;
     if (
@@ -212,7 +234,7 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     if (!isUsearchAvailable()) return undefined;
     const dimensions = this.dimensionsOf(namespace);
     if (dimensions === undefined) return undefined;
-    const graph = GraphNamespace.open<Metadata>(this.database, namespace, dimensions, this.graphSettings);
+    const graph = GraphNamespace.open<Metadata>(this.database, namespace, dimensions, this.graphSettings, onProgress);
     this.graphs.set(namespace, graph);
     return graph;
   }
