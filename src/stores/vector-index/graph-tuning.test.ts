@@ -49,7 +49,7 @@ test('tuneCandidates climbs the doubling ladder to the first count that reaches 
   neighbours.observe(keys, data);
   const asked: number[] = [];
   // A stand-in search that finds the true neighbours only from 160 candidates on.
-  const tuning = tuneCandidates(neighbours, 10, 0.99, count, (sample, ownKey, candidates) => {
+  const tuning = tuneCandidates(neighbours, 10, 0.99, count, (_sample, ownKey, candidates) => {
     asked.push(candidates);
     const index = neighbours.keys.indexOf(ownKey);
     return candidates >= 160 ? [...neighbours.truth(index)] : [];
