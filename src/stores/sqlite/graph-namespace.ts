@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { dot } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { type CandidateTuning, SampledNeighbours, tuneCandidates } from '../vector-index/graph-tuning.js';
-import { HnswGraph, type HnswGraphOptions } from '../vector-index/hnsw-graph.js';
+import {
+  defaultConnectivity,
+  defaultExpansionAdd,
+  HnswGraph,
+  type HnswGraphOptions,
+} from '../vector-index/hnsw-graph.js';
 import { graphCandidates } from '../vector-index/search-plan.js';
 import type { Database } from './open-database.js';
 import { decodeVector } from './vector-codec.js';
@@ -470,7 +475,7 @@ function removeOlderFiles(directory: string, namespace: string, publishedSeq: nu
 }
 
 function configOf(dimensions: number, settings: GraphSettings): string {
-  const { connectivity = 16, expansionAdd = 128, quantization = 'i8' } = settings;
+  const { connectivity = defaultConnectivity, expansionAdd = defaultExpansionAdd, quantization = 'i8' } = settings;
   return JSON.stringify({ dimensions, connectivity, expansionAdd, quantization });
 }
 
