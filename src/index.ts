@@ -49,3 +49,6 @@ export type { ChatMessage, GenerateOptions, LanguageModel } from './spec/languag
 export type { Logger } from './spec/logger.js';
 export type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from './spec/vector-store.js';
 export { MemoryVectorStore } from './stores/memory/memory-vector-store.js';
+export { SqliteKnowledgeBase } from './stores/sqlite/sqlite-knowledge-base.js';
+export { SqliteVectorStore, type SqliteVectorStoreOptions } from './stores/sqlite/sqlite-vector-store.js';
+export { VectorIndex, type VectorIndexOptions } from './stores/vector-index/vector-index.js';

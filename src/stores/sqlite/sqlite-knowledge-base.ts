@@ -12,7 +12,7 @@ import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { keywordTerms } from '../../text/keyword-terms.js';
 import type { EmbeddingStamp } from './embedding-stamp.js';
 import { type Database, openDatabase } from './open-database.js';
-import { SqliteVectorStore } from './sqlite-vector-store.js';
+import { SqliteVectorStore, type SqliteVectorStoreOptions } from './sqlite-vector-store.js';
 
 export interface StoredCategory {
   id: number;
@@ -69,12 +69,20 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
   private constructor(
     readonly path: string,
     private readonly database: Database,
+    vectorSearch: SqliteVectorStoreOptions,
   ) {
-    this.vectors = new SqliteVectorStore<IndexedItem>(database);
+    this.vectors = new SqliteVectorStore<IndexedItem>(database, false, vectorSearch);
   }
 
-  static async open(path: string): Promise<SqliteKnowledgeBase> {
-    return new SqliteKnowledgeBase(path, await openDatabase(path));
+  /**
+   * Opens or creates a knowledge base file. `vectorSearch` overrides when the exact scan,
+   * the funnel and the HNSW graph take over, and the graph's settings (see SqliteVectorStore).
+   */
+  static async open(
+    path: string,
+    options: { vectorSearch?: SqliteVectorStoreOptions } = {},
+  ): Promise<SqliteKnowledgeBase> {
+    return new SqliteKnowledgeBase(path, await openDatabase(path), options.vectorSearch ?? {});
   }
 
   getStamp(): EmbeddingStamp | undefined {
