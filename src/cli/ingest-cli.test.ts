@@ -108,6 +108,7 @@ test('kb list, show and rm keep their JSON contracts', async () => {
   await ingest(exampleKnowledgeBasePath, '--db', db);
   const list = (await runCli(['kb', 'list', '--db', db, '--json'])).json() as {
     categories: Array<{ name: string; documents: number; chunks: number }>;
+    search: { vectors: number; method: string };
   };
   assert.equal(list.categories.length, 4);
   for (const category of list.categories)
@@ -116,6 +117,12 @@ test('kb list, show and rm keep their JSON contracts', async () => {
     list.categories.reduce((sum, category) => sum + category.documents, 0),
     24,
   );
+  // How chunks are searched: 24 short documents are far below the funnel and graph sizes.
+  assert.deepEqual(list.search, {
+    vectors: list.categories.reduce((sum, category) => sum + category.chunks, 0),
+    method: 'exact',
+  });
+  assert.match((await runCli(['kb', 'list', '--db', db])).stdout, /Search: \d+ chunks, exact scan\./);
   const show = (await runCli(['kb', 'show', '--db', db, '--title', '年假规定', '--json'])).json() as {
     title: string;
     category: string;

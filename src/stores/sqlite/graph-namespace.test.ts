@@ -73,6 +73,11 @@ test('a large namespace is searched through a graph that is built once, saved be
   const exact = await reference(records(allRows));
   let store = await SqliteVectorStore.open<Meta>(path, graphOptions);
   await store.upsert(records(allRows));
+  assert.deepEqual(store.describe(namespace), {
+    vectors: count,
+    method: 'graph',
+    graph: { file: null, candidates: null, measuredRecall: null, pendingChanges: 0 },
+  });
   const measuredRecall = await recall(store, exact);
   assert.ok(measuredRecall >= 0.99, `recall@10 ${measuredRecall}`);
   assert.equal(store.graphOf(namespace)?.report.how, 'built');
@@ -82,6 +87,9 @@ test('a large namespace is searched through a graph that is built once, saved be
   // The measured count itself varies run to run: usearch builds on all threads, and on a busy
   // machine a few nodes can end up unreachable (0–2 of 1500 seen), which caps the sample recall.
   assert.ok(measured && measured.candidates >= 40 && measured.recall > 0.9, JSON.stringify(measured));
+  const described = store.describe(namespace);
+  assert.equal(described.graph?.file, graphFiles(path)[0]);
+  assert.equal(described.graph?.candidates, measured.candidates);
   const before = await store.search({ namespace, vector: queries[0] as Float32Array, topK: k });
   await store.close();
 

@@ -9,6 +9,13 @@ import { decodeVector, encodeVector } from './vector-codec.js';
 const defaultExactUpTo = 20_000;
 const defaultGraphFrom = 50_000;
 
+export interface SearchDescription {
+  vectors: number;
+  method: 'exact' | 'funnel' | 'graph';
+  /** For 'graph': its file (null until built), measured candidates and recall, writes not yet in the file. */
+  graph?: { file: string | null; candidates: number | null; measuredRecall: number | null; pendingChanges: number };
+}
+
 export interface SqliteVectorStoreOptions {
   /**
    * Namespaces up to this size are scanned exactly (~50 ms per 20k 768-d vectors in JS);
@@ -79,6 +86,40 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     if (!graph) return;
     graph.refresh();
     graph.saveIfWorthIt();
+  }
+
+  /** How a namespace is searched, read from the file without loading or building anything. */
+  describe(namespace: string): SearchDescription {
+    const vectors = (
+      this.database.prepare('SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as {
+        total: number;
+      }
+    ).total;
+    const row = this.database
+      .prepare(
+        `SELECT file, candidates, tuned_recall AS measuredRecall,
+           (SELECT count(*) FROM vector_changes c WHERE c.namespace = g.namespace AND c.seq > g.applied_seq) AS pending
+         FROM vector_graphs g WHERE namespace = ?`,
+      )
+      .get(namespace) as
+      | { file: string | null; candidates: number | null; measuredRecall: number | null; pending: number }
+      | undefined;
+    const graphUsable = isUsearchAvailable();
+    if (graphUsable && (row || vectors >= this.graphFrom)) {
+      return {
+        vectors,
+        method: 'graph',
+        graph: row
+          ? {
+              file: row.file,
+              candidates: row.candidates,
+              measuredRecall: row.measuredRecall,
+              pendingChanges: row.pending,
+            }
+          : { file: null, candidates: null, measuredRecall: null, pendingChanges: 0 },
+      };
+    }
+    return { vectors, method: vectors <= this.exactUpTo ? 'exact' : 'funnel' };
   }
 
   /** The graph serving a namespace, if it is searched through one (for tests and diagnostics). */
