@@ -2,7 +2,13 @@ import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { binaryWordsFor, encodeBinary, hammingScan, smallestDistances } from './binary-codes.js';
 import { HnswGraph, type HnswGraphOptions } from './hnsw-graph.js';
 import { calibrateInt8, encodeInt8, type Int8Calibration, int8QueryWeights, int8Scan } from './int8-codes.js';
-import { automaticCandidates, automaticMode, type CoarseForm, type SearchMode } from './search-plan.js';
+import {
+  automaticCandidates,
+  automaticMode,
+  type CoarseForm,
+  graphCandidates,
+  type SearchMode,
+} from './search-plan.js';
 import { TopScores } from './top-scores.js';
 
 export type VectorIndexMode = SearchMode | 'auto';
@@ -189,7 +195,7 @@ export class VectorIndex {
     const candidates =
       this.candidates ??
       (mode === 'hnsw'
-        ? Math.max(4 * k, 40)
+        ? graphCandidates(this.size, k)
         : automaticCandidates({
             size: this.size,
             k,
