@@ -11,7 +11,7 @@ import {
   type HnswGraphOptions,
 } from '../vector-index/hnsw-graph.js';
 import { graphCandidates } from '../vector-index/search-plan.js';
-import type { Database } from './open-database.js';
+import { cachedStatement, type Database } from './open-database.js';
 import { decodeVector } from './vector-codec.js';
 
 export interface GraphSettings extends Omit<HnswGraphOptions, 'dimensions'> {
@@ -149,16 +149,15 @@ export class GraphNamespace<Metadata> {
         const seq = lastChange(database);
         const previous = readGraphRow(database, namespace);
         if (previous && previous.config !== config) stale = previous.file;
-        database
-          .prepare(
-            `INSERT INTO vector_graphs (namespace, file, applied_seq, config) VALUES (?, NULL, ?, ?)
+        cachedStatement(
+          database,
+          `INSERT INTO vector_graphs (namespace, file, applied_seq, config) VALUES (?, NULL, ?, ?)
              ON CONFLICT(namespace) DO UPDATE SET config = excluded.config,
                file = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.file END,
                fingerprint = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.fingerprint END,
                candidates = NULL, tuned_recall = NULL,
                applied_seq = CASE WHEN vector_graphs.config = excluded.config THEN vector_graphs.applied_seq ELSE excluded.applied_seq END`,
-          )
-          .run(namespace, seq, config);
+        ).run(namespace, seq, config);
         return seq;
       })
       .immediate();
@@ -166,7 +165,9 @@ export class GraphNamespace<Metadata> {
     if (stale && settings.directory) rmSync(join(settings.directory, stale), { force: true });
     const graph = HnswGraph.create({ ...settings, dimensions });
     const total = (
-      database.prepare('SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as { total: number }
+      cachedStatement(database, 'SELECT count(*) AS total FROM vectors WHERE namespace = ?').get(namespace) as {
+        total: number;
+      }
     ).total;
     const neighbours = pickSamples(database, namespace, dimensions, total);
     onProgress?.(0, total);
@@ -285,9 +286,10 @@ export class GraphNamespace<Metadata> {
       }
     }
     // One statement, so the rows and the newest seq come from the same snapshot.
-    const logged = this.database
-      .prepare('SELECT row, max(seq) AS seq FROM vector_changes WHERE namespace = ? AND seq > ? GROUP BY row')
-      .all(this.namespace, this.appliedSeq) as Array<{ row: number; seq: number }>;
+    const logged = cachedStatement(
+      this.database,
+      'SELECT row, max(seq) AS seq FROM vector_changes WHERE namespace = ? AND seq > ? GROUP BY row',
+    ).all(this.namespace, this.appliedSeq) as Array<{ row: number; seq: number }>;
     if (logged.length === 0) return 0;
     const changes = logged.map((change) => change.row);
     const newest = logged.reduce((highest, change) => Math.max(highest, change.seq), this.appliedSeq);
@@ -327,11 +329,10 @@ export class GraphNamespace<Metadata> {
 
   /** Exact scores of specific ids (keyword hits the graph did not propose). */
   scoreIds(ids: readonly string[], query: Float32Array): VectorSearchHit<Metadata>[] {
-    const rows = this.database
-      .prepare(
-        'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND id IN (SELECT value FROM json_each(?))',
-      )
-      .all(this.namespace, JSON.stringify(ids)) as StoredRow[];
+    const rows = cachedStatement(
+      this.database,
+      'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND id IN (SELECT value FROM json_each(?))',
+    ).all(this.namespace, JSON.stringify(ids)) as StoredRow[];
     return this.score(rows, query, undefined);
   }
 
@@ -350,27 +351,27 @@ export class GraphNamespace<Metadata> {
     const published = this.database
       .transaction(() => {
         const previous = readGraphRow(this.database, this.namespace);
-        const result = this.database
-          .prepare(
-            `UPDATE vector_graphs SET file = ?, fingerprint = ?, applied_seq = ?,
+        const result = cachedStatement(
+          this.database,
+          `UPDATE vector_graphs SET file = ?, fingerprint = ?, applied_seq = ?,
                candidates = coalesce(?, candidates), tuned_recall = coalesce(?, tuned_recall)
              WHERE namespace = ? AND config = ? AND applied_seq <= ?`,
-          )
-          .run(
-            file,
-            fingerprint,
-            this.appliedSeq,
-            this.tuning?.candidates ?? null,
-            this.tuning?.recall ?? null,
-            this.namespace,
-            configOf(this.dimensions, this.settings),
-            this.appliedSeq,
-          );
+        ).run(
+          file,
+          fingerprint,
+          this.appliedSeq,
+          this.tuning?.candidates ?? null,
+          this.tuning?.recall ?? null,
+          this.namespace,
+          configOf(this.dimensions, this.settings),
+          this.appliedSeq,
+        );
         if (result.changes === 0) return { ok: false, previous: undefined };
         // Replaying needs only changes after the oldest published graph: this one.
-        this.database
-          .prepare('DELETE FROM vector_changes WHERE namespace = ? AND seq <= ?')
-          .run(this.namespace, this.appliedSeq);
+        cachedStatement(this.database, 'DELETE FROM vector_changes WHERE namespace = ? AND seq <= ?').run(
+          this.namespace,
+          this.appliedSeq,
+        );
         return { ok: true, previous: previous?.file ?? undefined };
       })
       .immediate();
@@ -386,11 +387,10 @@ export class GraphNamespace<Metadata> {
 
   private readRows(rows: readonly number[]): StoredRow[] {
     if (rows.length === 0) return [];
-    return this.database
-      .prepare(
-        'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND rowid IN (SELECT value FROM json_each(?))',
-      )
-      .all(this.namespace, JSON.stringify(rows)) as StoredRow[];
+    return cachedStatement(
+      this.database,
+      'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND rowid IN (SELECT value FROM json_each(?))',
+    ).all(this.namespace, JSON.stringify(rows)) as StoredRow[];
   }
 
   /**
@@ -456,23 +456,25 @@ function pickSamples(database: Database, namespace: string, dimensions: number, 
   const neighbours = new SampledNeighbours(dimensions, tuningK);
   // Below a few hundred vectors the graph is searched nearly whole anyway.
   if (total < 20 * tuningK) return neighbours;
-  const { span } = database
-    .prepare('SELECT max(rowid) - min(rowid) + 1 AS span FROM vectors WHERE namespace = ?')
-    .get(namespace) as { span: number };
+  const { span } = cachedStatement(
+    database,
+    'SELECT max(rowid) - min(rowid) + 1 AS span FROM vectors WHERE namespace = ?',
+  ).get(namespace) as { span: number };
   const every = Math.max(1, Math.floor(span / tuningSamples));
-  const rows = database
-    .prepare('SELECT rowid AS row, vector FROM vectors WHERE namespace = ? AND rowid % ? = 0 LIMIT ?')
-    .all(namespace, every, tuningSamples) as Array<{ row: number; vector: Buffer }>;
+  const rows = cachedStatement(
+    database,
+    'SELECT rowid AS row, vector FROM vectors WHERE namespace = ? AND rowid % ? = 0 LIMIT ?',
+  ).all(namespace, every, tuningSamples) as Array<{ row: number; vector: Buffer }>;
   for (const { row, vector } of rows) neighbours.addSample(row, decodeVector(vector, dimensions));
   return neighbours;
 }
 
 function totalChanges(database: Database): number {
-  return (database.prepare('SELECT total_changes() AS changes').get() as { changes: number }).changes;
+  return (cachedStatement(database, 'SELECT total_changes() AS changes').get() as { changes: number }).changes;
 }
 
 function storedDimensions(database: Database, namespace: string): number | undefined {
-  const row = database.prepare('SELECT dimensions FROM vectors WHERE namespace = ? LIMIT 1').get(namespace) as
+  const row = cachedStatement(database, 'SELECT dimensions FROM vectors WHERE namespace = ? LIMIT 1').get(namespace) as
     | { dimensions: number }
     | undefined;
   return row?.dimensions;
@@ -498,16 +500,15 @@ function configOf(dimensions: number, settings: GraphSettings): string {
 }
 
 function readGraphRow(database: Database, namespace: string): GraphRow | undefined {
-  return database
-    .prepare(
-      'SELECT file, fingerprint, applied_seq, config, candidates, tuned_recall FROM vector_graphs WHERE namespace = ?',
-    )
-    .get(namespace) as GraphRow | undefined;
+  return cachedStatement(
+    database,
+    'SELECT file, fingerprint, applied_seq, config, candidates, tuned_recall FROM vector_graphs WHERE namespace = ?',
+  ).get(namespace) as GraphRow | undefined;
 }
 
 /** The last seq ever handed out (AUTOINCREMENT keeps it even after the log is pruned). */
 function lastChange(database: Database): number {
-  const row = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'vector_changes'").get() as
+  const row = cachedStatement(database, "SELECT seq FROM sqlite_sequence WHERE name = 'vector_changes'").get() as
     | { seq: number }
     | undefined;
   return row?.seq ?? 0;
