@@ -13,7 +13,7 @@ import { SqliteVectorStore, type SqliteVectorStoreOptions } from './sqlite-vecto
 
 const skip = !isUsearchAvailable() && 'the optional usearch package is not installed';
 const dimensions = 128;
-const count = 1500;
+const count = 5000;
 const k = 10;
 const namespace = 'chunks';
 type Meta = { group: number };
@@ -84,9 +84,9 @@ test('a large namespace is searched through a graph that is built once, saved be
   assert.ok((store.graphOf(namespace)?.bytesPerVector() ?? Infinity) < 4 * dimensions, 'graph is smaller than fp32');
   assert.equal(graphFiles(path).length, 1);
   const measured = store.graphOf(namespace)?.measured;
-  // The measured count itself varies run to run: usearch builds on all threads, and on a busy
-  // machine a few nodes can end up unreachable (0–2 of 1500 seen), which caps the sample recall.
-  assert.ok(measured && measured.candidates >= 40 && measured.recall > 0.9, JSON.stringify(measured));
+  // Measured on 200 held-out stored vectors. The count itself varies run to run: usearch
+  // builds on all threads, and a few nodes can end up unreachable (0–2 of 1500 seen).
+  assert.ok(measured && measured.candidates >= 40 && measured.recall >= 0.95, JSON.stringify(measured));
   const described = store.describe(namespace);
   assert.equal(described.graph?.file, graphFiles(path)[0]);
   assert.equal(described.graph?.candidates, measured.candidates);

@@ -51,7 +51,7 @@ interface StoredRow {
 
 const buildBatch = 8192;
 /** Stored vectors used as sample queries when measuring the candidate count. */
-const tuningSamples = 100;
+const tuningSamples = 200;
 const tuningK = 10;
 /** Graph proposals at most before a filtered search gives up on the graph and scans. */
 const maxGraphCandidates = 16_384;
@@ -183,6 +183,7 @@ export class GraphNamespace<Metadata> {
       .prepare('SELECT rowid AS row, vector FROM vectors WHERE namespace = ?')
       .iterate(namespace) as Iterable<{ row: number; vector: Buffer }>;
     for (const { row, vector } of rows) {
+      if (neighbours.isSample(row)) continue; // held out until tuned, then added
       batch.set(decodeVector(vector, dimensions), keys.length * dimensions);
       keys.push(row);
       if (keys.length === buildBatch) {
@@ -198,8 +199,13 @@ export class GraphNamespace<Metadata> {
       unsaved: graph.size,
       tuning: undefined,
     });
-    built.report.replayed = built.refresh();
     built.tune(neighbours);
+    const heldOut = new Float32Array(neighbours.size * dimensions);
+    neighbours.keys.forEach((_, index) => {
+      heldOut.set(neighbours.sample(index), index * dimensions);
+    });
+    graph.add(neighbours.keys, heldOut);
+    built.report.replayed = built.refresh();
     built.save();
     return built;
   }
@@ -221,9 +227,8 @@ export class GraphNamespace<Metadata> {
       tuningK,
       this.settings.recallTarget ?? 0.99,
       Math.min(this.size, maxGraphCandidates),
-      (sample, ownKey, candidates) =>
-        this.readRows(this.graph.search(sample, candidates + 1))
-          .filter((stored) => stored.row !== ownKey)
+      (sample, candidates) =>
+        this.readRows(this.graph.search(sample, candidates))
           .map((stored) => ({ row: stored.row, score: dot(sample, decodeVector(stored.vector, this.dimensions)) }))
           .sort((left, right) => right.score - left.score)
           .slice(0, tuningK)
@@ -454,8 +459,9 @@ export class GraphNamespace<Metadata> {
  */
 function pickSamples(database: Database, namespace: string, dimensions: number, total: number): SampledNeighbours {
   const neighbours = new SampledNeighbours(dimensions, tuningK);
-  // Below a few hundred vectors the graph is searched nearly whole anyway.
-  if (total < 20 * tuningK) return neighbours;
+  // Below a few thousand vectors the graph is searched nearly whole anyway, and holding out
+  // 200 samples would change it.
+  if (total < 20 * tuningSamples) return neighbours;
   const { span } = cachedStatement(
     database,
     'SELECT max(rowid) - min(rowid) + 1 AS span FROM vectors WHERE namespace = ?',

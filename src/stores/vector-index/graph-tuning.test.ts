@@ -15,7 +15,7 @@ const dot = (query: Float32Array, row: number) => {
   return sum;
 };
 
-test('sampled neighbours: exact top-k over batches, the sample itself left out', {
+test('sampled neighbours: exact top-k over batches, among the non-sample vectors', {
   skip: !isUsearchAvailable() && 'usearch is not installed',
 }, () => {
   const neighbours = new SampledNeighbours(dimensions, 10);
@@ -32,7 +32,7 @@ test('sampled neighbours: exact top-k over batches, the sample itself left out',
   for (const [index, row] of [3, 250, 599].entries()) {
     const query = data.slice(row * dimensions, (row + 1) * dimensions);
     const expected = Array.from({ length: count }, (_, other) => other)
-      .filter((other) => other !== row)
+      .filter((other) => ![3, 250, 599].includes(other))
       .sort((left, right) => dot(query, right) - dot(query, left))
       .slice(0, 10)
       .map((other) => keys[other]);
@@ -49,9 +49,9 @@ test('tuneCandidates climbs the doubling ladder to the first count that reaches 
   neighbours.observe(keys, data);
   const asked: number[] = [];
   // A stand-in search that finds the true neighbours only from 160 candidates on.
-  const tuning = tuneCandidates(neighbours, 10, 0.99, count, (_sample, ownKey, candidates) => {
+  const tuning = tuneCandidates(neighbours, 10, 0.99, count, (sample, candidates) => {
     asked.push(candidates);
-    const index = neighbours.keys.indexOf(ownKey);
+    const index = neighbours.keys.findIndex((_, position) => neighbours.sample(position) === sample);
     return candidates >= 160 ? [...neighbours.truth(index)] : [];
   });
   assert.deepEqual(tuning, { candidates: 160, recall: 1 });
@@ -59,4 +59,12 @@ test('tuneCandidates climbs the doubling ladder to the first count that reaches 
   // Never reaching the target: the largest rung, with the recall it had.
   const capped = tuneCandidates(neighbours, 10, 0.99, 300, () => []);
   assert.deepEqual(capped, { candidates: 300, recall: 0 });
+  // 0.99 measured on 100 neighbours is not enough evidence for a 0.99 target; 1.0 is.
+  const truths = neighbours.keys.map((_, index) => [...neighbours.truth(index)]);
+  const nearly = tuneCandidates(neighbours, 10, 0.99, 80, (sample, candidates) => {
+    const index = neighbours.keys.findIndex((_, position) => neighbours.sample(position) === sample);
+    const all = truths[index] as number[];
+    return candidates >= 80 || index > 0 ? all : all.slice(0, 9);
+  });
+  assert.deepEqual(nearly, { candidates: 80, recall: 1 });
 });

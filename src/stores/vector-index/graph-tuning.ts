@@ -1,14 +1,18 @@
-import { loadUsearch } from './optional-libraries.js';
+import { loadUsearch, type UsearchMatches } from './optional-libraries.js';
 
 /**
  * Exact nearest neighbours of a few sample vectors, accumulated batch by batch while a
  * graph is built, so the graph's candidate count can be measured on the data itself rather
- * than guessed. The samples are stored vectors; each one's own key is left out of its
- * neighbours, so a sample stands for a query that lands among the data.
+ * than guessed. The samples are held out of the graph until the measurement is done: a
+ * stored vector searched for inside a graph that contains it is found along its own edges
+ * and flatters the graph (at 1M vectors, 0.998 measured that way against 0.987 for real
+ * queries). Held out, a sample stands for a query landing among the data. Neighbours are
+ * therefore taken among the non-sample vectors only.
  */
 export class SampledNeighbours {
   readonly keys: number[] = [];
-  private readonly vectors: number[][] = [];
+  private readonly sampleKeys = new Set<number>();
+  private readonly vectors: Float32Array[] = [];
   private best: Array<Array<{ key: number; score: number }>> = [];
 
   constructor(
@@ -23,34 +27,47 @@ export class SampledNeighbours {
   /** Adds a sample (before `observe` sees any batch). */
   addSample(key: number, vector: Float32Array): void {
     this.keys.push(key);
-    this.vectors.push(Array.from(vector));
+    this.sampleKeys.add(key);
+    this.vectors.push(vector.slice());
     this.best.push([]);
   }
 
-  sample(index: number): Float32Array {
-    return Float32Array.from(this.vectors[index] as number[]);
+  isSample(key: number): boolean {
+    return this.sampleKeys.has(key);
   }
 
-  /** Scores every sample against one batch (n × dimensions, keys in the same order). */
+  sample(index: number): Float32Array {
+    return this.vectors[index] as Float32Array;
+  }
+
+  /** Scores every sample against one batch (n × dimensions, keys in the same order), in one SIMD call. */
   observe(keys: readonly number[], batch: Float32Array): void {
     if (this.size === 0 || keys.length === 0) return;
-    const usearch = loadUsearch();
     // exactSearch ignores typed-array offsets: give it offset-0 arrays of the exact length.
     const data = batch.slice(0, keys.length * this.dimensions);
-    const wanted = Math.min(this.k + 1, keys.length);
+    const queries = new Float32Array(this.size * this.dimensions);
+    this.vectors.forEach((vector, index) => {
+      queries.set(vector, index * this.dimensions);
+    });
+    // One extra per sample in the batch, in case samples are among the nearest.
+    const wanted = Math.min(this.k + this.size, keys.length);
+    const result = loadUsearch().exactSearch(data, queries, this.dimensions, wanted, 'ip', 0) as UsearchMatches & {
+      counts?: BigUint64Array;
+    };
     for (let sample = 0; sample < this.size; sample++) {
-      const matches = usearch.exactSearch(data, this.sample(sample), this.dimensions, wanted, 'ip', 0);
       const list = this.best[sample] as Array<{ key: number; score: number }>;
-      matches.keys.forEach((position, index) => {
-        const key = keys[Number(position)] as number;
-        if (key !== this.keys[sample]) list.push({ key, score: 1 - (matches.distances[index] as number) });
-      });
+      const found = result.counts ? Number(result.counts[sample]) : result.keys.length;
+      const offset = result.counts ? sample * wanted : 0;
+      for (let index = offset; index < offset + found; index++) {
+        const key = keys[Number(result.keys[index])] as number;
+        if (!this.sampleKeys.has(key)) list.push({ key, score: 1 - (result.distances[index] as number) });
+      }
       list.sort((left, right) => right.score - left.score);
       list.length = Math.min(list.length, this.k);
     }
   }
 
-  /** The exact top-k keys of a sample, itself excluded. */
+  /** The exact top-k keys of a sample among the non-sample vectors. */
   truth(index: number): Set<number> {
     return new Set((this.best[index] ?? []).map((entry) => entry.key));
   }
@@ -64,15 +81,16 @@ export interface CandidateTuning {
 
 /**
  * The smallest candidate count on a doubling ladder whose measured recall@k reaches the
- * target; the largest rung when none does. `search(sample, candidates)` returns the top-k
- * keys after exact re-scoring, the sample's own key excluded.
+ * target with a one-sided 95% margin for the sample's size (so 0.99 measured on 1,000
+ * neighbours does not pass for 0.99); the largest rung when none does.
+ * `search(sample, candidates)` returns the top-k keys after exact re-scoring.
  */
 export function tuneCandidates(
   neighbours: SampledNeighbours,
   k: number,
   recallTarget: number,
   limit: number,
-  search: (sample: Float32Array, ownKey: number, candidates: number) => number[],
+  search: (sample: Float32Array, candidates: number) => number[],
 ): CandidateTuning {
   let last: CandidateTuning = { candidates: Math.min(limit, 4 * k), recall: 0 };
   for (let candidates = Math.min(limit, 4 * k); ; candidates = Math.min(limit, candidates * 2)) {
@@ -81,11 +99,13 @@ export function tuneCandidates(
     for (let index = 0; index < neighbours.size; index++) {
       const truth = neighbours.truth(index);
       expected += truth.size;
-      for (const key of search(neighbours.sample(index), neighbours.keys[index] as number, candidates)) {
+      for (const key of search(neighbours.sample(index), candidates)) {
         if (truth.has(key)) found++;
       }
     }
-    last = { candidates, recall: expected === 0 ? 1 : found / expected };
-    if (last.recall >= recallTarget || candidates >= limit) return last;
+    const recall = expected === 0 ? 1 : found / expected;
+    last = { candidates, recall };
+    const margin = expected === 0 ? 0 : 1.645 * Math.sqrt((recall * (1 - recall)) / expected);
+    if (recall - margin >= recallTarget || candidates >= limit) return last;
   }
 }
