@@ -30,6 +30,27 @@ export function truncateMatryoshka(vector: Float32Array, dimensions: number): Fl
   return l2Normalize(vector.subarray(0, dimensions));
 }
 
+/**
+ * Dot product of two vectors of equal length, four sums in flight: the inner loop of every
+ * exact re-score, where the bounds-tolerant `dot` costs about twice as much.
+ */
+export function dotProduct(left: Float32Array, right: Float32Array): number {
+  const length = left.length;
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  let index = 0;
+  for (; index + 3 < length; index += 4) {
+    sum0 += (left[index] as number) * (right[index] as number);
+    sum1 += (left[index + 1] as number) * (right[index + 1] as number);
+    sum2 += (left[index + 2] as number) * (right[index + 2] as number);
+    sum3 += (left[index + 3] as number) * (right[index + 3] as number);
+  }
+  for (; index < length; index++) sum0 += (left[index] as number) * (right[index] as number);
+  return sum0 + sum1 + sum2 + sum3;
+}
+
 export function dot(left: Float32Array, right: Float32Array): number {
   let sum = 0;
   for (let index = 0; index < left.length; index++) sum += (left[index] ?? 0) * (right[index] ?? 0);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dot } from '../../embedding/vector-math.js';
+import { dot, dotProduct } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { type CandidateTuning, SampledNeighbours, tuneCandidates } from '../vector-index/graph-tuning.js';
 import {
@@ -73,6 +73,7 @@ export class GraphNamespace<Metadata> {
   private appliedSeq: number;
   private unsaved: number;
   private file: string | null;
+  private scratch = new Float32Array(0);
   /** data_version and total_changes when last refreshed (see refreshIfChanged). */
   private seenState = '';
   /** Candidates measured to reach the recall target on this data (vector_graphs.candidates). */
@@ -394,8 +395,9 @@ export class GraphNamespace<Metadata> {
     if (rows.length === 0) return [];
     return cachedStatement(
       this.database,
-      'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE namespace = ? AND rowid IN (SELECT value FROM json_each(?))',
-    ).all(this.namespace, JSON.stringify(rows)) as StoredRow[];
+      // `+namespace` keeps SQLite on the rowid lookup instead of the namespace index.
+      'SELECT rowid AS row, id, vector, metadata FROM vectors WHERE rowid IN (SELECT value FROM json_each(?)) AND +namespace = ?',
+    ).all(JSON.stringify(rows), this.namespace) as StoredRow[];
   }
 
   /**
@@ -415,7 +417,7 @@ export class GraphNamespace<Metadata> {
         metadata = JSON.parse(stored.metadata) as Metadata;
         if (!filter(metadata)) continue;
       }
-      scored.push({ stored, score: dot(query, decodeVector(stored.vector, this.dimensions)), metadata });
+      scored.push({ stored, score: this.scoreBlob(query, stored.vector), metadata });
     }
     scored.sort((left, right) => right.score - left.score || compareIds(left.stored.id, right.stored.id));
     return scored.slice(0, limit).map(({ stored, score, metadata }) => ({
@@ -423,6 +425,19 @@ export class GraphNamespace<Metadata> {
       score,
       metadata: metadata ?? (JSON.parse(stored.metadata) as Metadata),
     }));
+  }
+
+  /**
+   * Dot product of the query with a stored fp32 blob. better-sqlite3's Buffers are not
+   * 4-byte aligned, so the bytes go through one reused scratch array instead of a new
+   * Float32Array per candidate.
+   */
+  private scoreBlob(query: Float32Array, blob: Buffer): number {
+    if (blob.byteLength !== this.dimensions * 4)
+      throw new Error(`vector blob of ${blob.byteLength} bytes does not hold ${this.dimensions} float32 values`);
+    if (this.scratch.length !== this.dimensions) this.scratch = new Float32Array(this.dimensions);
+    new Uint8Array(this.scratch.buffer).set(blob);
+    return dotProduct(query, this.scratch);
   }
 
   /** Exact filtered scan straight from SQLite: the answer when the filter rejects nearly all proposals. */
