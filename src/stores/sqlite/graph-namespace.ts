@@ -325,12 +325,44 @@ export class GraphNamespace<Metadata> {
     let wanted = Math.min(this.size, Math.max(candidates, 2 * k));
     for (;;) {
       const proposed = this.graph.search(query, wanted);
-      const hits = this.score(this.readRows(proposed), query, filter, k);
+      const hits = filter ? this.score(this.readRows(proposed), query, filter, k) : this.bestOf(proposed, query, k);
       if (hits.length >= k || (!filter && proposed.length >= Math.min(k, this.size))) return hits.slice(0, k);
       if (wanted >= Math.min(this.size, maxGraphCandidates)) break;
       wanted = Math.min(this.size, maxGraphCandidates, wanted * 4);
     }
     return this.scan(query, k, filter);
+  }
+
+  /**
+   * The k best of the proposed rows without a filter: scores from the vectors alone, then
+   * ids and metadata read for the winners only (and rows tied with the last, so equal
+   * scores can still be ordered by id) — a third less to read and decode per query.
+   */
+  private bestOf(proposed: readonly number[], query: Float32Array, k: number): VectorSearchHit<Metadata>[] {
+    if (proposed.length === 0) return [];
+    const vectors = cachedStatement(
+      this.database,
+      'SELECT rowid AS row, vector FROM vectors WHERE rowid IN (SELECT value FROM json_each(?)) AND +namespace = ?',
+    ).all(JSON.stringify(proposed), this.namespace) as Array<{ row: number; vector: Buffer }>;
+    const scored = vectors
+      .map(({ row, vector }) => ({ row, score: this.scoreBlob(query, vector) }))
+      .sort((left, right) => right.score - left.score);
+    const last = scored[Math.min(k, scored.length) - 1]?.score ?? Number.NEGATIVE_INFINITY;
+    const winners = scored.filter((entry, index) => index < k || entry.score === last);
+    const details = new Map(
+      (
+        cachedStatement(
+          this.database,
+          'SELECT rowid AS row, id, metadata FROM vectors WHERE rowid IN (SELECT value FROM json_each(?))',
+        ).all(JSON.stringify(winners.map((entry) => entry.row))) as Array<{ row: number; id: string; metadata: string }>
+      ).map((detail) => [detail.row, detail]),
+    );
+    const hits: VectorSearchHit<Metadata>[] = [];
+    for (const { row, score } of winners) {
+      const detail = details.get(row);
+      if (detail) hits.push({ id: detail.id, score, metadata: JSON.parse(detail.metadata) as Metadata });
+    }
+    return hits.sort(compareHits).slice(0, k);
   }
 
   /** Exact scores of specific ids (keyword hits the graph did not propose). */
