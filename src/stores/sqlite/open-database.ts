@@ -17,10 +17,12 @@ export async function openDatabase(path: string): Promise<Database> {
   let database: Database;
   try {
     database = new Sqlite(path);
+    // First: switching to WAL needs a lock another process (a reader while ingest starts)
+    // may hold for a moment; without a timeout that is an immediate SQLITE_BUSY.
+    database.pragma('busy_timeout = 5000');
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
-    database.pragma('busy_timeout = 5000');
     // Read pages through a memory map: a graph search re-scores its candidates from random
     // rows, and mmap saves a read() call per page (40 random rows at 100k: 0.63 → 0.41 ms).
     // SQLite clamps this to its compiled maximum.
