@@ -31,23 +31,24 @@ export function truncateMatryoshka(vector: Float32Array, dimensions: number): Fl
 }
 
 /**
- * Dot product of two vectors of equal length, four sums in flight: the inner loop of every
- * exact re-score, where the bounds-tolerant `dot` costs about twice as much.
+ * Dot product of `query` with `dimensions` values of `vectors` from `offset`, four sums in
+ * flight: the inner loop of every exact re-score, where the bounds-tolerant `dot` costs
+ * about twice as much.
  */
-export function dotProduct(left: Float32Array, right: Float32Array): number {
-  const length = left.length;
+export function dotAt(query: Float32Array, vectors: Float32Array, offset: number, dimensions: number): number {
   let sum0 = 0;
   let sum1 = 0;
   let sum2 = 0;
   let sum3 = 0;
+  const unrolled = dimensions - (dimensions % 4);
   let index = 0;
-  for (; index + 3 < length; index += 4) {
-    sum0 += (left[index] as number) * (right[index] as number);
-    sum1 += (left[index + 1] as number) * (right[index + 1] as number);
-    sum2 += (left[index + 2] as number) * (right[index + 2] as number);
-    sum3 += (left[index + 3] as number) * (right[index + 3] as number);
+  for (; index < unrolled; index += 4) {
+    sum0 += (query[index] as number) * (vectors[offset + index] as number);
+    sum1 += (query[index + 1] as number) * (vectors[offset + index + 1] as number);
+    sum2 += (query[index + 2] as number) * (vectors[offset + index + 2] as number);
+    sum3 += (query[index + 3] as number) * (vectors[offset + index + 3] as number);
   }
-  for (; index < length; index++) sum0 += (left[index] as number) * (right[index] as number);
+  for (; index < dimensions; index++) sum0 += (query[index] as number) * (vectors[offset + index] as number);
   return sum0 + sum1 + sum2 + sum3;
 }
 

@@ -1,5 +1,6 @@
 import { cosineSimilarity } from '../../embedding/vector-math.js';
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
+import { compareHits } from '../compare-hits.js';
 import { dimensionMismatch, validateRecords } from '../validate-records.js';
 
 /**
@@ -60,9 +61,4 @@ export class MemoryVectorStore<Metadata = Record<string, unknown>> implements Ve
     const first = this.namespaces.get(namespace)?.values().next();
     return first && !first.done ? first.value.vector.length : undefined;
   }
-}
-
-/** Best score first; equal scores by id, so results do not depend on insertion order. */
-export function compareHits(left: { id: string; score: number }, right: { id: string; score: number }): number {
-  return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dot, dotProduct } from '../../embedding/vector-math.js';
+import { dotAt } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
+import { compareHits, compareIds } from '../compare-hits.js';
 import { type CandidateTuning, SampledNeighbours, tuneCandidates } from '../vector-index/graph-tuning.js';
 import {
   defaultConnectivity,
@@ -12,7 +13,7 @@ import {
 } from '../vector-index/hnsw-graph.js';
 import { graphCandidates } from '../vector-index/search-plan.js';
 import { cachedStatement, type Database } from './open-database.js';
-import { decodeVector } from './vector-codec.js';
+import { decodeVector, decodeVectorInto } from './vector-codec.js';
 
 export interface GraphSettings extends Omit<HnswGraphOptions, 'dimensions'> {
   /** Where graph files live; undefined keeps the graph in memory only (`:memory:` databases). */
@@ -230,7 +231,7 @@ export class GraphNamespace<Metadata> {
       Math.min(this.size, maxGraphCandidates),
       (sample, candidates) =>
         this.readRows(this.graph.search(sample, candidates))
-          .map((stored) => ({ row: stored.row, score: dot(sample, decodeVector(stored.vector, this.dimensions)) }))
+          .map((stored) => ({ row: stored.row, score: this.scoreBlob(sample, stored.vector) }))
           .sort((left, right) => right.score - left.score)
           .slice(0, tuningK)
           .map((scored) => scored.row),
@@ -465,11 +466,8 @@ export class GraphNamespace<Metadata> {
    * Float32Array per candidate.
    */
   private scoreBlob(query: Float32Array, blob: Buffer): number {
-    if (blob.byteLength !== this.dimensions * 4)
-      throw new Error(`vector blob of ${blob.byteLength} bytes does not hold ${this.dimensions} float32 values`);
     if (this.scratch.length !== this.dimensions) this.scratch = new Float32Array(this.dimensions);
-    new Uint8Array(this.scratch.buffer).set(blob);
-    return dotProduct(query, this.scratch);
+    return dotAt(query, decodeVectorInto(blob, this.scratch), 0, this.dimensions);
   }
 
   /** Exact filtered scan straight from SQLite: the answer when the filter rejects nearly all proposals. */
@@ -481,7 +479,7 @@ export class GraphNamespace<Metadata> {
     for (const stored of rows) {
       const metadata = JSON.parse(stored.metadata) as Metadata;
       if (filter && !filter(metadata)) continue;
-      const hit = { id: stored.id, score: dot(query, decodeVector(stored.vector, this.dimensions)), metadata };
+      const hit = { id: stored.id, score: this.scoreBlob(query, stored.vector), metadata };
       if (best.length === k && compareHits(hit, best[k - 1] as VectorSearchHit<Metadata>) >= 0) continue;
       best.push(hit);
       best.sort(compareHits);
@@ -565,14 +563,6 @@ function lastChange(database: Database): number {
     | { seq: number }
     | undefined;
   return row?.seq ?? 0;
-}
-
-function compareHits<Metadata>(left: VectorSearchHit<Metadata>, right: VectorSearchHit<Metadata>): number {
-  return right.score - left.score || compareIds(left.id, right.id);
-}
-
-function compareIds(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /** Namespaces are free text; file names keep letters, digits, '-' and '_' and a hash-free escape for the rest. */

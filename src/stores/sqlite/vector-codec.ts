@@ -4,11 +4,15 @@ export function encodeVector(vector: Float32Array): Buffer {
 }
 
 export function decodeVector(bytes: Buffer, dimensions: number): Float32Array {
-  if (bytes.byteLength !== dimensions * 4) {
-    throw new Error(`vector blob of ${bytes.byteLength} bytes does not hold ${dimensions} float32 values`);
+  // A copy, not a view: better-sqlite3's Buffers are not 4-byte aligned.
+  return decodeVectorInto(bytes, new Float32Array(dimensions));
+}
+
+/** Decodes into an existing array (a reused scratch buffer on hot paths); returns it. */
+export function decodeVectorInto(bytes: Buffer, target: Float32Array): Float32Array {
+  if (bytes.byteLength !== target.length * 4) {
+    throw new Error(`vector blob of ${bytes.byteLength} bytes does not hold ${target.length} float32 values`);
   }
-  // Copy: the Buffer may share memory with SQLite's page cache and be reused.
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
+  new Uint8Array(target.buffer, target.byteOffset, target.byteLength).set(bytes);
+  return target;
 }

@@ -1,4 +1,6 @@
+import { dotAt } from '../../embedding/vector-math.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { compareHits } from '../compare-hits.js';
 import { binaryWordsFor, encodeBinary, hammingScan, smallestDistances } from './binary-codes.js';
 import { HnswGraph, type HnswGraphOptions } from './hnsw-graph.js';
 import { calibrateInt8, encodeInt8, type Int8Calibration, int8QueryWeights, int8Scan } from './int8-codes.js';
@@ -528,29 +530,6 @@ export class VectorIndex {
       else int8.encodedSize = Math.min(int8.encodedSize, to);
     }
   }
-}
-
-/** Best score first; equal scores by id, so results do not depend on insertion order. */
-function compareHits(left: VectorIndexHit, right: VectorIndexHit): number {
-  return right.score - left.score || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
-}
-
-/** Dot product of `query` with `dimensions` values of `vectors` from `offset`, four sums in flight. */
-function dotAt(query: Float32Array, vectors: Float32Array, offset: number, dimensions: number): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  const unrolled = dimensions - (dimensions % 4);
-  let index = 0;
-  for (; index < unrolled; index += 4) {
-    sum0 += (query[index] as number) * (vectors[offset + index] as number);
-    sum1 += (query[index + 1] as number) * (vectors[offset + index + 1] as number);
-    sum2 += (query[index + 2] as number) * (vectors[offset + index + 2] as number);
-    sum3 += (query[index + 3] as number) * (vectors[offset + index + 3] as number);
-  }
-  for (; index < dimensions; index++) sum0 += (query[index] as number) * (vectors[offset + index] as number);
-  return sum0 + sum1 + sum2 + sum3;
 }
 
 /**
