@@ -7,6 +7,7 @@ import { defaultKnowledgeBasePath } from '../models/model-home.js';
 import type { Rag } from '../rag.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { chunkNamespace } from '../spec/knowledge-store.js';
 import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { progressBar } from './progress.js';
@@ -71,7 +72,9 @@ export async function openKnowledge(
 ): Promise<KnowledgeIndex<SqliteKnowledgeBase>> {
   if (source.kind === 'database') {
     if (source.isDefault && !flags.json) writeLine(io.stderr, `Using the knowledge base ${source.path}`);
-    return rag.open(source.path);
+    const index = await rag.open(source.path);
+    buildMissingGraph(io, index.knowledge, flags);
+    return index;
   }
   const bar = progressBar(io, 'Embedding knowledge base', { enabled: !flags.json });
   try {
@@ -79,6 +82,23 @@ export async function openKnowledge(
       origin: source.path,
       onProgress: (done, total) => bar.update(done, total),
     });
+  } finally {
+    bar.stop();
+  }
+}
+
+/**
+ * A knowledge base that grew past the graph size without one (ingested by an older version,
+ * or before usearch was installed) would build it silently on the first search, for minutes
+ * at a million chunks; build it here, visibly, once.
+ */
+function buildMissingGraph(io: CliIo, knowledge: SqliteKnowledgeBase, flags: { json?: boolean }): void {
+  const search = knowledge.vectors.describe(chunkNamespace);
+  if (search.method !== 'graph' || search.graph?.file) return;
+  if (!flags.json) writeLine(io.stderr, `Building the search graph for ${search.vectors} chunks (once; it is saved).`);
+  const bar = progressBar(io, 'Building search graph', { enabled: !flags.json });
+  try {
+    knowledge.prepareSearch((done, total) => bar.update(done, total));
   } finally {
     bar.stop();
   }
