@@ -59,7 +59,7 @@ test('tuneCandidates climbs the doubling ladder to the first count that reaches 
   // Never reaching the target: the largest rung, with the recall it had.
   const capped = tuneCandidates(neighbours, 10, 0.99, 300, () => []);
   assert.deepEqual(capped, { candidates: 300, recall: 0 });
-  // 0.99 measured on 100 neighbours is not enough evidence for a 0.99 target; 1.0 is.
+  // 0.99 measured is not enough for a 0.99 target (the samples flatter the graph); 1.0 is.
   const truths = neighbours.keys.map((_, index) => [...neighbours.truth(index)]);
   const nearly = tuneCandidates(neighbours, 10, 0.99, 80, (sample, candidates) => {
     const index = neighbours.keys.findIndex((_, position) => neighbours.sample(position) === sample);
