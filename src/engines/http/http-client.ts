@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import { parseWithCode } from '../../util/validation.js';
-import { type ServiceAdvice, statusError, timeoutError, transportError } from './http-errors.js';
+import { isConnectionLost, type ServiceAdvice, statusError, timeoutError, transportError } from './http-errors.js';
 import { readLines } from './stream-lines.js';
 
 export type FetchFunction = typeof globalThis.fetch;
@@ -170,12 +170,22 @@ export class HttpClient {
     throwIfAborted(scope.callerSignal);
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await this.fetch(url, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: scope.controller.signal,
-    });
+    const request = () =>
+      this.fetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: scope.controller.signal,
+      });
+    let response: Response;
+    try {
+      response = await request();
+    } catch (error) {
+      // A kept-alive connection the server closed just as we reused it fails before any
+      // response: the request never reached the server, so sending it once more is safe.
+      if (!isConnectionLost(error) || scope.controller.signal.aborted) throw error;
+      response = await request();
+    }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
       throw statusError(response, text, { url, model }, this.options.advice);

@@ -34,6 +34,12 @@ const unreachableCodes = new Set([
 ]);
 const connectionLostCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
+/** A connection that broke (reset, closed) rather than one that could not be made. */
+export function isConnectionLost(error: unknown): boolean {
+  const code = networkErrorCode(error);
+  return code !== undefined && connectionLostCodes.has(code);
+}
+
 /** The first `code` in an error's cause chain (fetch wraps socket errors, sometimes in an AggregateError). */
 export function networkErrorCode(error: unknown, depth = 0): string | undefined {
   if (typeof error !== 'object' || error === null || depth > 5) return undefined;

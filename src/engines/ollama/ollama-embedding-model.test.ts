@@ -145,9 +145,13 @@ test('server failures after load map to ENGINE_FAILURE with the reason', async (
     [{ kind: 'drop-connection' }, /Ollama at .*\/api\/embed/, undefined],
   ] as const;
   for (const [failure, pattern, reason] of cases) {
-    server.fail('/api/embed', failure, 1);
+    // A dropped connection is retried once (a stale kept-alive socket), so it must drop twice.
+    server.fail('/api/embed', failure, failure.kind === 'drop-connection' ? 2 : 1);
     await assertFails(model.embed({ values }), errorCodes.engineFailure, pattern, reason);
   }
+  // Dropped once: the retry answers, and the caller never sees the failure.
+  server.fail('/api/embed', { kind: 'drop-connection' }, 1);
+  assert.equal((await model.embed({ values })).embeddings.length, 2);
   server.fail('/api/embed', { kind: 'unknown-model' }, 1);
   await assertFails(model.embed({ values }), errorCodes.modelNotFound, /ollama pull embeddinggemma/);
 });
