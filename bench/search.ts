@@ -16,6 +16,7 @@ import { SqliteVectorStore } from '../src/stores/sqlite/sqlite-vector-store.js';
 import { loadUsearch } from '../src/stores/vector-index/optional-libraries.js';
 import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index/synthetic-vectors.js';
 import { VectorIndex, type VectorIndexOptions } from '../src/stores/vector-index/vector-index.js';
+import { markdownTable } from './results/to-markdown.mjs';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
@@ -448,13 +449,5 @@ if (values.json) {
   console.log(JSON.stringify({ machine, runs }, null, 2));
 } else {
   console.log(`Machine: ${machine.cpus} CPUs, ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
-  console.log(
-    '| dataset | n | method | peer | build ms | p50 ms | p99 ms | QPS | recall@10 | bytes/vector | memory counted |',
-  );
-  console.log('|---|---:|---|---|---:|---:|---:|---:|---:|---:|---|');
-  for (const run of runs) {
-    console.log(
-      `| ${run.dataset} | ${run.n} | ${run.method} | ${run.peer ? 'peer' : 'ours'} | ${run.buildMs} | ${run.p50Ms} | ${run.p99Ms} | ${run.qps} | ${run.recallAt10} | ${run.bytesPerVector} | ${run.memoryNote} |`,
-    );
-  }
+  console.log(markdownTable(runs));
 }
