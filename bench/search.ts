@@ -16,7 +16,7 @@ import { SqliteVectorStore } from '../src/stores/sqlite/sqlite-vector-store.js';
 import { loadUsearch } from '../src/stores/vector-index/optional-libraries.js';
 import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index/synthetic-vectors.js';
 import { VectorIndex, type VectorIndexOptions } from '../src/stores/vector-index/vector-index.js';
-import { markdownTable } from './results/to-markdown.mjs';
+import { type BenchRun, markdownTable } from './results/to-markdown.mjs';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
@@ -38,20 +38,7 @@ const onlyMethods = values.methods ? new Set(values.methods.split(',')) : undefi
 const skipSlow = values['skip-slow'] ?? false;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-interface Run {
-  dataset: string;
-  n: number;
-  method: string;
-  peer: boolean;
-  buildMs: number;
-  p50Ms: number;
-  p99Ms: number;
-  qps: number;
-  recallAt10: number;
-  bytesPerVector: number;
-  /** What bytesPerVector counts. */
-  memoryNote: string;
-}
+type Run = BenchRun;
 
 interface Method {
   name: string;

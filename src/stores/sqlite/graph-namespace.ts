@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dotAt } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
-import { compareHits, compareIds } from '../compare-hits.js';
+import { compareHits } from '../compare-hits.js';
 import { type CandidateTuning, SampledNeighbours, tuneCandidates } from '../vector-index/graph-tuning.js';
 import {
   defaultConnectivity,
@@ -433,31 +433,20 @@ export class GraphNamespace<Metadata> {
     ).all(JSON.stringify(rows), this.namespace) as StoredRow[];
   }
 
-  /**
-   * Exact scores of stored rows, best first; ties by id. Without a filter only the first
-   * `limit` rows get their metadata parsed (JSON.parse is the dearest step per candidate).
-   */
+  /** Exact scores of stored rows that pass the filter, best first (ties by id), `limit` at most. */
   private score(
     rows: readonly StoredRow[],
     query: Float32Array,
     filter: ((metadata: Metadata) => boolean) | undefined,
     limit = rows.length,
   ): VectorSearchHit<Metadata>[] {
-    const scored: Array<{ stored: StoredRow; score: number; metadata?: Metadata }> = [];
+    const hits: VectorSearchHit<Metadata>[] = [];
     for (const stored of rows) {
-      let metadata: Metadata | undefined;
-      if (filter) {
-        metadata = JSON.parse(stored.metadata) as Metadata;
-        if (!filter(metadata)) continue;
-      }
-      scored.push({ stored, score: this.scoreBlob(query, stored.vector), metadata });
+      const metadata = JSON.parse(stored.metadata) as Metadata;
+      if (filter && !filter(metadata)) continue;
+      hits.push({ id: stored.id, score: this.scoreBlob(query, stored.vector), metadata });
     }
-    scored.sort((left, right) => right.score - left.score || compareIds(left.stored.id, right.stored.id));
-    return scored.slice(0, limit).map(({ stored, score, metadata }) => ({
-      id: stored.id,
-      score,
-      metadata: metadata ?? (JSON.parse(stored.metadata) as Metadata),
-    }));
+    return hits.sort(compareHits).slice(0, limit);
   }
 
   /**

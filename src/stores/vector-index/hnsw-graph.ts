@@ -97,8 +97,7 @@ export class HnswGraph {
   add(keys: readonly number[], vectors: Float32Array): void {
     if (keys.length === 0) return;
     // usearch reads typed arrays from the start of their buffer; give it an offset-0 copy.
-    const batch =
-      vectors.byteOffset === 0 && vectors.length === vectors.buffer.byteLength / 4 ? vectors : vectors.slice();
+    const batch = ownBuffer(vectors);
     this.index.add(BigUint64Array.from(keys, BigInt), batch, 0);
   }
 
@@ -110,7 +109,7 @@ export class HnswGraph {
   /** Up to `count` keys, nearest first by the graph's own (quantized) scores. */
   search(query: Float32Array, count: number): number[] {
     if (this.size === 0 || count <= 0) return [];
-    const vector = query.byteOffset === 0 && query.length === query.buffer.byteLength / 4 ? query : query.slice();
+    const vector = ownBuffer(query);
     const matches = this.index.search(vector, Math.min(count, this.size), 1);
     return Array.from(matches.keys, Number);
   }
@@ -165,4 +164,9 @@ export function fingerprintFile(path: string): string {
   } finally {
     closeSync(descriptor);
   }
+}
+
+/** usearch reads typed arrays from the start of their buffer: views get an offset-0 copy. */
+function ownBuffer(values: Float32Array): Float32Array {
+  return values.byteOffset === 0 && values.byteLength === values.buffer.byteLength ? values : values.slice();
 }
