@@ -48,8 +48,11 @@ export class CachingEmbeddingModel implements EmbeddingModel {
       const { embeddings } = await this.inner.embed({ values: missing, abortSignal });
       // A wrong count is the engine's failure: pass it through for the Embedder to report.
       if (embeddings.length !== missing.length) return { embeddings };
-      missing.forEach((value, index) => fresh.set(value, embeddings[index] as Float32Array));
-      for (const [value, vector] of fresh) this.remember(value, vector);
+      for (const [index, value] of missing.entries()) {
+        const vector = embeddings[index] as Float32Array;
+        fresh.set(value, vector);
+        this.remember(value, vector);
+      }
       this.stats.embedded += missing.length;
     }
     this.stats.reused += values.length - missing.length;
