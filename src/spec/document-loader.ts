@@ -1,8 +1,16 @@
+import type { DocumentSection } from './source-location.js';
+
 /** One document as a loader found it, before chunking and embedding. */
 export interface LoadedDocument {
   category: string;
   title: string;
+  /** The whole text, as shown and hashed; when `sections` is given, their texts joined by blank lines. */
   content: string;
+  /**
+   * The text in the order it appears, each part with its place in the file (page, headings,
+   * slide, sheet rows). Absent for formats without places (plain text, JSON records).
+   */
+  sections?: readonly DocumentSection[];
   /**
    * Stable identity of the document across runs, used by incremental ingest and --prune:
    * the file's absolute path, or `path#category/title#n` for records inside a JSON/JSONL file

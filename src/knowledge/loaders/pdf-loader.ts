@@ -2,6 +2,7 @@ import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
 import { errorMessage } from './error-message.js';
 import { fileTitle } from './file-title.js';
+import { documentFromSections } from './sections.js';
 
 type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
 
@@ -10,8 +11,8 @@ const parseTimeoutMilliseconds = 60_000;
 
 /**
  * Text of every page, via unpdf's serverless build of pdf.js: it runs in-process with no worker
- * file to fetch and no network access, and needs no canvas for text. Pages are separated by a
- * blank line so that chunking sees them as paragraphs.
+ * file to fetch and no network access, and needs no canvas for text. Each page is a section, so
+ * a chunk knows its pages; pages are separated by a blank line so chunking sees paragraphs.
  */
 export const pdfLoader: DocumentLoader = {
   format: 'PDF',
@@ -25,15 +26,19 @@ export const pdfLoader: DocumentLoader = {
       const opening = getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
       document = await withTimeout(opening, (late) => void late.destroy());
       const pages = (await withTimeout(extractText(document, { mergePages: false }))).text;
-      const content = pages
-        .map((page) => page.trim())
-        .filter((page) => page !== '')
-        .join('\n\n');
-      if (content === '') {
+      const sections = pages.map((page, index) => ({
+        kind: 'text' as const,
+        text: page.trim(),
+        location: { pages: { from: index + 1, to: index + 1 } },
+      }));
+      if (sections.every((section) => section.text === '')) {
         return skip('no extractable text (the PDF may be scanned images; run OCR on it first)');
       }
       const title = (await documentTitle(document)) ?? fileTitle(path);
-      return { documents: [{ category: defaultCategory, title, content, source: path }], skipped: [] };
+      return {
+        documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
+        skipped: [],
+      };
     } catch (error) {
       return skip(describePdfError(error));
     } finally {
