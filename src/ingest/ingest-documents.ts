@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
-import { chunkText } from '../knowledge/chunking/chunk-text.js';
+import { chunkDocument } from '../knowledge/chunking/chunk-document.js';
 import { categoryText } from '../knowledge/knowledge-base.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
@@ -66,7 +66,7 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   const descriptions = options.categoryDescriptions ?? {};
   for (const [index, { document, contentHash }] of pending.entries()) {
     throwIfAborted(options.abortSignal);
-    const chunks = await chunkText(document.content, {
+    const chunks = await chunkDocument(document, {
       prefix: resolvePromptPrefix(embedder.profile, documentPrompt(document.title)),
       maxInputTokens: embedder.maxInputTokens,
       targetTokens: options.chunking?.targetTokens,
@@ -88,7 +88,12 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
           descriptions[document.category] ?? knowledgeBase.findCategory(document.category)?.description ?? '',
         vector: categoryVector,
       },
-      chunks: chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position] as Float32Array })),
+      chunks: chunks.map(({ position, text, tokens }) => ({
+        position,
+        text,
+        tokens,
+        vector: vectors[position] as Float32Array,
+      })),
     });
     report[outcome]++;
     report.chunksEmbedded += chunks.length;

@@ -31,7 +31,10 @@ export const htmlLoader: DocumentLoader = {
     const articleSections = article?.content ? htmlSections(article.content) : [];
     const sections = articleSections.length > 0 ? articleSections : htmlSections(text);
     const title = clean(article?.title) ?? pageTitle ?? firstHeading ?? fileTitle(path);
-    return { documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)], skipped: [] };
+    return {
+      documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
+      skipped: [],
+    };
   },
 };
 

@@ -1,4 +1,4 @@
-import { Unzip, UnzipInflate, type UnzipFile, zipSync } from 'fflate';
+import { Unzip, type UnzipFile, UnzipInflate, zipSync } from 'fflate';
 import { formatBytes } from '../file-limits.js';
 
 /**
