@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
+import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js';
 import { loadPaths } from '../../knowledge/loaders/read-source.js';
 import type { LoadResult } from '../../spec/document-loader.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -25,7 +26,7 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner) 
   const command = program
     .command('ingest')
     .description('add or update documents in a knowledge base; only new or changed files are embedded')
-    .argument('<paths...>', 'files or folders (folder = category): .md .txt .html .pdf .json .jsonl')
+    .argument('<paths...>', `files or folders (folder = category): ${supportedExtensions.join(' ')}`)
     .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)')
     .option('--category <name>', 'put every document of this run in this category')
     .option('--prune', 'remove stored documents under these paths whose files are gone')
