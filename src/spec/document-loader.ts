@@ -33,6 +33,14 @@ export interface LoadResult {
   categoryDescriptions?: Record<string, string>;
 }
 
+/** Reading scanned pages: which languages, and which programs do the work. */
+export interface OcrOptions {
+  /** Tesseract language codes, e.g. `['chi_sim', 'eng']`; by default chosen from the document. */
+  languages?: readonly string[] | undefined;
+  /** The programs to run; by default `tesseract` and `pdftoppm` found on PATH. */
+  commands?: { tesseract: string; pdftoppm: string } | undefined;
+}
+
 export interface LoaderInput {
   /** Absolute path of the file. */
   path: string;
@@ -41,6 +49,8 @@ export interface LoaderInput {
   bytes: Uint8Array;
   /** Category for formats that carry none (folder name, or `--category`). */
   defaultCategory: string;
+  /** For formats with scanned pages (PDF). */
+  ocr?: OcrOptions | undefined;
 }
 
 /** Reads one file format into documents. Loaders never throw for bad content: they report it in `skipped`. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
 import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js';
 import { loadPaths } from '../../knowledge/loaders/read-source.js';
+import { parseOcrLanguages } from '../../knowledge/ocr/ocr-languages.js';
 import type { LoadResult } from '../../spec/document-loader.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
@@ -20,6 +21,7 @@ interface IngestFlags extends EngineFlags {
   chunkOverlap?: string;
   followSymlinks?: boolean;
   maxFileSize: string;
+  ocrLanguages?: string;
 }
 
 export function registerIngest(program: Command, io: CliIo, run: CommandRunner) {
@@ -33,7 +35,11 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner) 
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
     .option('--chunk-overlap <n>', 'tokens shared by neighbouring chunks (default 64)')
     .option('--follow-symlinks', 'follow symbolic links (loops are detected)')
-    .option('--max-file-size <MB>', 'skip files larger than this', '20');
+    .option('--max-file-size <MB>', 'skip files larger than this', '20')
+    .option(
+      '--ocr-languages <codes>',
+      'tesseract languages for scanned PDF pages, e.g. eng+chi_sim+jpn (default: from the document)',
+    );
   addEngineOptions(command);
   command.action((paths: string[], flags: IngestFlags) => run(() => ingest(io, paths, flags), flags.json ?? false));
 }
@@ -61,6 +67,7 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
       await loadPaths(roots, {
         followSymlinks: flags.followSymlinks ?? false,
         maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
+        ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
       }),
     ),
     flags.category,

@@ -150,7 +150,8 @@ test('CSV: quoted fields with commas, quotes and line breaks; semicolon files; T
   const { documents, skipped } = await loadPaths([folder]);
   assert.deepEqual(skipped, []);
   const byFile = new Map(documents.map((document) => [basename(document.source), document]));
-  assert.deepEqual((byFile.get('contacts.csv')?.sections?.[0] as TableSection).rows, [
+  const contacts = byFile.get('contacts.csv')?.sections?.[0] as TableSection | undefined;
+  assert.deepEqual(contacts?.rows, [
     { number: 2, text: 'Li, Na | IT | says "hi" and leaves' },
     { number: 4, text: '田中 | 経理' },
   ]);
