@@ -57,7 +57,11 @@ function startCli(t: TestContext, argv: string[], home: string) {
       ]);
     }
   };
-  return { lines, waitFor, stop: async () => (stop(), exit) };
+  const finish = async () => {
+    stop();
+    return exit;
+  };
+  return { lines, waitFor, stop: finish };
 }
 
 interface Change {
