@@ -82,16 +82,18 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
       source: document.source,
       title: document.title,
       contentHash,
+      pages: document.pages,
       category: {
         name: document.category,
         description:
           descriptions[document.category] ?? knowledgeBase.findCategory(document.category)?.description ?? '',
         vector: categoryVector,
       },
-      chunks: chunks.map(({ position, text, tokens }) => ({
+      chunks: chunks.map(({ position, text, tokens, location }) => ({
         position,
         text,
         tokens,
+        location,
         vector: vectors[position] as Float32Array,
       })),
     });
@@ -137,8 +139,18 @@ function prune(knowledgeBase: SqliteKnowledgeBase, prune: NonNullable<IngestOpti
   return gone.length === 0 ? 0 : knowledgeBase.removeDocuments(gone.map(({ id }) => id));
 }
 
-/** What decides whether a document must be re-embedded: its text and how it is chunked. */
+/**
+ * Chunking along sections, with each chunk's location, came with this version: a document
+ * that has sections hashes differently from one stored before, so the next ingest rewrites it
+ * once and fills in its locations (knowledge bases from before keep answering until then).
+ */
+const sectionedChunkingVersion = 'sections-1';
+
+/** What decides whether a document must be re-embedded: its text, its places and how it is chunked. */
 function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | undefined): string {
+  const sectioned = document.sections
+    ? [sectionedChunkingVersion, document.pages ?? null, document.sections.map((section) => section.location)]
+    : [];
   return createHash('sha256')
     .update(
       JSON.stringify([
@@ -147,6 +159,7 @@ function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | und
         document.content,
         chunking?.targetTokens ?? null,
         chunking?.overlapTokens ?? null,
+        ...sectioned,
       ]),
     )
     .digest('hex');

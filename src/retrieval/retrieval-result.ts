@@ -1,3 +1,5 @@
+import type { SourceLocation } from '../spec/source-location.js';
+
 export interface ScoredCategory {
   name: string;
   /** Cosine similarity to the question (Classification prompt); the threshold applies to this. */
@@ -24,6 +26,10 @@ export interface ContextChunk {
   position: number;
   score: number;
   text: string;
+  /** The document's source: its file path (`path#part` for records and sheets). */
+  source: string;
+  /** Where in the file the chunk came from, when the format and the stored chunk say. */
+  location?: SourceLocation | undefined;
 }
 
 /** Why retrieval found nothing to answer from, if it did not. */

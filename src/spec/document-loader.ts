@@ -11,6 +11,8 @@ export interface LoadedDocument {
    * slide, sheet rows). Absent for formats without places (plain text, JSON records).
    */
   sections?: readonly DocumentSection[];
+  /** How many pages the file has, for paged formats (PDF). */
+  pages?: number;
   /**
    * Stable identity of the document across runs, used by incremental ingest and --prune:
    * the file's absolute path, or `path#category/title#n` for records inside a JSON/JSONL file

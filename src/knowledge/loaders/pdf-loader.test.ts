@@ -34,6 +34,7 @@ test('PDF: text of every page, a page per section and paragraph, titled from the
         },
         { kind: 'text', text: 'Page two: the VPN.', location: { pages: { from: 2, to: 2 } } },
       ],
+      pages: 2,
     },
   ]);
 });

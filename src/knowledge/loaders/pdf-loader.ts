@@ -44,10 +44,13 @@ export const pdfLoader: DocumentLoader = {
           : [];
       return {
         documents: [
-          documentFromSections(
-            { category: defaultCategory, title: metadataTitle ?? fileTitle(path), source: path },
-            sections,
-          ),
+          {
+            ...documentFromSections(
+              { category: defaultCategory, title: metadataTitle ?? fileTitle(path), source: path },
+              sections,
+            ),
+            pages: pages.length,
+          },
         ],
         skipped,
       };
