@@ -1,69 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { buildWorkbook } from '../../test/fixtures/office-writer.js';
+import { startCli } from '../../test/fixtures/running-cli.js';
 import { temporaryFolder } from '../../test/fixtures/temporary-files.js';
 import { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
-import type { CliIo } from './cli-io.js';
-import { main } from './main.js';
 
 // Real file-system events through chokidar; every wait is generous and nothing asserts speed.
-const eventTimeout = 60_000;
-
-/** Runs the CLI in-process until `stop()`, with its output readable line by line as it arrives. */
-function startCli(t: TestContext, argv: string[], home: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const lines = { stdout: [] as string[], stderr: [] as string[] };
-  const waiters: Array<() => void> = [];
-  for (const [name, stream] of [
-    ['stdout', stdout],
-    ['stderr', stderr],
-  ] as const) {
-    let buffer = '';
-    stream.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      lines[name].push(...parts);
-      for (const wake of waiters.splice(0)) wake();
-    });
-  }
-  let stop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([]), environment: { ...process.env, GEMMA_RAG_HOME: home } };
-  const exit = main(argv, io, () => stopped);
-  t.after(async () => {
-    stop();
-    await exit;
-  });
-  /** Resolves with the first line (from `from` on) that matches; fails after the timeout with all output. */
-  const waitFor = async (stream: 'stdout' | 'stderr', match: (line: string) => boolean, from = 0) => {
-    const deadline = Date.now() + eventTimeout;
-    for (;;) {
-      const index = lines[stream].findIndex((line, position) => position >= from && match(line));
-      if (index !== -1) return { line: lines[stream][index] as string, index };
-      if (Date.now() > deadline)
-        assert.fail(
-          `no matching ${stream} line; stdout:\n${lines.stdout.join('\n')}\nstderr:\n${lines.stderr.join('\n')}`,
-        );
-      await Promise.race([
-        new Promise<void>((resolve) => waiters.push(resolve)),
-        new Promise((resolve) => setTimeout(resolve, 250)),
-      ]);
-    }
-  };
-  const finish = async () => {
-    stop();
-    return exit;
-  };
-  return { lines, waitFor, stop: finish };
-}
-
 interface Change {
   path: string;
   outcome: string;
