@@ -1,11 +1,8 @@
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
 import { errorMessage } from './error-message.js';
-import { fileTitle } from './file-title.js';
 import { htmlSections } from './html-sections.js';
 import { storedZip } from './office/bounded-zip.js';
-import { openOfficeArchive } from './office/office-archive.js';
-import { firstElementText } from './office/xml-events.js';
-import { documentFromSections } from './sections.js';
+import { officeDocument, openOfficeArchive } from './office/office-archive.js';
 
 /**
  * Word documents through mammoth, which maps Word's heading styles to h1–h6 (whatever language
@@ -33,13 +30,6 @@ export const docxLoader: DocumentLoader = {
       return skip(`could not read Word document: ${errorMessage(error)}`);
     }
     const sections = htmlSections(html);
-    const title =
-      firstElementText(archive.entries.get('docProps/core.xml'), 'dc:title') ??
-      sections.find((section) => section.location.headings)?.location.headings?.[0] ??
-      fileTitle(path);
-    return {
-      documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
-      skipped: [],
-    };
+    return officeDocument({ path, defaultCategory }, archive.entries, 'docProps/core.xml', sections);
   },
 };

@@ -1,9 +1,8 @@
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
 import { errorMessage } from './error-message.js';
-import { fileTitle } from './file-title.js';
-import { openOfficeArchive } from './office/office-archive.js';
-import { firstElementText, readXml } from './office/xml-events.js';
-import { documentFromSections, HeadingOutline } from './sections.js';
+import { officeDocument, openOfficeArchive } from './office/office-archive.js';
+import { readXml } from './office/xml-events.js';
+import { HeadingOutline } from './sections.js';
 
 /** Content that is not the document's text: comments, deleted tracked changes, the index of figures. */
 const skippedElements = new Set([
@@ -33,14 +32,7 @@ export const odtLoader: DocumentLoader = {
       return skip(`could not read OpenDocument text: ${errorMessage(error)}`);
     }
     const sections = outline.sections();
-    const title =
-      firstElementText(archive.entries.get('meta.xml'), 'dc:title') ??
-      sections.find((section) => section.location.headings)?.location.headings?.[0] ??
-      fileTitle(path);
-    return {
-      documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
-      skipped: [],
-    };
+    return officeDocument({ path, defaultCategory }, archive.entries, 'meta.xml', sections);
   },
 };
 

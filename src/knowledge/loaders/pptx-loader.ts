@@ -1,11 +1,9 @@
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
 import type { TextSection } from '../../spec/source-location.js';
 import { errorMessage } from './error-message.js';
-import { fileTitle } from './file-title.js';
-import { openOfficeArchive } from './office/office-archive.js';
+import { officeDocument, openOfficeArchive } from './office/office-archive.js';
 import { relationshipsOf } from './office/relationships.js';
-import { firstElementText, readXml } from './office/xml-events.js';
-import { documentFromSections } from './sections.js';
+import { readXml } from './office/xml-events.js';
 
 const presentationPart = 'ppt/presentation.xml';
 
@@ -47,14 +45,7 @@ export const pptxLoader: DocumentLoader = {
     } catch (error) {
       return skip(`could not read PowerPoint file: ${errorMessage(error)}`);
     }
-    const title =
-      firstElementText(entries.get('docProps/core.xml'), 'dc:title') ??
-      sections.find((section) => section.location.headings)?.location.headings?.[0] ??
-      fileTitle(path);
-    return {
-      documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
-      skipped: [],
-    };
+    return officeDocument({ path, defaultCategory }, entries, 'docProps/core.xml', sections);
   },
 };
 

@@ -1,4 +1,9 @@
+import type { LoadResult } from '../../../spec/document-loader.js';
+import type { TextSection } from '../../../spec/source-location.js';
+import { fileTitle } from '../file-title.js';
+import { documentFromSections } from '../sections.js';
 import { unzipBounded, ZipProblem } from './bounded-zip.js';
+import { firstElementText } from './xml-events.js';
 
 /** Images, fonts and embedded files carry no text to index; leaving them packed saves the work. */
 export function isTextPart(name: string): boolean {
@@ -33,4 +38,24 @@ export function openOfficeArchive(
     if (error instanceof ZipProblem) return { problem: `not a valid ${format} file: ${error.message}` };
     throw error;
   }
+}
+
+/**
+ * A text document (Word, OpenDocument, PowerPoint) from its sections, titled by its metadata
+ * part's `dc:title`, else its first heading, else the file name.
+ */
+export function officeDocument(
+  input: { path: string; defaultCategory: string },
+  entries: ReadonlyMap<string, Uint8Array>,
+  metadataPart: string,
+  sections: readonly TextSection[],
+): LoadResult {
+  const title =
+    firstElementText(entries.get(metadataPart), 'dc:title') ??
+    sections.find((section) => section.location.headings)?.location.headings?.[0] ??
+    fileTitle(input.path);
+  return {
+    documents: [documentFromSections({ category: input.defaultCategory, title, source: input.path }, sections)],
+    skipped: [],
+  };
 }
