@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import { type CollectOptions, categoryOf, isIgnoredName } from '../knowledge/loaders/collect-files.js';
 import { loaderForPath } from '../knowledge/loaders/loader-registry.js';
 import { type LoadOptions, loadFiles } from '../knowledge/loaders/read-source.js';
@@ -62,7 +62,8 @@ export async function watchFolders(options: WatchOptions): Promise<FolderWatch> 
   let closed = false;
 
   const rootOf = (path: string) =>
-    roots.find((root, index) => (rootKinds[index] === 'file' ? path === root : path.startsWith(`${root}/`))) ?? path;
+    roots.find((root, index) => (rootKinds[index] === 'file' ? path === root : path.startsWith(`${root}${sep}`))) ??
+    path;
 
   const writeOne = async (path: string) => {
     const exists = await stat(path).then(
