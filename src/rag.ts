@@ -2,7 +2,12 @@ import { type Answer, answerQuestion } from './answer/answer-question.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
 import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
-import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
+import {
+  defaultModelProfile,
+  defaultThresholdsFor,
+  type ModelProfile,
+  modelProfiles,
+} from './embedding/model-profiles.js';
 import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
@@ -67,8 +72,8 @@ export class Rag {
     readonly embedder: Embedder,
     /** Thresholds given in the configuration; each overrides calibrated and default ones. */
     private readonly explicitThresholds: Partial<Thresholds>,
-    /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
-    readonly defaultThresholds: Thresholds,
+    /** The engine's own thresholds (the lexical stand-in's score scale), for every route; else the profile's. */
+    private readonly engineThresholds: Thresholds | undefined,
     private readonly context: EngineContext,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
     private readonly owner?: Rag | undefined,
@@ -93,7 +98,7 @@ export class Rag {
         ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
         ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds ?? profile.defaultThresholds, context);
+      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -115,7 +120,7 @@ export class Rag {
       this.config,
       embedder,
       this.explicitThresholds,
-      this.defaultThresholds,
+      this.engineThresholds,
       this.context,
       this.owner ?? this,
     );
@@ -183,10 +188,17 @@ export class Rag {
    */
   thresholdsFor(index: KnowledgeIndex, route: CalibrationKey = defaultRouteName): Thresholds {
     const stored = this.calibrationFor(index, route);
+    const defaults = this.defaultThresholds(route);
     return {
-      category: this.explicitThresholds.category ?? stored?.category ?? this.defaultThresholds.category,
-      document: this.explicitThresholds.document ?? stored?.document ?? this.defaultThresholds.document,
+      category: this.explicitThresholds.category ?? stored?.category ?? defaults.category,
+      document: this.explicitThresholds.document ?? stored?.document ?? defaults.document,
     };
+  }
+
+  /** The thresholds a route uses when none are given or calibrated: the engine's, else the profile's for this size. */
+  defaultThresholds(route: CalibrationKey = defaultRouteName): Thresholds {
+    const stages = route === 'two-stage' || route === 'two-stage+keywords' ? 'two-stage' : 'flat';
+    return this.engineThresholds ?? defaultThresholdsFor(this.profile, stages, this.embedder.dimensions);
   }
 
   /** The category fallback calibrated for this route, model and size, if any. */

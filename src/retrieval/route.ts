@@ -17,7 +17,7 @@ export const routeNames = ['two-stage', 'flat', 'hybrid'] as const;
 export type RouteName = (typeof routeNames)[number];
 
 /** What `ask`, `serve` and the library use unless told otherwise (see docs/routes.md for the evidence). */
-export const defaultRouteName: RouteName = 'two-stage';
+export const defaultRouteName: RouteName = 'hybrid';
 
 /** What a caller may ask for; validated here once for the CLI, the server and the library. */
 export const routeRequestSchema = z
