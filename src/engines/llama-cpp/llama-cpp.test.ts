@@ -154,7 +154,7 @@ test('a missing file is MODEL_NOT_FOUND; a non-GGUF file is refused clearly', as
     LlamaCppEmbeddingModel.load({ modelPath: import.meta.filename, ...engine }),
     (error: { code: string; message: string }) => {
       assert.equal(error.code, errorCodes.modelIncompatible);
-      assert.match(error.message, /not a readable GGUF/);
+      assert.match(error.message, /not a usable GGUF model file: it does not start with the GGUF magic/);
       return true;
     },
   );

@@ -3,6 +3,7 @@ import { embeddingGemma, embeddingGemma2, type ModelProfile } from '../../embedd
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import {
+  type LoadingStep,
   loadingError,
   type ModelSourceOptions,
   modelFingerprint,
@@ -63,6 +64,7 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
       ...(source.cacheDir ? { cache_dir: source.cacheDir } : {}),
       ...(options.onProgress ? { progress_callback: progressReporter(options.onProgress) } : {}),
     };
+    let step: LoadingStep = 'config';
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     let profile: ModelProfile | undefined;
@@ -73,7 +75,9 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
         // Text only: without these the vision and audio towers (~470M parameters) would load too.
         Object.assign(config, { vision_config: null, audio_config: null });
       }
+      step = 'tokenizer';
       tokenizer = await transformers.AutoTokenizer.from_pretrained(source.pathOrRepository, common);
+      step = 'weights';
       model = await transformers.AutoModel.from_pretrained(source.pathOrRepository, {
         ...common,
         config,
@@ -82,7 +86,7 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
         session_options: sessionOptions(options.threads),
       });
     } catch (error) {
-      throw loadingError(error, source, sourceOptions);
+      throw loadingError(error, source, sourceOptions, step);
     }
     try {
       // Positions are computed inside the graph from 0: left padding would shift them.

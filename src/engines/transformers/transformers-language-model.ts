@@ -2,7 +2,13 @@ import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/
 import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import type { ChatMessage, GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
-import { loadingError, type ModelSourceOptions, parseTransformersDtype, resolveModelSource } from './model-source.js';
+import {
+  type LoadingStep,
+  loadingError,
+  type ModelSourceOptions,
+  parseTransformersDtype,
+  resolveModelSource,
+} from './model-source.js';
 import { progressReporter } from './transformers-embedding-model.js';
 import {
   loadTransformers,
@@ -61,8 +67,10 @@ export class TransformersLanguageModel implements LanguageModel {
       ...(source.cacheDir ? { cache_dir: source.cacheDir } : {}),
       ...(options.onProgress ? { progress_callback: progressReporter(options.onProgress) } : {}),
     };
+    let step: LoadingStep = 'tokenizer';
     try {
       const tokenizer = await transformers.AutoTokenizer.from_pretrained(source.pathOrRepository, common);
+      step = 'weights';
       const loaded = await transformers.AutoModelForCausalLM.from_pretrained(source.pathOrRepository, {
         ...common,
         dtype,
@@ -82,7 +90,7 @@ export class TransformersLanguageModel implements LanguageModel {
         stopTokenIds,
       );
     } catch (error) {
-      throw loadingError(error, source, sourceOptions);
+      throw loadingError(error, source, sourceOptions, step);
     }
   }
 
