@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { getLlama, LlamaLogLevel, readGgufFileInfo } from 'node-llama-cpp';
+import { readGgufFileInfo } from 'node-llama-cpp';
 import { arr, str, u32, writeGguf } from '../../../test/fixtures/gguf-writer.js';
 import { hostileGgufFiles, truncatedGgufFiles, writeHostileGgufFiles } from '../../../test/fixtures/hostile-gguf.js';
 import { writeTinyEmbeddingGemma, writeTinyGemma3 } from '../../../test/fixtures/tiny-models.js';
@@ -12,6 +12,7 @@ import { ggmlTypeCount, ggmlTypes } from './ggml-types.js';
 import { readGgufHeader } from './gguf-header.js';
 import { inspectGguf } from './gguf-inspection.js';
 import { LlamaCppEmbeddingModel } from './llama-cpp-embedding-model.js';
+import { getLlamaRuntime } from './llama-runtime.js';
 
 let directory: string;
 let embeddingModel: string;
@@ -103,7 +104,7 @@ test('long strings (a large chat template) are skipped, not decoded, and the fil
 });
 
 test('the ggml type table matches the llama.cpp binary node-llama-cpp ships', async () => {
-  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  const llama = await getLlamaRuntime({ gpu: false });
   // The per-type sizes are only reachable through the binding node-llama-cpp itself uses.
   const bindings = (
     llama as unknown as {
@@ -122,4 +123,19 @@ test('the ggml type table matches the llama.cpp binary node-llama-cpp ships', as
     if (ours) assert.deepEqual(native, { blockSize: ours.blockSize, typeSize: ours.typeSize }, `type ${type}`);
     else assert.ok(!native.blockSize, `type ${type} is usable natively but missing from ggml-types.ts`);
   }
+});
+
+test('a well-formed GGUF that lacks what its architecture needs is MODEL_INCOMPATIBLE with llama.cpp’s own reason', async () => {
+  const path = join(directory, 'hollow.gguf');
+  await writeGguf(path, {
+    metadata: [
+      ['general.architecture', str('gemma-embedding')],
+      ['gemma-embedding.pooling_type', u32(1)],
+    ],
+    tensors: [],
+  });
+  await assert.rejects(
+    LlamaCppEmbeddingModel.load({ modelPath: path, threads: 1, gpu: false, allowMissingDense: true }),
+    refusedAs(path, /key not found in model: gemma-embedding\.context_length/),
+  );
 });

@@ -1,4 +1,5 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
+import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import { embeddingGemma, embeddingGemma2, type ModelProfile } from '../../embedding/model-profiles.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
@@ -130,18 +131,13 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
     const embeddings: Float32Array[] = new Array(values.length);
     // Group inputs of similar length so that little padding is computed.
     const lengths = await this.countTokens({ values });
+    await refuseInputsOverLimit(values, this.maxInputTokens, (texts) => this.countTokens({ values: texts }), {
+      who: this.modelId,
+    });
     const order = values.map((_, index) => index).sort((left, right) => (lengths[left] ?? 0) - (lengths[right] ?? 0));
     for (let start = 0; start < order.length; start += rowsPerRun) {
       throwIfAborted(abortSignal);
       const rows = order.slice(start, start + rowsPerRun);
-      const longest = Math.max(...rows.map((row) => lengths[row] ?? 0));
-      if (longest > this.maxInputTokens) {
-        throw new GemmaRagError(
-          errorCodes.inputTooLong,
-          `An input is ${longest} tokens long; ${this.modelId} takes at most ${this.maxInputTokens}.`,
-          { data: { tokens: longest, maxTokens: this.maxInputTokens } },
-        );
-      }
       const vectors = await this.run(rows.map((row) => values[row] ?? ''));
       rows.forEach((row, index) => {
         embeddings[row] = vectors[index] as Float32Array;
