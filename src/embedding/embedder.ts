@@ -3,7 +3,7 @@ import { errorCodes, GemmaRagError, throwIfAborted } from '../spec/errors.js';
 import { parseDimensions } from './dimensions.js';
 import { refuseInputsOverLimit } from './input-limit.js';
 import type { ModelProfile } from './model-profiles.js';
-import { type PromptChoice, resolvePromptPrefix } from './prompts.js';
+import { documentPrompt, type PromptChoice, resolvePromptPrefix } from './prompts.js';
 import { l2Normalize, truncateMatryoshka } from './vector-math.js';
 
 export interface EmbedderOptions {
@@ -64,7 +64,7 @@ export class Embedder {
     options: { abortSignal?: AbortSignal | undefined } = {},
   ): Promise<Float32Array> {
     const [vector] = await this.embedMany([document.content], {
-      prompt: { kind: 'document', title: document.title?.trim() || 'none' },
+      prompt: documentPrompt(document.title),
       abortSignal: options.abortSignal,
     });
     return vector as Float32Array;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { PromptChoice } from '../../embedding/prompts.js';
-import { resolvePromptPrefix } from '../../embedding/prompts.js';
+import { documentPrompt, type PromptChoice, resolvePromptPrefix } from '../../embedding/prompts.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
@@ -30,7 +29,7 @@ function promptChoice(flags: EmbedFlags): PromptChoice {
   }
   if (flags.promptName !== undefined) return { kind: 'named', name: flags.promptName };
   if (flags.prompt !== undefined) return { kind: 'custom', prefix: flags.prompt };
-  if (flags.title !== undefined) return { kind: 'document', title: flags.title };
+  if (flags.title !== undefined) return documentPrompt(flags.title);
   return { kind: 'none' };
 }
 
