@@ -86,6 +86,17 @@ export class LlamaCppLanguageModel implements LanguageModel {
     throwIfAborted(options.abortSignal);
   }
 
+  /**
+   * What the model's context held after the last answer — the rendered prompt, then the
+   * answer — as token ids and as text with special tokens spelled out. For diagnostics, and
+   * for tests that check how a prompt was tokenized (text in messages must never become
+   * control tokens: node-llama-cpp tokenizes message text with special tokens off).
+   */
+  lastContext(): { tokens: readonly number[]; text: string } {
+    const tokens = [...this.sequence.contextTokens];
+    return { tokens, text: this.model.detokenize(tokens, true) };
+  }
+
   async dispose(): Promise<void> {
     await this.context.dispose();
     await this.model.dispose();
