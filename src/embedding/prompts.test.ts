@@ -48,6 +48,12 @@ test('an empty or blank title becomes "none" however the prompt is built; line b
   assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'document', title: 'a\nb' }), 'title: a b | text: ');
 });
 
+test('a title longer than 200 characters is cut where it enters a prompt, never mid-character', () => {
+  const title = promptTitle('年'.repeat(150) + '😀'.repeat(100));
+  assert.equal(Array.from(title).length, 201);
+  assert.ok(title.endsWith('😀…'));
+});
+
 test('custom prompts and no prompt pass through', () => {
   assert.equal(
     resolvePromptPrefix(embeddingGemma, { kind: 'custom', prefix: 'task: x | query: ' }),
