@@ -1,7 +1,7 @@
 import type { EmbeddingModel } from '../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../spec/errors.js';
 import { parseDimensions } from './dimensions.js';
-import { refuseInputsOverLimit } from './input-limit.js';
+import { refuseEmptyInputs, refuseInputsOverLimit } from './input-limit.js';
 import type { ModelProfile } from './model-profiles.js';
 import { documentPrompt, type PromptChoice, resolvePromptPrefix } from './prompts.js';
 import { l2Normalize, truncateMatryoshka } from './vector-math.js';
@@ -71,6 +71,7 @@ export class Embedder {
   }
 
   async embedMany(inputs: readonly (string | EmbeddingInput)[], options: EmbedManyOptions): Promise<Float32Array[]> {
+    refuseEmptyInputs(inputs.map((input) => (typeof input === 'string' ? input : input.text)));
     const texts = inputs.map((input) => {
       const { text, prompt } = typeof input === 'string' ? { text: input, prompt: undefined } : input;
       return resolvePromptPrefix(this.profile, prompt ?? options.prompt) + text;

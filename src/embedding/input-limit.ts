@@ -31,3 +31,19 @@ export async function refuseInputsOverLimit(
     );
   });
 }
+
+/**
+ * Refuses empty or whitespace-only texts with INVALID_ARGUMENT naming the first: their vector
+ * would be the prompt's alone (or all zeros), never what anyone meant. The Embedder applies
+ * it; commands may call it early, before a model loads.
+ */
+export function refuseEmptyInputs(texts: readonly string[], options: { firstIndex?: number } = {}): void {
+  const index = texts.findIndex((text) => text.trim() === '');
+  if (index < 0) return;
+  const position = (options.firstIndex ?? 0) + index;
+  throw new GemmaRagError(
+    errorCodes.invalidArgument,
+    `Input ${position + 1} is empty: every text to embed must contain something.`,
+    { data: { index: position } },
+  );
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { refuseEmptyInputs } from '../../embedding/input-limit.js';
 import { documentPrompt, type PromptChoice, resolvePromptPrefix } from '../../embedding/prompts.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
@@ -35,9 +36,8 @@ function promptChoice(flags: EmbedFlags): PromptChoice {
 
 async function embed(io: CliIo, texts: string[], flags: EmbedFlags): Promise<void> {
   const prompt = promptChoice(flags);
-  if (texts.some((text) => text.trim() === '')) {
-    throw new GemmaRagError(errorCodes.invalidArgument, 'Empty text: every argument to embed must contain something.');
-  }
+  // Before a model loads: the Embedder would refuse them too, only later.
+  refuseEmptyInputs(texts);
   const rag = await createRagForCli(io, configFromFlags(flags), flags);
   try {
     const prefix = resolvePromptPrefix(rag.profile, prompt);
