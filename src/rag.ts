@@ -2,7 +2,7 @@ import { type Answer, answerQuestion } from './answer/answer-question.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
 import { Embedder } from './embedding/embedder.js';
 import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
-import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
+import { type EngineContext, type EngineLoaders, inProcessEngines } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
@@ -22,6 +22,8 @@ export interface RagDependencies {
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
   environment?: EngineContext['environment'];
+  /** Where engines run. Default: in this process; `serve` runs them in a child process. */
+  engines?: EngineLoaders | undefined;
 }
 
 export interface AskOptions {
@@ -60,6 +62,7 @@ export class Rag {
     /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
     readonly defaultThresholds: Thresholds,
     private readonly context: EngineContext,
+    private readonly engines: EngineLoaders,
   ) {}
 
   static async create(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
@@ -71,7 +74,8 @@ export class Rag {
       onDownloadProgress: dependencies.onDownloadProgress,
       environment: dependencies.environment,
     };
-    const { model, detectedProfile } = await loadEmbeddingModel(context);
+    const engines = dependencies.engines ?? inProcessEngines;
+    const { model, detectedProfile } = await engines.loadEmbeddingModel(context);
     try {
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
@@ -79,7 +83,14 @@ export class Rag {
         ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
         ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds ?? profile.defaultThresholds, context);
+      return new Rag(
+        resolved,
+        embedder,
+        explicit,
+        model.suggestedThresholds ?? profile.defaultThresholds,
+        context,
+        engines,
+      );
     } catch (error) {
       await model.dispose();
       throw error;
@@ -217,7 +228,7 @@ export class Rag {
 
   /** The language model, loaded on first use and shared afterwards. */
   loadLanguageModel(): Promise<LanguageModel> {
-    this.languageModel ??= loadLanguageModel(this.context);
+    this.languageModel ??= this.engines.loadLanguageModel(this.context);
     // A failed load must not be cached: the user may fix the cause and retry.
     this.languageModel.catch(() => {
       this.languageModel = undefined;
