@@ -80,7 +80,14 @@ const model = await LlamaCppLanguageModel.load({
   threads: values.threads ? Number(values.threads) : undefined,
   contextSize: 2048,
 });
-const chunk = (text: string, title: string): ContextChunk => ({ title, category: 'test', position: 0, score: 1, text });
+const chunk = (text: string, title: string): ContextChunk => ({
+  title,
+  category: 'test',
+  source: `${title}.md`,
+  position: 0,
+  score: 1,
+  text,
+});
 const formats = { 'quoted as data (now)': groundedMessages, 'previous format': previousMessages } as const;
 const rows: string[] = [];
 for (const [format, messagesFor] of Object.entries(formats)) {

@@ -1,5 +1,6 @@
 import { type Answer, answerQuestion } from './answer/answer-question.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
+import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
 import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
 import { type EngineContext, type EngineLoaders, inProcessEngines } from './engines/registry.js';
@@ -7,10 +8,18 @@ import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
 import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
+import { calibrationApplies, calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
+import type { CategoryFallback, Thresholds } from './retrieval/refusal-gate.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
-import { type CategoryFallback, retrieve, type Thresholds } from './retrieval/retrieve.js';
-import { parseStoredThresholds, storedThresholdsApply, storedThresholdsKey } from './retrieval/stored-thresholds.js';
+import { retrieve } from './retrieval/retrieve.js';
+import {
+  type CalibrationKey,
+  calibrationKeyFor,
+  defaultRouteName,
+  type RouteRequest,
+  resolveRoute,
+} from './retrieval/route.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { LanguageModel } from './spec/language-model.js';
 import { type Logger, silentLogger } from './spec/logger.js';
@@ -24,23 +33,24 @@ export interface RagDependencies {
   environment?: EngineContext['environment'];
   /** Where engines run. Default: in this process; `serve` runs them in a child process. */
   engines?: EngineLoaders | undefined;
+  /**
+   * Remember every vector the engine computes (by input string), so texts embedded again —
+   * at another Matryoshka size through `resized()`, or by another route — cost nothing.
+   * For evaluation and benchmarks; memory grows with the distinct texts (bounded).
+   */
+  cacheEmbeddings?: boolean | undefined;
 }
 
-export interface AskOptions {
-  mode?: 'two-stage' | 'flat' | undefined;
-  /** Fuse BM25 keyword search with vector search (reciprocal rank fusion) in every stage. */
-  hybrid?: boolean | undefined;
-  /** Two-stage: also search runner-up categories that nearly tie with the best. */
-  categoryFallback?: CategoryFallback | undefined;
-  /** Drop documents below this fraction of the best score. */
-  relativeCutoff?: number | undefined;
+/** How to search (route.ts: `mode`, `hybrid`, `categoryFallback`, …) and how to answer. */
+export interface AskOptions extends RetrieveRequest {
   /** false: answer with the matching document itself instead of calling a language model. */
   generate?: boolean | undefined;
-  topK?: number | undefined;
   maxTokens?: number | undefined;
   onText?: ((text: string) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
+
+export type RetrieveRequest = RouteRequest & { abortSignal?: AbortSignal | undefined };
 
 export interface AskResult extends Answer {
   question: string;
@@ -63,6 +73,8 @@ export class Rag {
     readonly defaultThresholds: Thresholds,
     private readonly context: EngineContext,
     private readonly engines: EngineLoaders,
+    /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
+    private readonly owner?: Rag | undefined,
   ) {}
 
   static async create(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
@@ -75,7 +87,9 @@ export class Rag {
       environment: dependencies.environment,
     };
     const engines = dependencies.engines ?? inProcessEngines;
-    const { model, detectedProfile } = await engines.loadEmbeddingModel(context);
+    const loaded = await engines.loadEmbeddingModel(context);
+    const { detectedProfile } = loaded;
+    const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
     try {
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
@@ -99,6 +113,24 @@ export class Rag {
 
   get profile(): ModelProfile {
     return this.embedder.profile;
+  }
+
+  /**
+   * The same engines at another Matryoshka output size. The view shares the engines with this
+   * Rag (disposing the view leaves them loaded); with `cacheEmbeddings`, each text is embedded
+   * once whatever the sizes.
+   */
+  resized(dimensions: number): Rag {
+    const embedder = new Embedder({ model: this.embedder.model, profile: this.profile, dimensions });
+    return new Rag(
+      this.config,
+      embedder,
+      this.explicitThresholds,
+      this.defaultThresholds,
+      this.context,
+      this.engines,
+      this.owner ?? this,
+    );
   }
 
   /**
@@ -134,7 +166,7 @@ export class Rag {
       await store.close();
       throw error;
     }
-    return new KnowledgeIndex(this.embedder, store, parseStoredThresholds(store.getMeta(storedThresholdsKey)));
+    return new KnowledgeIndex(this.embedder, store, parseCalibration(store.getMeta(calibrationSettingKey)));
   }
 
   /** Adds new and changed documents to a persistent knowledge base. */
@@ -161,38 +193,34 @@ export class Rag {
    * Thresholds in force for a knowledge base and route: given ones, else ones calibrated for
    * this model, size and route, else the defaults.
    */
-  thresholdsFor(index: KnowledgeIndex, mode: 'two-stage' | 'flat' | 'hybrid' = 'two-stage'): Thresholds {
-    const stored = this.calibrationFor(index, mode);
+  thresholdsFor(index: KnowledgeIndex, route: CalibrationKey = defaultRouteName): Thresholds {
+    const stored = this.calibrationFor(index, route);
     return {
       category: this.explicitThresholds.category ?? stored?.category ?? this.defaultThresholds.category,
       document: this.explicitThresholds.document ?? stored?.document ?? this.defaultThresholds.document,
     };
   }
 
-  private calibrationFor(index: KnowledgeIndex, mode: 'two-stage' | 'flat' | 'hybrid') {
-    const { model, dimensions } = this.embedder;
-    const run = { engine: model.engine, modelId: model.modelId, dimensions, mode };
-    return storedThresholdsApply(index.storedThresholds, run) ? index.storedThresholds : undefined;
+  /** The category fallback calibrated for this route, model and size, if any. */
+  calibratedFallback(index: KnowledgeIndex, route: CalibrationKey): CategoryFallback | null {
+    return this.calibrationFor(index, route)?.categoryFallback ?? null;
   }
 
-  /** Retrieval alone: the stages, their scores and whether the question is refused. */
-  retrieve(
-    index: KnowledgeIndex,
-    question: string,
-    options: Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff' | 'topK' | 'abortSignal'> = {},
-  ): Promise<RetrievalResult> {
-    const mode = options.mode ?? 'two-stage';
-    const route = mode === 'flat' && options.hybrid ? 'hybrid' : mode;
-    return retrieve(index, question, {
-      mode,
-      hybrid: options.hybrid,
-      // A fallback given now wins; else the one calibrated with the thresholds, if any.
-      categoryFallback: options.categoryFallback ?? this.calibrationFor(index, route)?.categoryFallback ?? undefined,
-      relativeCutoff: options.relativeCutoff,
-      thresholds: this.thresholdsFor(index, route),
-      topK: options.topK,
-      abortSignal: options.abortSignal,
-    });
+  private calibrationFor(index: KnowledgeIndex, route: CalibrationKey) {
+    const { model, dimensions } = this.embedder;
+    const run = { engine: model.engine, modelId: model.modelId, dimensions, route };
+    return calibrationApplies(index.calibration, run) ? index.calibration : undefined;
+  }
+
+  /**
+   * Retrieval alone: the route's stages, their scores and whether the question is refused. The
+   * request becomes a route in one place (route.ts `resolveRoute`), whoever asks.
+   */
+  retrieve(index: KnowledgeIndex, question: string, request: RetrieveRequest = {}): Promise<RetrievalResult> {
+    const { abortSignal, ...routeRequest } = request;
+    const key = calibrationKeyFor(routeRequest);
+    const route = resolveRoute(routeRequest, this.calibrationFor(index, key));
+    return retrieve(index, question, { route, thresholds: this.thresholdsFor(index, key), abortSignal });
   }
 
   /** Answers from a retrieval result; a refusal never loads the language model. */
@@ -213,21 +241,24 @@ export class Rag {
   }
 
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    return this.answer(question, await this.retrieve(index, question, options), options);
+    const { generate, maxTokens, onText, ...request } = options;
+    const retrieval = await this.retrieve(index, question, request);
+    return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal: options.abortSignal });
   }
 
-  /** Flat top-k over all documents, best first. */
+  /** Documents ranked for a query by a flat route (hybrid unless `mode: 'flat'`), best first. */
   async search(
     index: KnowledgeIndex,
     query: string,
-    options: { topK?: number; hybrid?: boolean; relativeCutoff?: number; abortSignal?: AbortSignal } = {},
+    options: { mode?: 'flat' | 'hybrid'; topK?: number; relativeCutoff?: number; abortSignal?: AbortSignal } = {},
   ) {
-    const retrieval = await this.retrieve(index, query, { ...options, mode: 'flat', topK: options.topK ?? 5 });
+    const retrieval = await this.retrieve(index, query, { ...options, mode: options.mode ?? 'hybrid' });
     return retrieval.scores.documents;
   }
 
   /** The language model, loaded on first use and shared afterwards. */
   loadLanguageModel(): Promise<LanguageModel> {
+    if (this.owner) return this.owner.loadLanguageModel();
     this.languageModel ??= this.engines.loadLanguageModel(this.context);
     // A failed load must not be cached: the user may fix the cause and retry.
     this.languageModel.catch(() => {
@@ -237,6 +268,7 @@ export class Rag {
   }
 
   async dispose(): Promise<void> {
+    if (this.owner) return;
     const languageModel = this.languageModel;
     this.languageModel = undefined;
     await Promise.allSettled([this.embedder.model.dispose(), languageModel?.then((model) => model.dispose())]);

@@ -131,15 +131,15 @@ export async function createRagForCli(
   io: CliIo,
   config: RagConfig,
   flags: { json?: boolean },
-  engines?: RagDependencies['engines'],
+  extra: Pick<RagDependencies, 'cacheEmbeddings' | 'engines'> = {},
 ): Promise<Rag> {
   const download = progressBar(io, 'Downloading model', { enabled: !flags.json, bytes: true });
   const ask = confirmer(io, !flags.json);
   const dependencies: RagDependencies = {
+    ...extra,
     logger: stderrLogger(io),
     environment: io.environment,
     onDownloadProgress: ({ downloadedBytes, totalBytes }) => download.update(downloadedBytes, totalBytes),
-    engines,
     ...(ask
       ? { confirmDownload: (uri: string) => ask(`The model ${uri} is not downloaded yet. Download it now?`) }
       : {}),

@@ -106,7 +106,7 @@ test('duplicate titles in a category are both kept; SQL metacharacters are just 
     embedder: lexical(),
     documents: [document('/x#1', 'Same', 'First text.', category), document('/x#2', 'Same', 'Second text.', category)],
   });
-  assert.deepEqual(store.listCategories(), [{ name: category, documents: 2, chunks: 2 }]);
+  assert.deepEqual(store.listCategories(), [{ name: category, documents: 2, chunks: 2, pages: 0 }]);
   assert.equal(store.documentsByTitle('Same').length, 2);
   await store.close();
 });

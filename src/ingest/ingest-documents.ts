@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
-import { chunkText } from '../knowledge/chunking/chunk-text.js';
-import { elideUnbrokenRuns } from '../knowledge/chunking/unbroken-runs.js';
+import { chunkDocument } from '../knowledge/chunking/chunk-document.js';
+import { withoutUnbrokenRuns } from '../knowledge/chunking/unbroken-runs.js';
 import { categoryText } from '../knowledge/knowledge-base.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
@@ -67,7 +67,7 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   const descriptions = options.categoryDescriptions ?? {};
   for (const [index, { document, contentHash }] of pending.entries()) {
     throwIfAborted(options.abortSignal);
-    const chunks = await chunkText(elideUnbrokenRuns(document.content), {
+    const chunks = await chunkDocument(withoutUnbrokenRuns(document), {
       prefix: resolvePromptPrefix(embedder.profile, documentPrompt(document.title)),
       maxInputTokens: embedder.maxInputTokens,
       targetTokens: options.chunking?.targetTokens,
@@ -83,13 +83,20 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
       source: document.source,
       title: document.title,
       contentHash,
+      pages: document.pages,
       category: {
         name: document.category,
         description:
           descriptions[document.category] ?? knowledgeBase.findCategory(document.category)?.description ?? '',
         vector: categoryVector,
       },
-      chunks: chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position] as Float32Array })),
+      chunks: chunks.map(({ position, text, tokens, location }) => ({
+        position,
+        text,
+        tokens,
+        location,
+        vector: vectors[position] as Float32Array,
+      })),
     });
     report[outcome]++;
     report.chunksEmbedded += chunks.length;
@@ -133,8 +140,18 @@ function prune(knowledgeBase: SqliteKnowledgeBase, prune: NonNullable<IngestOpti
   return gone.length === 0 ? 0 : knowledgeBase.removeDocuments(gone.map(({ id }) => id));
 }
 
-/** What decides whether a document must be re-embedded: its text and how it is chunked. */
+/**
+ * Chunking along sections, with each chunk's location, came with this version: a document
+ * that has sections hashes differently from one stored before, so the next ingest rewrites it
+ * once and fills in its locations (knowledge bases from before keep answering until then).
+ */
+const sectionedChunkingVersion = 'sections-1';
+
+/** What decides whether a document must be re-embedded: its text, its places and how it is chunked. */
 function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | undefined): string {
+  const sectioned = document.sections
+    ? [sectionedChunkingVersion, document.pages ?? null, document.sections.map((section) => section.location)]
+    : [];
   return createHash('sha256')
     .update(
       JSON.stringify([
@@ -143,6 +160,7 @@ function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | und
         document.content,
         chunking?.targetTokens ?? null,
         chunking?.overlapTokens ?? null,
+        ...sectioned,
       ]),
     )
     .digest('hex');

@@ -1,7 +1,7 @@
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt } from '../embedding/prompts.js';
 import { categoryText } from '../knowledge/knowledge-base.js';
-import { storedThresholdsKey } from '../retrieval/stored-thresholds.js';
+import { calibrationSettingKey } from '../retrieval/calibration-record.js';
 import { throwIfAborted } from '../spec/errors.js';
 import { categoryNamespace, chunkNamespace } from '../spec/knowledge-store.js';
 import { categoryVectorId, type SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
@@ -70,7 +70,7 @@ export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ c
     }
     knowledgeBase.setStamp(stampFor(embedder));
     // Calibrated thresholds were measured on the old vectors' scale; recalibrate after a reindex.
-    knowledgeBase.deleteMeta(storedThresholdsKey);
+    knowledgeBase.deleteMeta(calibrationSettingKey);
     return { categories: categories.length, chunks: chunks.length };
   });
   // After the commit: a large knowledge base gets its graph rebuilt now, not on the first question.

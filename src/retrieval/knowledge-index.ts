@@ -1,6 +1,6 @@
 import type { Embedder } from '../embedding/embedder.js';
 import type { SearchableKnowledge } from '../spec/knowledge-store.js';
-import type { StoredThresholds } from './stored-thresholds.js';
+import type { CalibrationRecord } from './calibration-record.js';
 
 /** A knowledge base together with the embedder its vectors were made with: what retrieval searches. */
 export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKnowledge> {
@@ -8,7 +8,7 @@ export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKn
     readonly embedder: Embedder,
     readonly knowledge: Knowledge,
     /** Thresholds calibrated for this knowledge base (`gemma-rag calibrate`), if any. */
-    readonly storedThresholds?: StoredThresholds | undefined,
+    readonly calibration?: CalibrationRecord | undefined,
   ) {}
 
   close(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { LoadedDocument } from '../../spec/document-loader.js';
+
 /** Longer than any word or URL a person reads; base64, hex dumps and minified code run far longer. */
 export const maxUnbrokenRun = 4096;
 
@@ -15,4 +17,25 @@ const unbrokenRun = new RegExp(
  */
 export function elideUnbrokenRuns(text: string): string {
   return text.replace(unbrokenRun, (run) => `[${run.length} characters without a space left out]`);
+}
+
+/** The document with every unbroken run left out, in its content and in each of its sections. */
+export function withoutUnbrokenRuns(document: LoadedDocument): LoadedDocument {
+  return {
+    ...document,
+    content: elideUnbrokenRuns(document.content),
+    ...(document.sections
+      ? {
+          sections: document.sections.map((section) =>
+            section.kind === 'text'
+              ? { ...section, text: elideUnbrokenRuns(section.text) }
+              : {
+                  ...section,
+                  header: elideUnbrokenRuns(section.header),
+                  rows: section.rows.map((row) => ({ ...row, text: elideUnbrokenRuns(row.text) })),
+                },
+          ),
+        }
+      : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import {
   type ChunkItem,
+  type ChunkPassage,
   categoryNamespace,
   chunkNamespace,
   type IndexedItem,
@@ -8,6 +9,7 @@ import {
   type KeywordSearchOptions,
   type SearchableKnowledge,
 } from '../../spec/knowledge-store.js';
+import type { SourceLocation } from '../../spec/source-location.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { keywordTerms } from '../../text/keyword-terms.js';
 import type { EmbeddingStamp } from './embedding-stamp.js';
@@ -24,14 +26,36 @@ export interface DocumentWrite {
   source: string;
   title: string;
   contentHash: string;
+  /** Pages in the file (PDF), when the format has pages. */
+  pages?: number | undefined;
   category: { name: string; description: string; vector?: Float32Array | undefined };
-  chunks: Array<{ position: number; text: string; tokens: number; vector: Float32Array }>;
+  chunks: Array<{
+    position: number;
+    text: string;
+    tokens: number;
+    vector: Float32Array;
+    location?: SourceLocation | undefined;
+  }>;
 }
 
 export interface CategorySummary {
   name: string;
   documents: number;
   chunks: number;
+  /** Pages of its paged documents (PDF); 0 when none has pages. */
+  pages: number;
+}
+
+export interface DocumentSummary {
+  id: number;
+  title: string;
+  category: string;
+  source: string;
+  chunks: number;
+  /** Pages in the file (PDF); null for formats without pages or documents stored before pages were recorded. */
+  pages: number | null;
+  /** When the document's current text was written (ISO 8601). */
+  ingestedAt: string;
 }
 
 export interface DocumentDetails {
@@ -39,7 +63,7 @@ export interface DocumentDetails {
   title: string;
   category: string;
   source: string;
-  chunks: Array<{ position: number; tokens: number; text: string }>;
+  chunks: Array<{ position: number; tokens: number; text: string; location?: SourceLocation }>;
 }
 
 export interface IntegrityReport {
@@ -144,20 +168,22 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
         if (existing) {
           this.deleteChunks(existing.id);
           this.database
-            .prepare('UPDATE documents SET category_id = ?, title = ?, content_hash = ?, updated_at = ? WHERE id = ?')
-            .run(categoryId, write.title, write.contentHash, now, existing.id);
+            .prepare(
+              'UPDATE documents SET category_id = ?, title = ?, content_hash = ?, updated_at = ?, pages = ? WHERE id = ?',
+            )
+            .run(categoryId, write.title, write.contentHash, now, write.pages ?? null, existing.id);
           documentId = existing.id;
         } else {
           documentId = Number(
             this.database
               .prepare(
-                'INSERT INTO documents (category_id, source, title, content_hash, updated_at) VALUES (?, ?, ?, ?, ?)',
+                'INSERT INTO documents (category_id, source, title, content_hash, updated_at, pages) VALUES (?, ?, ?, ?, ?, ?)',
               )
-              .run(categoryId, write.source, write.title, write.contentHash, now).lastInsertRowid,
+              .run(categoryId, write.source, write.title, write.contentHash, now, write.pages ?? null).lastInsertRowid,
           );
         }
         const insertChunk = this.database.prepare(
-          'INSERT INTO chunks (document_id, position, text, tokens, vector_id) VALUES (?, ?, ?, ?, ?)',
+          'INSERT INTO chunks (document_id, position, text, tokens, vector_id, location) VALUES (?, ?, ?, ?, ?, ?)',
         );
         const insertTerms = this.database.prepare('INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)');
         for (const chunk of write.chunks) {
@@ -167,6 +193,7 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
             chunk.text,
             chunk.tokens,
             chunkVectorId(documentId, chunk.position),
+            encodeLocation(chunk.location),
           );
           insertTerms.run(lastInsertRowid, keywordTerms(`${write.title}\n${chunk.text}`).join(' '));
         }
@@ -236,29 +263,24 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
   listCategories(): CategorySummary[] {
     return this.database
       .prepare(
-        `SELECT c.name AS name, count(DISTINCT d.id) AS documents, count(k.id) AS chunks
-         FROM categories c LEFT JOIN documents d ON d.category_id = c.id LEFT JOIN chunks k ON k.document_id = d.id
+        `SELECT c.name AS name, count(DISTINCT d.id) AS documents,
+           (SELECT count(*) FROM chunks k JOIN documents e ON e.id = k.document_id WHERE e.category_id = c.id) AS chunks,
+           coalesce(sum(d.pages), 0) AS pages
+         FROM categories c LEFT JOIN documents d ON d.category_id = c.id
          GROUP BY c.id ORDER BY c.name`,
       )
       .all() as CategorySummary[];
   }
 
-  listDocuments(
-    category?: string,
-  ): Array<{ id: number; title: string; category: string; source: string; chunks: number }> {
+  listDocuments(category?: string): DocumentSummary[] {
     return this.database
       .prepare(
-        `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id) AS chunks
+        `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id) AS chunks,
+           d.pages AS pages, d.updated_at AS ingestedAt
          FROM documents d JOIN categories c ON c.id = d.category_id LEFT JOIN chunks k ON k.document_id = d.id
          WHERE (? IS NULL OR c.name = ?) GROUP BY d.id ORDER BY c.name, d.title, d.id`,
       )
-      .all(category ?? null, category ?? null) as Array<{
-      id: number;
-      title: string;
-      category: string;
-      source: string;
-      chunks: number;
-    }>;
+      .all(category ?? null, category ?? null) as DocumentSummary[];
   }
 
   documentsByTitle(title: string): DocumentDetails[] {
@@ -308,20 +330,26 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       )
       .get(id) as Omit<DocumentDetails, 'chunks'> | undefined;
     if (!document) return undefined;
-    const chunks = this.database
-      .prepare('SELECT position, tokens, text FROM chunks WHERE document_id = ? ORDER BY position')
-      .all(id) as DocumentDetails['chunks'];
+    const rows = this.database
+      .prepare('SELECT position, tokens, text, location FROM chunks WHERE document_id = ? ORDER BY position')
+      .all(id) as Array<{ position: number; tokens: number; text: string; location: string | null }>;
+    const chunks = rows.map(({ location, ...chunk }) => {
+      const decoded = decodeLocation(location);
+      return decoded ? { ...chunk, location: decoded } : chunk;
+    });
     return { ...document, chunks };
   }
 
-  async chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>> {
-    const statement = this.database.prepare('SELECT text FROM chunks WHERE vector_id = ?');
-    const texts = new Map<string, string>();
+  async chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>> {
+    const statement = this.database.prepare(
+      'SELECT k.text AS text, d.source AS source, k.location AS location FROM chunks k JOIN documents d ON d.id = k.document_id WHERE k.vector_id = ?',
+    );
+    const passages = new Map<string, ChunkPassage>();
     for (const id of vectorIds) {
-      const row = statement.get(id) as { text: string } | undefined;
-      if (row) texts.set(id, row.text);
+      const row = statement.get(id) as { text: string; source: string; location: string | null } | undefined;
+      if (row) passages.set(id, { text: row.text, source: row.source, location: decodeLocation(row.location) });
     }
-    return texts;
+    return passages;
   }
 
   /** Every chunk with what re-embedding it needs, in a stable order. */
@@ -470,6 +498,22 @@ export class SqliteKnowledgeBase implements SearchableKnowledge {
       this.database.prepare('DELETE FROM category_terms WHERE rowid = ?').run(row.id);
       this.database.prepare('DELETE FROM categories WHERE id = ?').run(row.id);
     }
+  }
+}
+
+/** A location as stored: JSON, or NULL when the format has no places. */
+function encodeLocation(location: SourceLocation | undefined): string | null {
+  return location && Object.keys(location).length > 0 ? JSON.stringify(location) : null;
+}
+
+/** Rows written before locations were recorded, and damaged values, read as no location. */
+function decodeLocation(value: string | null): SourceLocation | undefined {
+  if (value === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as SourceLocation) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
