@@ -39,6 +39,26 @@ const skippedReasons = (run: CliRun) =>
   (run.json() as { skipped: Array<{ path: string; reason: string }> }).skipped.map((item) => item.reason);
 const ingested = (run: CliRun) => run.json() as { added: number; skipped: Array<{ path: string; reason: string }> };
 
+/** Databases that are not knowledge bases, each named in the message refusing it. */
+const brokenDatabases: Array<[description: string, path: (fixture: Fixture) => string]> = [
+  ['a missing database', (f) => f.files.missing],
+  ['a folder as database', (f) => f.files.folder],
+  ['a truncated database', (f) => f.files.databases.truncated],
+  ['a text file as database', (f) => f.files.databases.text],
+  ['an empty file as database', (f) => f.files.databases.empty],
+  ['random bytes as database', (f) => f.files.databases.binary],
+  ["another program's SQLite database", (f) => f.files.databases.foreign],
+];
+
+function brokenDatabaseRows(command: string, argv: (db: string) => string[]): CliCase[] {
+  return brokenDatabases.map(([description, path]) => ({
+    name: `${command}: ${description}`,
+    argv: (f) => argv(path(f)),
+    exit: bad,
+    names: path,
+  }));
+}
+
 const cases: CliCase[] = [
   // ---- ask: questions
   {
@@ -144,48 +164,7 @@ const cases: CliCase[] = [
     names: () => /--db.*--kb/,
   },
   // ---- ask: databases
-  {
-    name: 'ask: missing database',
-    argv: (f) => ['ask', 'x', '--db', f.files.missing, ...lexical],
-    exit: bad,
-    names: (f) => f.files.missing,
-  },
-  {
-    name: 'ask: a folder as database',
-    argv: (f) => ['ask', 'x', '--db', f.files.folder, ...lexical],
-    exit: bad,
-    names: (f) => f.files.folder,
-  },
-  {
-    name: 'ask: truncated database',
-    argv: (f) => ['ask', 'x', '--db', f.files.databases.truncated, ...lexical],
-    exit: bad,
-    names: (f) => f.files.databases.truncated,
-  },
-  {
-    name: 'ask: a text file as database',
-    argv: (f) => ['ask', 'x', '--db', f.files.databases.text, ...lexical],
-    exit: bad,
-    names: (f) => f.files.databases.text,
-  },
-  {
-    name: 'ask: an empty file as database',
-    argv: (f) => ['ask', 'x', '--db', f.files.databases.empty, ...lexical],
-    exit: bad,
-    names: (f) => f.files.databases.empty,
-  },
-  {
-    name: 'ask: random bytes as database',
-    argv: (f) => ['ask', 'x', '--db', f.files.databases.binary, ...lexical],
-    exit: bad,
-    names: (f) => f.files.databases.binary,
-  },
-  {
-    name: "ask: another program's SQLite database",
-    argv: (f) => ['ask', 'x', '--db', f.files.databases.foreign, ...lexical],
-    exit: bad,
-    names: (f) => f.files.databases.foreign,
-  },
+  ...brokenDatabaseRows('ask', (db) => ['ask', 'x', '--db', db, ...lexical]),
   {
     name: 'ask: a database from a newer gemma-rag',
     argv: (f) => ['ask', 'x', '--db', f.files.databases.future, ...lexical],
@@ -279,12 +258,7 @@ const cases: CliCase[] = [
     exit: bad,
     names: () => /--top-k must be at most 100/,
   },
-  {
-    name: 'search: non-SQLite database',
-    argv: (f) => ['search', 'leave', '--db', f.files.databases.text, ...lexical],
-    exit: bad,
-    names: (f) => f.files.databases.text,
-  },
+  ...brokenDatabaseRows('search', (db) => ['search', 'leave', '--db', db, ...lexical]),
   // ---- embed
   { name: 'embed: empty text', argv: () => ['embed', '', ...lexical], exit: bad, names: () => /[Ee]mpty/ },
   {
@@ -440,42 +414,8 @@ const cases: CliCase[] = [
     check: (run) => assert.equal(ingested(run).added, 1),
   },
   // ---- kb
-  {
-    name: 'kb list: missing database',
-    argv: (f) => ['kb', 'list', '--db', f.files.missing],
-    exit: bad,
-    names: (f) => f.files.missing,
-  },
-  {
-    name: 'kb list: a text file',
-    argv: (f) => ['kb', 'list', '--db', f.files.databases.text],
-    exit: bad,
-    names: (f) => f.files.databases.text,
-  },
-  {
-    name: 'kb list: truncated database',
-    argv: (f) => ['kb', 'list', '--db', f.files.databases.truncated],
-    exit: bad,
-    names: (f) => f.files.databases.truncated,
-  },
-  {
-    name: 'kb list: random bytes',
-    argv: (f) => ['kb', 'list', '--db', f.files.databases.binary],
-    exit: bad,
-    names: (f) => f.files.databases.binary,
-  },
-  {
-    name: "kb list: another program's database",
-    argv: (f) => ['kb', 'list', '--db', f.files.databases.foreign],
-    exit: bad,
-    names: (f) => f.files.databases.foreign,
-  },
-  {
-    name: 'kb list: an empty file',
-    argv: (f) => ['kb', 'list', '--db', f.files.databases.empty],
-    exit: bad,
-    names: (f) => f.files.databases.empty,
-  },
+  ...brokenDatabaseRows('kb list', (db) => ['kb', 'list', '--db', db]),
+  ...brokenDatabaseRows('kb show', (db) => ['kb', 'show', '--db', db, '--title', 'x']),
   {
     name: 'kb show: an unknown title',
     argv: (f) => ['kb', 'show', '--db', f.db, '--title', 'No such title'],
@@ -537,18 +477,7 @@ const cases: CliCase[] = [
     exit: bad,
     names: () => /--threshold/,
   },
-  {
-    name: 'serve: missing database',
-    argv: (f) => ['serve', '--db', f.files.missing, ...lexical, '--port', '0'],
-    exit: bad,
-    names: (f) => f.files.missing,
-  },
-  {
-    name: 'serve: a text file as database',
-    argv: (f) => ['serve', '--db', f.files.databases.text, ...lexical, '--port', '0'],
-    exit: bad,
-    names: (f) => f.files.databases.text,
-  },
+  ...brokenDatabaseRows('serve', (db) => ['serve', '--db', db, ...lexical, '--port', '0']),
   {
     name: 'serve: an address that is not one',
     argv: (f) => ['serve', '--db', f.db, ...lexical, '--host', '256.300.1.1', '--port', '0'],

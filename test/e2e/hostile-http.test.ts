@@ -64,27 +64,15 @@ interface HttpCase {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
-const ask = (body: unknown): Pick<HttpCase, 'method' | 'path' | 'body'> => ({ method: 'POST', path: '/api/ask', body });
-const search = (body: unknown): Pick<HttpCase, 'method' | 'path' | 'body'> => ({
-  method: 'POST',
-  path: '/api/search',
-  body,
-});
-const embeddings = (body: unknown): Pick<HttpCase, 'method' | 'path' | 'body'> => ({
-  method: 'POST',
-  path: '/v1/embeddings',
-  body,
-});
-const ollama = (body: unknown): Pick<HttpCase, 'method' | 'path' | 'body'> => ({
-  method: 'POST',
-  path: '/api/embed',
-  body,
-});
-const create = (body: unknown): Pick<HttpCase, 'method' | 'path' | 'body'> => ({
-  method: 'POST',
-  path: '/api/documents',
-  body,
-});
+/** A row's request to one POST route. */
+const postTo =
+  (path: string) =>
+  (body: unknown): Pick<HttpCase, 'method' | 'path' | 'body'> => ({ method: 'POST', path, body });
+const ask = postTo('/api/ask');
+const search = postTo('/api/search');
+const embeddings = postTo('/v1/embeddings');
+const ollama = postTo('/api/embed');
+const create = postTo('/api/documents');
 const invalid = { status: 400, code: 'INVALID_ARGUMENT' } as const;
 const missing = { status: 404, code: 'NOT_FOUND' } as const;
 const answered = (body: unknown) => assert.equal(typeof (body as { refused?: unknown }).refused, 'boolean');

@@ -4,7 +4,7 @@
  * this process only; the server reports ENGINE_FAILURE and starts a new one.
  */
 import { ragConfigSchema } from '../../config.js';
-import type { EmbeddingModel } from '../../spec/embedding-model.js';
+import { type EmbeddingModel, embeddingModelInfo } from '../../spec/embedding-model.js';
 import { asGemmaRagError } from '../../spec/errors.js';
 import type { LanguageModel } from '../../spec/language-model.js';
 import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from '../registry.js';
@@ -69,20 +69,9 @@ async function load(config: unknown): Promise<void> {
     };
     const loaded = await loadEmbeddingModel(context);
     embeddingModel = loaded.model;
-    const model = loaded.model;
     send({
       type: 'loaded',
-      embedding: {
-        engine: model.engine,
-        label: model.label,
-        modelId: model.modelId,
-        fingerprint: model.fingerprint,
-        dimensions: model.dimensions,
-        maxInputTokens: model.maxInputTokens,
-        maxEmbeddingsPerCall: model.maxEmbeddingsPerCall,
-        suggestedThresholds: model.suggestedThresholds,
-        detectedProfile: loaded.detectedProfile?.id,
-      },
+      embedding: { ...embeddingModelInfo(loaded.model), detectedProfile: loaded.detectedProfile?.id },
     });
   } catch (error) {
     send({ type: 'load-failed', error: serialize(error) });

@@ -1,4 +1,5 @@
 import type { RagConfig } from '../../config.js';
+import type { EmbeddingModelInfo } from '../../spec/embedding-model.js';
 import type { ErrorCode } from '../../spec/errors.js';
 import type { ChatMessage } from '../../spec/language-model.js';
 
@@ -23,15 +24,7 @@ export type ToEngine =
   | { type: 'dispose' };
 
 /** The embedding model's metadata, sent once it is loaded. */
-export interface EmbeddingModelDescription {
-  engine: string;
-  label: string;
-  modelId: string;
-  fingerprint: string;
-  dimensions: number;
-  maxInputTokens: number;
-  maxEmbeddingsPerCall: number;
-  suggestedThresholds: { category: number; document: number } | undefined;
+export interface EmbeddingModelDescription extends EmbeddingModelInfo {
   /** Id of the model profile the model implies, if it can tell. */
   detectedProfile: string | undefined;
 }

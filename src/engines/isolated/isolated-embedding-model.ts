@@ -1,30 +1,19 @@
-import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
+import {
+  type CountTokensOptions,
+  EmbeddingModelStandIn,
+  type EmbedOptions,
+  type EmbedResult,
+} from '../../spec/embedding-model.js';
 import type { EmbeddingModelDescription } from './engine-messages.js';
 import type { EngineProcess } from './engine-process.js';
 
 /** The embedding model of an engine process, behind the same interface as one in this process. */
-export class IsolatedEmbeddingModel implements EmbeddingModel {
-  readonly engine: string;
-  readonly label: string;
-  readonly modelId: string;
-  readonly fingerprint: string;
-  readonly dimensions: number;
-  readonly maxInputTokens: number;
-  readonly maxEmbeddingsPerCall: number;
-  readonly suggestedThresholds: { category: number; document: number } | undefined;
-
+export class IsolatedEmbeddingModel extends EmbeddingModelStandIn {
   constructor(
     private readonly engineProcess: EngineProcess,
     description: EmbeddingModelDescription,
   ) {
-    this.engine = description.engine;
-    this.label = description.label;
-    this.modelId = description.modelId;
-    this.fingerprint = description.fingerprint;
-    this.dimensions = description.dimensions;
-    this.maxInputTokens = description.maxInputTokens;
-    this.maxEmbeddingsPerCall = description.maxEmbeddingsPerCall;
-    this.suggestedThresholds = description.suggestedThresholds;
+    super(description);
     engineProcess.acquire();
   }
 
