@@ -8,7 +8,7 @@ import {
   type ModelProfile,
   modelProfiles,
 } from './embedding/model-profiles.js';
-import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
+import { type EngineContext, type EngineLoaders, inProcessEngines } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
@@ -36,6 +36,8 @@ export interface RagDependencies {
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
   environment?: EngineContext['environment'];
+  /** Where engines run. Default: in this process; `serve` runs them in a child process. */
+  engines?: EngineLoaders | undefined;
   /**
    * Remember every vector the engine computes (by input string), so texts embedded again —
    * at another Matryoshka size through `resized()`, or by another route — cost nothing.
@@ -75,6 +77,7 @@ export class Rag {
     /** The engine's own thresholds (the lexical stand-in's score scale), for every route; else the profile's. */
     private readonly engineThresholds: Thresholds | undefined,
     private readonly context: EngineContext,
+    private readonly engines: EngineLoaders,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
     private readonly owner?: Rag | undefined,
   ) {}
@@ -88,7 +91,8 @@ export class Rag {
       onDownloadProgress: dependencies.onDownloadProgress,
       environment: dependencies.environment,
     };
-    const loaded = await loadEmbeddingModel(context);
+    const engines = dependencies.engines ?? inProcessEngines;
+    const loaded = await engines.loadEmbeddingModel(context);
     const { detectedProfile } = loaded;
     const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
     try {
@@ -98,7 +102,7 @@ export class Rag {
         ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
         ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context);
+      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context, engines);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -122,6 +126,7 @@ export class Rag {
       this.explicitThresholds,
       this.engineThresholds,
       this.context,
+      this.engines,
       this.owner ?? this,
     );
   }
@@ -259,7 +264,7 @@ export class Rag {
   /** The language model, loaded on first use and shared afterwards. */
   loadLanguageModel(): Promise<LanguageModel> {
     if (this.owner) return this.owner.loadLanguageModel();
-    this.languageModel ??= loadLanguageModel(this.context);
+    this.languageModel ??= this.engines.loadLanguageModel(this.context);
     // A failed load must not be cached: the user may fix the cause and retry.
     this.languageModel.catch(() => {
       this.languageModel = undefined;

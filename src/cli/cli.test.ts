@@ -71,6 +71,15 @@ test('embed with --dimensions 256 and a named prompt', async () => {
   assert.equal(titled.prompt, 'title: Passwords | text: ');
 });
 
+test('embed --title "" (or blank) embeds as "title: none", the same vector as no title at all', async () => {
+  const none = (await runCli(['embed', 'x', '--title', 'none', ...lexical, '--json'])).json();
+  for (const blank of ['', '   ']) {
+    const run = (await runCli(['embed', 'x', '--title', blank, ...lexical, '--json'])).json();
+    assert.equal(run.prompt, 'title: none | text: ');
+    assert.deepEqual(run.embeddings, none.embeddings);
+  }
+});
+
 for (const bad of ['0', '1000', 'abc']) {
   test(`--dimensions ${bad} exits 2 and names the value`, async () => {
     const run = await runCli(['embed', 'hello', ...lexical, '--dimensions', bad]);

@@ -167,3 +167,11 @@ export function generationEngineFor(config: ResolvedRagConfig): GenerationEngine
 export function loadLanguageModel(context: EngineContext): Promise<LanguageModel> {
   return generationEngines[generationEngineFor(context.config)](context);
 }
+
+/** How a pipeline gets its engines: in this process (the default), or in another (serve). */
+export interface EngineLoaders {
+  loadEmbeddingModel(context: EngineContext): Promise<LoadedEmbeddingModel>;
+  loadLanguageModel(context: EngineContext): Promise<LanguageModel>;
+}
+
+export const inProcessEngines: EngineLoaders = { loadEmbeddingModel, loadLanguageModel };
