@@ -3,6 +3,7 @@ import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../s
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
 import { chatWrapperFor } from './chat-wrapper.js';
+import { type GenerationModelFacts, generationModelFacts } from './generation-model-facts.js';
 import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
 import { getLlamaRuntime, type LlamaRuntimeOptions, loadFailure, withLlamaLog } from './llama-runtime.js';
 import { physicalCoreCount } from './physical-cores.js';
@@ -21,6 +22,8 @@ export class LlamaCppLanguageModel implements LanguageModel {
 
   private constructor(
     readonly modelId: string,
+    /** What the file says about itself: pretrained or instruction-tuned, chat template, context. */
+    readonly facts: GenerationModelFacts,
     private readonly architecture: string,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
@@ -39,7 +42,14 @@ export class LlamaCppLanguageModel implements LanguageModel {
         contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
         threads: options.threads ?? physicalCoreCount(),
       });
-      return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context, context.getSequence());
+      return new LlamaCppLanguageModel(
+        options.modelPath,
+        generationModelFacts(options.modelPath, summary.metadata),
+        summary.architecture,
+        model,
+        context,
+        context.getSequence(),
+      );
     } catch (error) {
       throw loadFailure(options.modelPath, error);
     }
