@@ -81,7 +81,15 @@ const cases: CliCase[] = [
   },
   {
     name: 'ask: control characters and a lone surrogate',
-    argv: (f) => ['ask', 'pass\u0000word \u001b[31m reset\u0007 \ud800?', '--db', f.db, ...lexical, '--no-generate', '--json'],
+    argv: (f) => [
+      'ask',
+      'pass\u0000word \u001b[31m reset\u0007 \ud800?',
+      '--db',
+      f.db,
+      ...lexical,
+      '--no-generate',
+      '--json',
+    ],
     exit: 0,
     check: (run) => assert.equal(typeof (run.json() as { refused: unknown }).refused, 'boolean'),
   },

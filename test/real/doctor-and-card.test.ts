@@ -49,14 +49,7 @@ test('doctor passes the real Q8_0 and F32 GGUFs and refuses the one converted wi
 test('doctor names the pretrained Gemma 3 270M as the wrong answering model, and the -it file to use', async (t) => {
   const weights = realWeightsOrSkip(t);
   if (!weights) return;
-  const run = await runCli([
-    'doctor',
-    '--engine',
-    'lexical',
-    '--generation-model',
-    weights.languageModel,
-    '--json',
-  ]);
+  const run = await runCli(['doctor', '--engine', 'lexical', '--generation-model', weights.languageModel, '--json']);
   const report = run.json() as { checks: Array<{ name: string; status: string; detail: string }> };
   const check = report.checks.find((entry) => entry.name === 'answering model');
   assert.equal(check?.status, 'fail');
