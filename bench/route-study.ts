@@ -152,14 +152,14 @@ const routes: Record<string, Route> = {
     const top = profile.flat[0];
     return top && top.score >= t ? top : null;
   },
+  // The route as implemented (retrieve.ts): keywords reorder documents within 0.05 of the best cosine.
   'hybrid (fused top gated)': (profile, t) => {
     const top = profile.hybrid[0];
     return top && top.score >= t ? top : null;
   },
   'hybrid (first fused ≥ t)': (profile, t) => firstAbove(profile.hybrid, t),
-  'hybrid, keyword weight 0.5': (profile, t) => firstAbove(weightedFusion(profile, 0.5), t),
-  'hybrid, keyword weight 0.25': (profile, t) => firstAbove(weightedFusion(profile, 0.25), t),
-  'hybrid, keywords within 0.05 of best cosine': (profile, t) => firstAbove(banded(profile, 0.05), t),
+  'hybrid, keywords fused over every document': (profile, t) => firstAbove(weightedFusion(profile, 1), t),
+  'hybrid, keyword ranks weighted 0.25': (profile, t) => firstAbove(weightedFusion(profile, 0.25), t),
   'hybrid, keywords within 0.1 of best cosine': (profile, t) => firstAbove(banded(profile, 0.1), t),
   'hybrid in top-3 categories': (profile, t) => firstAbove(inCategories(profile.hybrid, topCategories(profile, 3)), t),
   'hybrid + category boost 0.1': (profile, t) => firstAbove(boosted(profile.hybrid, profile, 0.1), t),
