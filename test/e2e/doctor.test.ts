@@ -77,3 +77,23 @@ test('doctor: a model that cannot load is a failed check, not a crash', async ()
   assert.equal(output.checks[0]?.status, 'fail');
   assert.match(output.checks[0]?.detail ?? '', /not an embedding model/);
 });
+
+test('doctor: vectors far from fp32 EmbeddingGemma on the shipped reference set are a warning, not a failure', async () => {
+  // The tiny GGUF is an EmbeddingGemma by architecture with random weights: as far from fp32 as it gets.
+  const run = await runCli([
+    'doctor',
+    '--engine',
+    'llama-cpp',
+    '--embedding-model',
+    paths.embedding,
+    '--threads',
+    '1',
+    '--cpu',
+    '--json',
+  ]);
+  const output = run.json() as unknown as DoctorJson;
+  const distance = output.checks.find((check) => check.name === 'distance from fp32');
+  assert.equal(distance?.status, 'warn', distance?.detail);
+  assert.match(distance?.detail ?? '', /min cosine -?0\.\d+ to sentence-transformers fp32 over \d+ texts.*below 0\.98/);
+  assert.equal(run.exitCode, 0, 'a warning alone does not fail the run');
+});

@@ -40,7 +40,24 @@ test('doctor passes the real Q8_0 and F32 GGUFs and refuses the one converted wi
     assert.equal(run.exitCode, 0, JSON.stringify(report.checks));
     const reference = report.checks.find((check) => check.name === 'model card reference');
     assert.equal(reference?.status, 'pass', reference?.detail);
+    const distance = report.checks.find((check) => check.name === 'distance from fp32');
+    assert.equal(distance?.status, 'pass', distance?.detail);
+    console.log(`${file}: ${distance?.detail}`);
   }
+  // Loaded anyway, the no-Dense file is far from fp32 on the reference set: a warning names it.
+  const forced = await runCli([
+    'doctor',
+    '--embedding-model',
+    weights.embeddingQ8NoDense,
+    '--allow-missing-dense',
+    '--threads',
+    '1',
+    '--json',
+  ]);
+  const forcedReport = forced.json() as { checks: Array<{ name: string; status: string; detail: string }> };
+  const far = forcedReport.checks.find((check) => check.name === 'distance from fp32');
+  assert.equal(far?.status, 'warn', far?.detail);
+  console.log(`no Dense layers: ${far?.detail}`);
   const noDense = await runCli(['doctor', '--embedding-model', weights.embeddingQ8NoDense, '--threads', '1']);
   assert.equal(noDense.exitCode, 1);
   assert.match(noDense.stdout, /lacks EmbeddingGemma's Dense layers \(dense_2\.weight, dense_3\.weight\)/);

@@ -5,6 +5,7 @@ import {
   precisionFromLabel,
   type WeightPrecision,
 } from '../../doctor/model-card-reference.js';
+import { distanceFromReference, referenceWarnBelow } from '../../doctor/reference-set.js';
 import { namedPrompt } from '../../embedding/prompts.js';
 import { cosineSimilarity, dot } from '../../embedding/vector-math.js';
 import { generationModelWarning } from '../../engines/llama-cpp/generation-model-facts.js';
@@ -29,7 +30,8 @@ interface DoctorFlags extends EngineFlags {
 
 export interface DoctorCheck {
   name: string;
-  status: 'pass' | 'fail' | 'skip';
+  /** `warn`: works, but measurably worse than it should be; does not fail the run. */
+  status: 'pass' | 'warn' | 'fail' | 'skip';
   detail: string;
 }
 
@@ -69,7 +71,10 @@ async function doctor(io: CliIo, flags: DoctorFlags): Promise<number> {
   const record = (check: DoctorCheck) => {
     checks.push(check);
     if (!flags.json)
-      writeLine(io.stdout, `${{ pass: '✔', fail: '✖', skip: '–' }[check.status]} ${check.name}: ${check.detail}`);
+      writeLine(
+        io.stdout,
+        `${{ pass: '✔', warn: '⚠', fail: '✖', skip: '–' }[check.status]} ${check.name}: ${check.detail}`,
+      );
   };
   let rag: Rag | undefined;
   let other: Rag | undefined;
@@ -89,6 +94,7 @@ async function doctor(io: CliIo, flags: DoctorFlags): Promise<number> {
     }
     await checkVectors(rag, record);
     await checkReference(rag, flags, record);
+    await checkDistanceFromFp32(rag, record);
     await checkAnsweringModel(rag, flags, record);
     if (flags.compareEngine) {
       other = await createRagForCli(
@@ -185,6 +191,35 @@ async function checkReference(rag: Rag, flags: DoctorFlags, record: (check: Doct
     name: 'model card reference',
     status: reference.passed ? 'pass' : 'fail',
     detail: `similarities ${reference.similarities.map((value) => value.toFixed(4)).join(', ')} vs ${reference.expected.join(', ')} (±${reference.tolerance} for ${precision})${reference.problems.length ? `: ${reference.problems.join('; ')}` : ''}`,
+  });
+}
+
+/** Quantization damage the card check misses: the shipped fp32 reference set, long inputs included. */
+async function checkDistanceFromFp32(rag: Rag, record: (check: DoctorCheck) => void): Promise<void> {
+  const name = 'distance from fp32';
+  if (rag.embedder.model.engine === 'lexical' || rag.profile.id !== 'embeddinggemma') {
+    record({
+      name,
+      status: 'skip',
+      detail: `the reference set is EmbeddingGemma-300M's; this is ${rag.profile.displayName}`,
+    });
+    return;
+  }
+  let distance: Awaited<ReturnType<typeof distanceFromReference>>;
+  try {
+    distance = await distanceFromReference(rag.embedder);
+  } catch (error) {
+    record({ name, status: 'fail', detail: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  const detail = `min cosine ${distance.minCosine.toFixed(4)} to sentence-transformers fp32 over ${distance.count} texts (worst: ${distance.worst.tokens} tokens, "${distance.worst.text}…")`;
+  record({
+    name,
+    status: distance.minCosine >= referenceWarnBelow ? 'pass' : 'warn',
+    detail:
+      distance.minCosine >= referenceWarnBelow
+        ? detail
+        : `${detail}: below ${referenceWarnBelow}. Post-training quantization (e.g. Q4_0, Q4_K_M) loses accuracy on long inputs; use Q8_0, the quantization-aware QAT files, or fp32.`,
   });
 }
 
