@@ -212,8 +212,8 @@ test('hostile input: clear messages, and nothing stored is lost', async () => {
   assert.equal(report.added, 7, 'six Markdown documents and one good JSONL record');
   const store = await SqliteKnowledgeBase.open(db);
   try {
-    assert.equal(store.listDocuments().length, 31, 'the earlier 24 documents are all still there');
-    assert.equal(store.checkIntegrity().integrityCheck, 'ok');
+    assert.equal((await store.listDocuments()).length, 31, 'the earlier 24 documents are all still there');
+    assert.equal((await store.checkIntegrity()).integrityCheck, 'ok');
   } finally {
     await store.close();
   }
@@ -223,7 +223,7 @@ test('calibrated thresholds stored in a knowledge base are used, unless given on
   const db = join(directory, 'calibrated.db');
   await ingest(exampleKnowledgeBasePath, '--db', db);
   const store = await SqliteKnowledgeBase.open(db);
-  store.setMeta('thresholds', JSON.stringify({ category: 0.2, document: 0.3 }));
+  await store.writeSetting('thresholds', JSON.stringify({ category: 0.2, document: 0.3 }));
   await store.close();
   const stored = (
     await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--no-generate', '--json'])

@@ -1,7 +1,7 @@
 import type { Embedder } from '../embedding/embedder.js';
 import type { CategoryFallback } from '../retrieval/retrieve.js';
 import { storedThresholdsKey } from '../retrieval/stored-thresholds.js';
-import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+import type { KnowledgeAdmin } from '../spec/knowledge-admin.js';
 import type { EvalMode } from './answer-decision.js';
 
 /**
@@ -28,6 +28,9 @@ export function embeddingOf(embedder: Embedder): CalibrationRecord['embedding'] 
   return { engine: embedder.model.engine, modelId: embedder.model.modelId, dimensions: embedder.dimensions };
 }
 
-export function writeCalibration(store: Pick<SqliteKnowledgeBase, 'setMeta'>, record: CalibrationRecord): void {
-  store.setMeta(storedThresholdsKey, JSON.stringify(record));
+export function writeCalibration(
+  store: Pick<KnowledgeAdmin, 'writeSetting'>,
+  record: CalibrationRecord,
+): Promise<void> {
+  return store.writeSetting(storedThresholdsKey, JSON.stringify(record));
 }

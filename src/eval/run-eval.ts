@@ -140,7 +140,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
       if (dimensionIndex !== 0) continue;
       // Refusal: the same index without the held-out articles (their vectors are removed, nothing is re-embedded).
       const mode = options.modes[0] ?? 'two-stage';
-      for (const article of heldOutArticles) index.knowledge.removeCategory(article);
+      for (const article of heldOutArticles) await index.knowledge.removeCategory(article);
       const remaining = await scoreQuestions(index, questionTexts, {
         modes: [mode],
         onProgress: (done, total) => options.onProgress?.(`refusal ${dimensions}d`, done, total),

@@ -66,7 +66,7 @@ test('changing one document re-embeds only it', async () => {
   const report = await ingestDocuments({ knowledgeBase: store, embedder, documents: changed });
   assert.deepEqual(report, { added: 0, updated: 1, unchanged: 2, removed: 0, chunksEmbedded: 1 });
   assert.deepEqual(model.calls.flat(), ['title: Software | text: Software requests need approval.']);
-  assert.equal(store.documentsByTitle('Software')[0]?.chunks[0]?.text, 'Software requests need approval.');
+  assert.equal((await store.documentsByTitle('Software'))[0]?.chunks[0]?.text, 'Software requests need approval.');
   await store.close();
 });
 
@@ -84,10 +84,10 @@ test('prune removes documents whose sources are gone, and their empty categories
   });
   assert.equal(report.removed, 1);
   assert.deepEqual(
-    store.listCategories().map((category) => category.name),
+    (await store.listCategories()).map((category) => category.name),
     ['IT'],
   );
-  assert.deepEqual(store.checkIntegrity(), {
+  assert.deepEqual(await store.checkIntegrity(), {
     integrityCheck: 'ok',
     chunksWithoutVectors: 0,
     vectorsWithoutOwners: 0,
@@ -106,8 +106,8 @@ test('duplicate titles in a category are both kept; SQL metacharacters are just 
     embedder: lexical(),
     documents: [document('/x#1', 'Same', 'First text.', category), document('/x#2', 'Same', 'Second text.', category)],
   });
-  assert.deepEqual(store.listCategories(), [{ name: category, documents: 2, chunks: 2 }]);
-  assert.equal(store.documentsByTitle('Same').length, 2);
+  assert.deepEqual(await store.listCategories(), [{ name: category, documents: 2, chunks: 2 }]);
+  assert.equal((await store.documentsByTitle('Same')).length, 2);
   await store.close();
 });
 
@@ -127,19 +127,19 @@ test('a knowledge base refuses a different model or dimension, naming both and s
     },
   );
   // Nothing was written by the refused run.
-  assert.equal(store.listDocuments().length, 3);
+  assert.equal((await store.listDocuments()).length, 3);
   const report = await reindexKnowledgeBase({ knowledgeBase: store, embedder: other });
   assert.deepEqual(report, { categories: 2, chunks: 3 });
   const after = await ingestDocuments({ knowledgeBase: store, embedder: other, documents: corpus });
   assert.equal(after.unchanged, 3);
-  assert.equal(store.getStamp()?.dimensions, 256);
+  assert.equal((await store.readStamp())?.dimensions, 256);
   await store.close();
 });
 
 test('a failed reindex leaves the old vectors and stamp in place', async () => {
   const store = await freshStore('reindex-fail');
   await ingestDocuments({ knowledgeBase: store, embedder: lexical(), documents: corpus });
-  const before = store.getStamp();
+  const before = await store.readStamp();
   const broken = new RecordingEmbeddingModel(768, 10_000, 1);
   let calls = 0;
   broken.output = (values) => {
@@ -151,7 +151,7 @@ test('a failed reindex leaves the old vectors and stamp in place', async () => {
     reindexKnowledgeBase({ knowledgeBase: store, embedder: new Embedder({ model: broken, profile: embeddingGemma }) }),
     /engine crashed/,
   );
-  assert.deepEqual(store.getStamp(), before);
+  assert.deepEqual(await store.readStamp(), before);
   const hits = await store.vectors.search({ namespace: 'chunks', vector: new Float32Array(768).fill(1), topK: 10 });
   assert.ok(
     hits.every((hit) => hit.score < 0.99),
@@ -179,7 +179,7 @@ test('a category description change re-embeds only the category', async () => {
   });
   assert.equal(report.unchanged, 3);
   assert.deepEqual(model.calls.flat(), ['task: classification | query: IT: passwords, software']);
-  assert.equal(store.findCategory('IT')?.description, 'passwords, software');
+  assert.equal((await store.findCategory('IT'))?.description, 'passwords, software');
   await store.close();
 });
 

@@ -1,3 +1,5 @@
+import type { KnowledgeAdmin } from './knowledge-admin.js';
+import type { KnowledgeWriter } from './knowledge-writer.js';
 import type { VectorSearchHit, VectorStore } from './vector-store.js';
 
 /** Metadata stored with a category's vector (embedded with the `Classification` prompt). */
@@ -44,3 +46,10 @@ export interface SearchableKnowledge {
   chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>>;
   close(): Promise<void>;
 }
+
+/**
+ * A persistent knowledge base: searched by retrieval, written by ingest, looked into by
+ * `kb` and `serve`. SQLite and PostgreSQL implement it and pass the same contract suite
+ * (src/stores/knowledge-store.contract.ts); only the composition root knows which one it has.
+ */
+export type KnowledgeStore = SearchableKnowledge & KnowledgeWriter & KnowledgeAdmin;

@@ -78,7 +78,7 @@ async function assertConsistent(db: string): Promise<number> {
   if (!existsSync(db)) return 0;
   const store = await SqliteKnowledgeBase.open(db);
   try {
-    assert.deepEqual(store.checkIntegrity(), {
+    assert.deepEqual(await store.checkIntegrity(), {
       integrityCheck: 'ok',
       chunksWithoutVectors: 0,
       vectorsWithoutOwners: 0,
@@ -86,7 +86,7 @@ async function assertConsistent(db: string): Promise<number> {
       categoriesWithoutVectors: 0,
       keywordRowsOutOfStep: 0,
     });
-    return store.listDocuments().length;
+    return (await store.listDocuments()).length;
   } finally {
     await store.close();
   }
@@ -97,7 +97,7 @@ async function storedDocuments(db: string): Promise<number> {
   if (!existsSync(db)) return 0;
   const store = await SqliteKnowledgeBase.open(db);
   try {
-    return store.listDocuments().length;
+    return (await store.listDocuments()).length;
   } catch {
     return 0; // the writer may still be creating the schema
   } finally {

@@ -14,7 +14,8 @@ import { type Label, labelProblemsError, loadLabels } from '../../eval/label-fil
 import { scoreQuestions } from '../../eval/score-questions.js';
 import type { CategoryFallback } from '../../retrieval/retrieve.js';
 import { storedThresholdsKey } from '../../retrieval/stored-thresholds.js';
-import type { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import type { KnowledgeAdmin } from '../../spec/knowledge-admin.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
@@ -23,12 +24,12 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { chooseKnowledgeSource } from '../knowledge-base-option.js';
+import { databaseSource, dbEnvironmentVariable } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
 
 interface CalibrateFlags extends EngineFlags {
-  db: string;
+  db?: string;
   labels: string;
   mode: EvalMode;
   categoryFallback: string;
@@ -43,7 +44,7 @@ export function registerCalibrate(program: Command, io: CliIo, run: CommandRunne
     .description(
       'choose the thresholds (and category-fallback margin) that best separate answerable from unanswerable labelled questions, and store them in the knowledge base',
     )
-    .requiredOption('--db <file>', 'the knowledge base to calibrate (built with `gemma-rag ingest`)')
+    .option('--db <location>', 'the knowledge base to calibrate: a SQLite file or postgres://… (env GEMMA_RAG_DB)')
     .requiredOption(
       '--labels <file>',
       'JSON Lines: { "question": "…", "expected": { "category": "…", "title": "…" } | null } per line',
@@ -69,11 +70,18 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
   };
   // Validate everything that needs no model first.
   const labels = await loadLabels(flags.labels);
-  const source = await chooseKnowledgeSource(io, { db: flags.db });
+  const db = flags.db ?? io.environment[dbEnvironmentVariable];
+  if (db === undefined || db.trim() === '') {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'Say which knowledge base to calibrate: --db FILE or postgres://… (or set GEMMA_RAG_DB).',
+    );
+  }
+  const source = databaseSource(db);
   const rag = await createRagForCli(io, config, flags);
   try {
-    await using index = await rag.open(source.path);
-    checkExpectedDocuments(flags.labels, labels, index.knowledge);
+    await using index = await rag.open(source.location);
+    await checkExpectedDocuments(flags.labels, labels, index.knowledge);
     const bar = progressBar(io, 'Scoring labelled questions', { enabled: !flags.json });
     const scored = await scoreQuestions(
       index,
@@ -86,7 +94,7 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
     }));
     const before: DecisionSettings = {
       thresholds: rag.thresholdsFor(index),
-      categoryFallback: storedFallback(index.knowledge) ?? undefined,
+      categoryFallback: (await storedFallback(index.knowledge)) ?? undefined,
     };
     const chosen = calibrateThresholds({
       mode: flags.mode,
@@ -112,9 +120,9 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
       f1After: chosen.f1,
       calibratedAt: new Date().toISOString(),
     };
-    writeCalibration(index.knowledge, record);
+    await writeCalibration(index.knowledge, record);
     const output = {
-      db: source.path,
+      db: source.display,
       mode: flags.mode,
       engine: rag.embedder.model.label,
       dimensions: rag.embedder.dimensions,
@@ -143,15 +151,15 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
         `${name}: category ${fixed(settings.thresholds.category)}, document ${fixed(settings.thresholds.document)}, fallback ${fallback(settings.categoryFallback)} → F1 ${fixed(summary.answerF1)} (answer accuracy ${fixed(summary.answerAccuracy)}, refusal precision ${fixed(summary.refusalPrecision)}, recall ${fixed(summary.refusalRecall)})`,
       );
     }
-    writeLine(io.stdout, `Stored in ${source.path}; ask and search use these thresholds unless given others.`);
+    writeLine(io.stdout, `Stored in ${source.display}; ask and search use these thresholds unless given others.`);
   } finally {
     await rag.dispose();
   }
 }
 
 /** A label naming a document that is not in the knowledge base could never count as answered correctly. */
-function checkExpectedDocuments(path: string, labels: readonly Label[], store: SqliteKnowledgeBase): void {
-  const known = new Set(store.listDocuments().map((document) => `${document.category}\u0000${document.title}`));
+async function checkExpectedDocuments(path: string, labels: readonly Label[], store: KnowledgeAdmin): Promise<void> {
+  const known = new Set((await store.listDocuments()).map((document) => `${document.category}\u0000${document.title}`));
   const problems = labels.flatMap((label) =>
     label.expected && !known.has(`${label.expected.category}\u0000${label.expected.title}`)
       ? [
@@ -171,9 +179,10 @@ const storedFallbackSchema = z.object({
 });
 
 /** The fallback a previous calibration chose, if any: part of the "before" settings. */
-function storedFallback(store: SqliteKnowledgeBase): CategoryFallback | null {
+async function storedFallback(store: KnowledgeAdmin): Promise<CategoryFallback | null> {
+  const stored = await store.readSetting(storedThresholdsKey);
   try {
-    const parsed = storedFallbackSchema.safeParse(JSON.parse(store.getMeta(storedThresholdsKey) ?? 'null'));
+    const parsed = storedFallbackSchema.safeParse(JSON.parse(stored ?? 'null'));
     return parsed.success ? (parsed.data.categoryFallback ?? null) : null;
   } catch {
     return null;

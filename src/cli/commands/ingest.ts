@@ -4,10 +4,9 @@ import { extractCategoryDescriptions } from '../../ingest/category-descriptions.
 import { loadPaths } from '../../knowledge/loaders/read-source.js';
 import type { LoadResult } from '../../spec/document-loader.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
-import { dbPathFlag } from '../knowledge-base-option.js';
+import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
 
@@ -26,7 +25,7 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner) 
     .command('ingest')
     .description('add or update documents in a knowledge base; only new or changed files are embedded')
     .argument('<paths...>', 'files or folders (folder = category): .md .txt .html .pdf .json .jsonl')
-    .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)')
+    .option('--db <location>', `${dbOptionDescription}; created if missing`)
     .option('--category <name>', 'put every document of this run in this category')
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
@@ -54,6 +53,7 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
     overlapTokens: flags.chunkOverlap === undefined ? undefined : parseNonNegativeInteger(flags.chunkOverlap),
   };
   const config = configFromFlags(flags);
+  const location = writableLocation(io, flags);
   const roots = paths.map((path) => resolve(path));
   const loaded = withCategory(
     extractCategoryDescriptions(
@@ -65,7 +65,13 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
     flags.category,
   );
   const rag = await createRagForCli(io, config, flags);
-  const store = await SqliteKnowledgeBase.open(dbPathFlag(io, flags));
+  let store: Awaited<ReturnType<typeof rag.openForWriting>>;
+  try {
+    store = await rag.openForWriting(location, { create: true });
+  } catch (error) {
+    await rag.dispose();
+    throw error;
+  }
   const bar = progressBar(io, 'Embedding documents', { enabled: !flags.json });
   const graphBar = progressBar(io, 'Building search graph', { enabled: !flags.json });
   try {
@@ -90,12 +96,12 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
       skipped: loaded.skipped,
     };
     if (flags.json) {
-      writeJson(io, { ...result, chunksEmbedded: report.chunksEmbedded, db: store.path });
+      writeJson(io, { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location });
       return;
     }
     writeLine(
       io.stdout,
-      `${store.path}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
+      `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
     );
     for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
   } finally {

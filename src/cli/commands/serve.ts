@@ -13,7 +13,7 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
+import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge, sourceName } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 
 interface ServeFlags extends EngineFlags {
@@ -85,10 +85,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
       },
     );
     const server = await startServer(app, { host: flags.host, port });
-    writeLine(
-      io.stdout,
-      `gemma-rag is serving ${source.kind === 'database' ? source.path : source.path} at ${server.url}`,
-    );
+    writeLine(io.stdout, `gemma-rag is serving ${sourceName(source)} at ${server.url}`);
     writeLine(
       io.stdout,
       `  web UI: ${server.url}/   API: ${server.url}/api/ask   embeddings: ${server.url}/v1/embeddings`,

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { KnowledgeStore } from '../spec/knowledge-store.js';
+import type { KnowledgeLocation } from './knowledge-location.js';
+
+export interface OpenKnowledgeStoreOptions {
+  /**
+   * true: create the knowledge base if it does not exist (ingest). false: refuse a missing
+   * one with INVALID_KNOWLEDGE_BASE (ask, kb, reindex, calibrate, serve). Default false.
+   */
+  create?: boolean;
+}
+
+/**
+ * Opens the store a location names: a file path is SQLite, a postgres:// URL is PostgreSQL.
+ * Each store's module is imported only here and only when used, so a SQLite user never
+ * loads the PostgreSQL driver (and the reverse). Used by the composition root (rag.ts) and
+ * by the model-free `kb` command; nothing else opens stores.
+ */
+export async function openKnowledgeStore(
+  location: KnowledgeLocation,
+  options: OpenKnowledgeStoreOptions = {},
+): Promise<KnowledgeStore> {
+  const create = options.create ?? false;
+  if (location.kind === 'postgres') {
+    const { PostgresKnowledgeBase } = await import('./postgres/postgres-knowledge-base.js');
+    return PostgresKnowledgeBase.open(location, { create });
+  }
+  if (!create && location.path !== ':memory:' && !existsSync(location.path)) {
+    throw new GemmaRagError(
+      errorCodes.invalidKnowledgeBase,
+      `No knowledge base at ${location.path}. Create it with: gemma-rag ingest <files or folders> --db ${location.path}`,
+      { data: { path: location.path } },
+    );
+  }
+  const { SqliteKnowledgeBase } = await import('./sqlite/sqlite-knowledge-base.js');
+  return SqliteKnowledgeBase.open(location.path);
+}
