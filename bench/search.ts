@@ -1,11 +1,13 @@
 /**
  * Vector search speed and recall, by hand (not part of the test suite):
  *   node --import tsx bench/search.ts [--n 100000] [--queries 200] [--datasets random,clustered,matryoshka]
- *     [--methods exact,funnel-binary-768,...] [--skip-slow] [--json]
+ *     [--methods exact,funnel-binary-768,...] [--skip-slow] [--json] [--postgres postgres://…]
  * 768-d unit vectors, k = 10, queries drawn from the same distribution as the data (not copies
  * of data points). Recall@10 is against an exact fp32 scan. Peers (usearch, hnswlib-node,
  * sqlite-vec) are skipped with a printed reason when they do not load. `--skip-slow` leaves
  * out HNSW graph builds and the sqlite-vec float scan, which take minutes at 1M.
+ * `--postgres URL` adds the PostgreSQL store (bench/postgres-methods.ts) on that server;
+ * `--methods postgres` runs only those.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +18,7 @@ import { SqliteVectorStore } from '../src/stores/sqlite/sqlite-vector-store.js';
 import { loadUsearch } from '../src/stores/vector-index/optional-libraries.js';
 import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index/synthetic-vectors.js';
 import { VectorIndex, type VectorIndexOptions } from '../src/stores/vector-index/vector-index.js';
+import { closePostgres, postgresMethods } from './postgres-methods.js';
 import { type BenchRun, markdownTable } from './results/to-markdown.mjs';
 
 const require = createRequire(import.meta.url);
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     datasets: { type: 'string', default: 'random,clustered,matryoshka' },
     methods: { type: 'string' },
     'skip-slow': { type: 'boolean', default: false },
+    postgres: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -226,6 +230,7 @@ const methods: Method[] = [
     },
   },
   sqliteStore(),
+  ...(values.postgres ? postgresMethods(values.postgres, () => currentDataset, dimensions, k) : []),
   sqliteVec('sqlite-vec float[768]', 'float', true),
   sqliteVec('sqlite-vec bit[768] C=100 + fp32 rescore', 'bit', false),
 ];
@@ -346,7 +351,9 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const runs: Run[] = [];
+let currentDataset = '';
 for (const dataset of datasets) {
+  currentDataset = dataset;
   log(`# ${dataset}: generating ${count} × ${dimensions}`);
   const data = syntheticVectors({ kind: dataset, count, dimensions, seed: 1 });
   const queryData = syntheticVectors({ kind: dataset, count: queryCount, dimensions, seed: 2 });
@@ -373,7 +380,8 @@ for (const dataset of datasets) {
     return new Set(rows);
   });
   for (const method of methods) {
-    if (onlyMethods && !onlyMethods.has(method.name)) continue;
+    const postgresOnly = onlyMethods?.has('postgres') && /PostgreSQL|pgvector/.test(method.name);
+    if (onlyMethods && !onlyMethods.has(method.name) && !postgresOnly) continue;
     if (method.slow && skipSlow) {
       log(`skip ${method.name}: --skip-slow`);
       continue;
@@ -425,6 +433,8 @@ for (const dataset of datasets) {
     if (global.gc) global.gc();
   }
 }
+
+await closePostgres();
 
 const machine = {
   cpus: cpus().length,

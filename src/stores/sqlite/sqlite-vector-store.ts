@@ -1,3 +1,4 @@
+import { decodeVector, encodeVector } from '../../embedding/vector-codec.js';
 import type { SearchDescription } from '../../spec/knowledge-admin.js';
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
 import { metadataPredicate } from '../match-where.js';
@@ -6,7 +7,6 @@ import { isUsearchAvailable } from '../vector-index/optional-libraries.js';
 import { VectorIndex } from '../vector-index/vector-index.js';
 import { type BuildProgress, GraphNamespace, type GraphSettings } from './graph-namespace.js';
 import { type Database, openDatabase } from './open-database.js';
-import { decodeVector, encodeVector } from './vector-codec.js';
 
 const defaultExactUpTo = 20_000;
 const defaultGraphFrom = 50_000;

@@ -1,0 +1,158 @@
+/**
+ * The PostgreSQL store in bench/search.ts: PostgresVectorStore on a real server (start one
+ * with `scripts/ci-postgres.sh --keep`), its HNSW index built once per dataset and index type
+ * and searched at several ef_search values. Build time = bulk insert through the store +
+ * index build (each in the note); bytes/vector = the whole table with its indexes in the
+ * database, / n. `binary_quantize` + exact re-score is measured beside it with raw SQL.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseKnowledgeLocation } from '../src/stores/knowledge-location.js';
+import type { PostgresConnection } from '../src/stores/postgres/postgres-connection.js';
+import { vectorLiteral } from '../src/stores/postgres/postgres-vector-sql.js';
+import { PostgresVectorStore } from '../src/stores/postgres/postgres-vector-store.js';
+
+export interface PostgresBuilt {
+  search: (query: Float32Array) => Promise<number[]>;
+  bytesPerVector: number;
+  note: string;
+  extraBuildMs?: number;
+  dispose?: () => Promise<void>;
+}
+
+interface Loaded {
+  store: PostgresVectorStore<{ row: number }>;
+  insertMs: number;
+  indexMs: number;
+  tableBytes: number;
+  indexBytes: number;
+  /** Same rows, still to be released when the dataset is done. */
+  users: number;
+}
+
+const loaded = new Map<string, Promise<Loaded>>();
+const batch = 1000;
+
+/** One schema per dataset and index type, filled and indexed once, shared by its ef_search rows. */
+function load(url: string, key: string, data: Float32Array, dimensions: number, indexType: 'vector' | 'halfvec') {
+  let entry = loaded.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const location = parseKnowledgeLocation(`${url}?schema=bench_${key}`);
+      if (location.kind !== 'postgres') throw new Error('--postgres needs a postgres:// URL');
+      const store = await PostgresVectorStore.open<{ row: number }>(location, { indexType });
+      const connection = store.connection;
+      await connection.query(`DELETE FROM ${connection.schema}.vectors`);
+      await store.prepare('chunks'); // drops a previous run's index: insert without one, then build
+      const rows = data.length / dimensions;
+      const insertStarted = performance.now();
+      for (let start = 0; start < rows; start += batch) {
+        const end = Math.min(rows, start + batch);
+        await store.upsert(
+          Array.from({ length: end - start }, (_, offset) => ({
+            id: String(start + offset),
+            namespace: 'chunks',
+            vector: data.subarray((start + offset) * dimensions, (start + offset + 1) * dimensions),
+            metadata: { row: start + offset },
+          })),
+        );
+        if ((end / batch) % 100 === 0) process.stderr.write(`  inserted ${end}\n`);
+      }
+      const insertMs = performance.now() - insertStarted;
+      await connection.query(`VACUUM ANALYZE ${connection.schema}.vectors`);
+      const indexStarted = performance.now();
+      await store.prepare('chunks', (done, total) => process.stderr.write(`  index ${done}/${total}\r`));
+      const indexMs = performance.now() - indexStarted;
+      const [sizes] = await connection.query<{ table: number; indexes: number }>(
+        `SELECT pg_total_relation_size(to_regclass($1))::float8 AS table, pg_indexes_size(to_regclass($1))::float8 AS indexes`,
+        [`${connection.schema}.vectors`],
+      );
+      return {
+        store,
+        insertMs,
+        indexMs,
+        tableBytes: sizes?.table ?? 0,
+        indexBytes: sizes?.indexes ?? 0,
+        users: 0,
+      };
+    })();
+    loaded.set(key, entry);
+  }
+  return entry;
+}
+
+export function postgresMethods(url: string, dataset: () => string, dimensions: number, k: number) {
+  const storeMethod = (indexType: 'vector' | 'halfvec', efSearch: number) => ({
+    name: `gemma-rag PostgreSQL store: pgvector HNSW ${indexType}(${dimensions}) ef_search ${efSearch}${indexType === 'halfvec' ? ' + fp32 rescore' : ''}`,
+    peer: false,
+    slow: true,
+    build: async (data: Float32Array): Promise<PostgresBuilt> => {
+      const key = `${dataset()}_${data.length / dimensions}_${indexType}`;
+      const shared = await load(url, key, data, dimensions, indexType);
+      shared.users++;
+      const store = new PostgresVectorStore<{ row: number }>(shared.store.connection, false, { efSearch, indexType });
+      const rows = data.length / dimensions;
+      return {
+        search: async (query) =>
+          (await store.search({ namespace: 'chunks', vector: query, topK: k })).map((hit) => hit.metadata.row),
+        bytesPerVector: Math.round(shared.tableBytes / rows),
+        note: `table + indexes in PostgreSQL / n (HNSW index ${Math.round(shared.indexBytes / rows)} B/vector); insert ${Math.round(shared.insertMs / 1000)} s, index build ${Math.round(shared.indexMs / 1000)} s`,
+        extraBuildMs: shared.insertMs + shared.indexMs,
+      };
+    },
+  });
+  return [
+    ...[40, 100, 200, 400].map((ef) => storeMethod('vector', ef)),
+    ...[100, 200, 400].map((ef) => storeMethod('halfvec', ef)),
+    binaryQuantized(url, dataset, dimensions, k),
+  ];
+}
+
+/** HNSW over binary_quantize(embedding)::bit(d), then C candidates re-scored exactly in SQL. */
+function binaryQuantized(url: string, dataset: () => string, dimensions: number, k: number) {
+  const candidates = 200;
+  return {
+    name: `pgvector HNSW binary_quantize bit(${dimensions}) C=${candidates} + fp32 rescore (raw SQL)`,
+    peer: false,
+    slow: true,
+    build: async (data: Float32Array): Promise<PostgresBuilt> => {
+      const key = `${dataset()}_${data.length / dimensions}_vector`;
+      const shared = await load(url, key, data, dimensions, 'vector');
+      const connection: PostgresConnection = shared.store.connection;
+      const table = `${connection.schema}.vectors`;
+      const started = performance.now();
+      await connection.query(
+        `CREATE INDEX IF NOT EXISTS bench_binary ON ${table} USING hnsw ((binary_quantize(embedding)::bit(${dimensions})) bit_hamming_ops)`,
+      );
+      const buildMs = performance.now() - started;
+      const [size] = await connection.query<{ bytes: number }>(
+        `SELECT pg_relation_size(to_regclass($1))::float8 AS bytes`,
+        [`${connection.schema}.bench_binary`],
+      );
+      const rows = data.length / dimensions;
+      return {
+        search: async (query) => {
+          const literal = `'${vectorLiteral(query)}'::vector`;
+          const found = await connection.script<{ id: string }>(
+            `BEGIN READ ONLY; SET LOCAL hnsw.ef_search = ${candidates};
+             SELECT id FROM (SELECT id, embedding FROM ${table}
+               ORDER BY binary_quantize(embedding)::bit(${dimensions}) <~> binary_quantize(${literal}) LIMIT ${candidates}) c
+             ORDER BY embedding <=> ${literal} LIMIT ${k}; COMMIT;`,
+          );
+          return found.map((row) => Number(row.id));
+        },
+        bytesPerVector: Math.round((size?.bytes ?? 0) / rows),
+        note: `bit HNSW index / n (the fp32 table is shared with the rows above); index build ${Math.round(buildMs / 1000)} s`,
+        extraBuildMs: buildMs,
+        dispose: async () => {
+          await connection.query(`DROP INDEX IF EXISTS ${connection.schema}.bench_binary`);
+        },
+      };
+    },
+  };
+}
+
+/** Closes every store the PostgreSQL methods opened. */
+export async function closePostgres(): Promise<void> {
+  for (const entry of loaded.values()) await (await entry).store.close();
+  loaded.clear();
+}
