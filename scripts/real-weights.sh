@@ -55,7 +55,7 @@ download_wheel() {
   local spec="$1" dest="$2"
   mkdir -p "$dest"
   if ! ls "$dest"/*.whl >/dev/null 2>&1; then
-    "$PYTHON" -m pip download --quiet --no-deps --no-cache-dir "$spec" -d "$dest" ||
+    "$PYTHON" -m pip download --quiet --no-deps --no-cache-dir "$spec" -d "$dest" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2) ||
       fail "pip could not download $spec (is PyPI reachable? the package may have been removed)"
   fi
   ls "$dest"/*.whl | head -n 1
@@ -123,7 +123,7 @@ LLAMA_SRC="$CACHE/llama.cpp-$LLAMA_TAG"
 if [[ ! -f "$LLAMA_SRC/convert_hf_to_gguf.py" ]]; then
   say "unpacking llama.cpp $LLAMA_TAG from node-llama-cpp's bundle"
   rm -rf "$LLAMA_SRC"
-  git clone --quiet "$BUNDLE" "$LLAMA_SRC" || fail "could not clone $BUNDLE"
+  git -c advice.detachedHead=false clone --quiet "$BUNDLE" "$LLAMA_SRC" || fail "could not clone $BUNDLE"
 fi
 
 convert() {

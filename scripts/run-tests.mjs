@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src', 'test'];
+const explicit = process.argv.slice(2);
+const roots = explicit.length > 0 ? explicit : ['src', 'test'];
+// The real-weights tier (test/real) needs GB of weights: it runs only when named (npm run test:real).
+const skipped = explicit.length > 0 ? new Set(['node_modules']) : new Set(['node_modules', 'real']);
 
 function findTests(path) {
   if (path.endsWith('.test.ts')) return [path];
@@ -17,7 +20,7 @@ function findTests(path) {
     return [];
   }
   return entries
-    .filter((entry) => entry.name !== 'node_modules')
+    .filter((entry) => !skipped.has(entry.name))
     .flatMap((entry) =>
       entry.isDirectory()
         ? findTests(join(path, entry.name))

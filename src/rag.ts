@@ -1,5 +1,6 @@
 import { type Answer, answerQuestion } from './answer/answer-question.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
+import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
 import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
 import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
@@ -25,6 +26,12 @@ export interface RagDependencies {
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
   environment?: EngineContext['environment'];
+  /**
+   * Remember every vector the engine computes (by input string), so texts embedded again —
+   * at another Matryoshka size through `resized()`, or by another route — cost nothing.
+   * For evaluation and benchmarks; memory grows with the distinct texts (bounded).
+   */
+  cacheEmbeddings?: boolean | undefined;
 }
 
 export interface AskOptions {
@@ -63,6 +70,8 @@ export class Rag {
     /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
     readonly defaultThresholds: Thresholds,
     private readonly context: EngineContext,
+    /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
+    private readonly owner?: Rag | undefined,
   ) {}
 
   static async create(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
@@ -74,7 +83,9 @@ export class Rag {
       onDownloadProgress: dependencies.onDownloadProgress,
       environment: dependencies.environment,
     };
-    const { model, detectedProfile } = await loadEmbeddingModel(context);
+    const loaded = await loadEmbeddingModel(context);
+    const { detectedProfile } = loaded;
+    const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
     try {
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
@@ -91,6 +102,23 @@ export class Rag {
 
   get profile(): ModelProfile {
     return this.embedder.profile;
+  }
+
+  /**
+   * The same engines at another Matryoshka output size. The view shares the engines with this
+   * Rag (disposing the view leaves them loaded); with `cacheEmbeddings`, each text is embedded
+   * once whatever the sizes.
+   */
+  resized(dimensions: number): Rag {
+    const embedder = new Embedder({ model: this.embedder.model, profile: this.profile, dimensions });
+    return new Rag(
+      this.config,
+      embedder,
+      this.explicitThresholds,
+      this.defaultThresholds,
+      this.context,
+      this.owner ?? this,
+    );
   }
 
   /**
@@ -229,6 +257,7 @@ export class Rag {
 
   /** The language model, loaded on first use and shared afterwards. */
   loadLanguageModel(): Promise<LanguageModel> {
+    if (this.owner) return this.owner.loadLanguageModel();
     this.languageModel ??= loadLanguageModel(this.context);
     // A failed load must not be cached: the user may fix the cause and retry.
     this.languageModel.catch(() => {
@@ -238,6 +267,7 @@ export class Rag {
   }
 
   async dispose(): Promise<void> {
+    if (this.owner) return;
     const languageModel = this.languageModel;
     this.languageModel = undefined;
     await Promise.allSettled([this.embedder.model.dispose(), languageModel?.then((model) => model.dispose())]);
