@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseKnowledgeLocation } from '../src/stores/knowledge-location.js';
 import type { PostgresConnection } from '../src/stores/postgres/postgres-connection.js';
+import { readSetting, writeSetting } from '../src/stores/postgres/postgres-settings.js';
 import { vectorLiteral } from '../src/stores/postgres/postgres-vector-sql.js';
 import { PostgresVectorStore } from '../src/stores/postgres/postgres-vector-store.js';
 
@@ -25,8 +26,6 @@ interface Loaded {
   indexMs: number;
   tableBytes: number;
   indexBytes: number;
-  /** Same rows, still to be released when the dataset is done. */
-  users: number;
 }
 
 const loaded = new Map<string, Promise<Loaded>>();
@@ -41,9 +40,38 @@ function load(url: string, key: string, data: Float32Array, dimensions: number, 
       if (location.kind !== 'postgres') throw new Error('--postgres needs a postgres:// URL');
       const store = await PostgresVectorStore.open<{ row: number }>(location, { indexType });
       const connection = store.connection;
-      await connection.query(`DELETE FROM ${connection.schema}.vectors`);
-      await store.prepare('chunks'); // drops a previous run's index: insert without one, then build
       const rows = data.length / dimensions;
+      const sizes = async () =>
+        (
+          await connection.query<{ table: number; indexes: number }>(
+            // The binary_quantize index below is measured on its own row, not in these.
+            `SELECT (pg_total_relation_size(to_regclass($1)) - b.bytes)::float8 AS table,
+                    (pg_indexes_size(to_regclass($1)) - b.bytes)::float8 AS indexes
+             FROM (SELECT coalesce(pg_relation_size(to_regclass($2)), 0) AS bytes) b`,
+            [`${connection.schema}.vectors`, `${connection.schema}.bench_binary`],
+          )
+        )[0];
+      // A schema this run already filled with the same seeded data is reused with the build
+      // times it measured, so searches can be timed again on a quiet machine.
+      const previous = await readSetting(connection, 'bench-build');
+      const reused = previous
+        ? (JSON.parse(previous) as { rows: number; insertMs: number; indexMs: number })
+        : undefined;
+      if (reused?.rows === rows && (await store.describe('chunks')).method === 'hnsw') {
+        process.stderr.write(`  reusing ${key} (built earlier)\n`);
+        const measured = await sizes();
+        return {
+          store,
+          insertMs: reused.insertMs,
+          indexMs: reused.indexMs,
+          tableBytes: measured?.table ?? 0,
+          indexBytes: measured?.indexes ?? 0,
+        };
+      }
+      await connection.query(`DROP INDEX IF EXISTS ${connection.schema}.bench_binary`);
+      await connection.query(`DELETE FROM ${connection.schema}.meta WHERE key LIKE 'bench-%'`);
+      await connection.query(`TRUNCATE ${connection.schema}.vectors`);
+      await store.prepare('chunks'); // drops a previous run's index: insert without one, then build
       const insertStarted = performance.now();
       for (let start = 0; start < rows; start += batch) {
         const end = Math.min(rows, start + batch);
@@ -62,17 +90,14 @@ function load(url: string, key: string, data: Float32Array, dimensions: number, 
       const indexStarted = performance.now();
       await store.prepare('chunks', (done, total) => process.stderr.write(`  index ${done}/${total}\r`));
       const indexMs = performance.now() - indexStarted;
-      const [sizes] = await connection.query<{ table: number; indexes: number }>(
-        `SELECT pg_total_relation_size(to_regclass($1))::float8 AS table, pg_indexes_size(to_regclass($1))::float8 AS indexes`,
-        [`${connection.schema}.vectors`],
-      );
+      await writeSetting(connection, 'bench-build', JSON.stringify({ rows, insertMs, indexMs }));
+      const measured = await sizes();
       return {
         store,
         insertMs,
         indexMs,
-        tableBytes: sizes?.table ?? 0,
-        indexBytes: sizes?.indexes ?? 0,
-        users: 0,
+        tableBytes: measured?.table ?? 0,
+        indexBytes: measured?.indexes ?? 0,
       };
     })();
     loaded.set(key, entry);
@@ -88,7 +113,6 @@ export function postgresMethods(url: string, dataset: () => string, dimensions: 
     build: async (data: Float32Array): Promise<PostgresBuilt> => {
       const key = `${dataset()}_${data.length / dimensions}_${indexType}`;
       const shared = await load(url, key, data, dimensions, indexType);
-      shared.users++;
       const store = new PostgresVectorStore<{ row: number }>(shared.store.connection, false, { efSearch, indexType });
       const rows = data.length / dimensions;
       return {
@@ -119,11 +143,16 @@ function binaryQuantized(url: string, dataset: () => string, dimensions: number,
       const shared = await load(url, key, data, dimensions, 'vector');
       const connection: PostgresConnection = shared.store.connection;
       const table = `${connection.schema}.vectors`;
-      const started = performance.now();
-      await connection.query(
-        `CREATE INDEX IF NOT EXISTS bench_binary ON ${table} USING hnsw ((binary_quantize(embedding)::bit(${dimensions})) bit_hamming_ops)`,
-      );
-      const buildMs = performance.now() - started;
+      const recorded = await readSetting(connection, 'bench-binary-build');
+      let buildMs = recorded === undefined ? Number.NaN : Number(recorded);
+      if (Number.isNaN(buildMs)) {
+        const started = performance.now();
+        await connection.query(
+          `CREATE INDEX bench_binary ON ${table} USING hnsw ((binary_quantize(embedding)::bit(${dimensions})) bit_hamming_ops)`,
+        );
+        buildMs = performance.now() - started;
+        await writeSetting(connection, 'bench-binary-build', String(buildMs));
+      }
       const [size] = await connection.query<{ bytes: number }>(
         `SELECT pg_relation_size(to_regclass($1))::float8 AS bytes`,
         [`${connection.schema}.bench_binary`],
@@ -143,9 +172,6 @@ function binaryQuantized(url: string, dataset: () => string, dimensions: number,
         bytesPerVector: Math.round((size?.bytes ?? 0) / rows),
         note: `bit HNSW index / n (the fp32 table is shared with the rows above); index build ${Math.round(buildMs / 1000)} s`,
         extraBuildMs: buildMs,
-        dispose: async () => {
-          await connection.query(`DROP INDEX IF EXISTS ${connection.schema}.bench_binary`);
-        },
       };
     },
   };

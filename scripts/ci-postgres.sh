@@ -63,11 +63,14 @@ export GEMMA_RAG_TEST_PGLITE=0
 mapfile -t suites < <(grep -rl --include='*.test.ts' 'postgresTargets()' src test | sort)
 node scripts/run-tests.mjs "${suites[@]}"
 
-# And the CLI as a user runs it, against a schema of its own.
+# And the CLI as a user runs it (the built package), against a schema of its own.
+npm run build --silent
 db="$url?schema=ci_cli"
 cli() { node bin/gemma-rag.js "$@"; }
 cli ingest examples/knowledge-base.json --db "$db" --engine lexical --json >/dev/null
-cli kb list --db "$db" | tail -n 1
+search="$(cli kb list --db "$db" | tail -n 1)"
+echo "$search"
+case "$search" in *"pgvector HNSW"*) ;; *) echo "expected the chunks to be searched through the HNSW index" >&2; exit 1 ;; esac
 answer="$(cli ask '如何重置密码？' --db "$db" --engine lexical --no-generate --json)"
 echo "$answer" | node -e 'const a = JSON.parse(require("fs").readFileSync(0, "utf8")); if (a.refused || !a.document) { console.error(a); process.exit(1); } console.log(`ask: ${a.category.name} / ${a.document.title}`);'
 cli reindex --db "$db" --engine lexical --dimensions 256 --json >/dev/null
