@@ -11,6 +11,7 @@ import type { PostgresConnection } from '../src/stores/postgres/postgres-connect
 import { readSetting, writeSetting } from '../src/stores/postgres/postgres-settings.js';
 import { vectorLiteral } from '../src/stores/postgres/postgres-vector-sql.js';
 import { PostgresVectorStore } from '../src/stores/postgres/postgres-vector-store.js';
+import { upsertRows } from './upsert-rows.js';
 
 export interface PostgresBuilt {
   search: (query: Float32Array) => Promise<number[]>;
@@ -73,18 +74,9 @@ function load(url: string, key: string, data: Float32Array, dimensions: number, 
       await connection.query(`TRUNCATE ${connection.schema}.vectors`);
       await store.prepare('chunks'); // drops a previous run's index: insert without one, then build
       const insertStarted = performance.now();
-      for (let start = 0; start < rows; start += batch) {
-        const end = Math.min(rows, start + batch);
-        await store.upsert(
-          Array.from({ length: end - start }, (_, offset) => ({
-            id: String(start + offset),
-            namespace: 'chunks',
-            vector: data.subarray((start + offset) * dimensions, (start + offset + 1) * dimensions),
-            metadata: { row: start + offset },
-          })),
-        );
-        if ((end / batch) % 100 === 0) process.stderr.write(`  inserted ${end}\n`);
-      }
+      await upsertRows(store, data, dimensions, batch, (written) => {
+        if ((written / batch) % 100 === 0) process.stderr.write(`  inserted ${written}\n`);
+      });
       const insertMs = performance.now() - insertStarted;
       await connection.query(`VACUUM ANALYZE ${connection.schema}.vectors`);
       const indexStarted = performance.now();

@@ -20,6 +20,7 @@ import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index
 import { VectorIndex, type VectorIndexOptions } from '../src/stores/vector-index/vector-index.js';
 import { closePostgres, postgresMethods } from './postgres-methods.js';
 import { type BenchRun, markdownTable } from './results/to-markdown.mjs';
+import { upsertRows } from './upsert-rows.js';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
@@ -252,17 +253,7 @@ function sqliteStore(): Method {
       let store = await SqliteVectorStore.open<{ row: number }>(path, { graphFrom: 1 });
       const rows = data.length / dimensions;
       const insertStarted = performance.now();
-      for (let start = 0; start < rows; start += 10_000) {
-        const end = Math.min(rows, start + 10_000);
-        await store.upsert(
-          Array.from({ length: end - start }, (_, offset) => ({
-            id: String(start + offset),
-            namespace: 'chunks',
-            vector: data.subarray((start + offset) * dimensions, (start + offset + 1) * dimensions),
-            metadata: { row: start + offset },
-          })),
-        );
-      }
+      await upsertRows(store, data, dimensions, 10_000);
       const insertMs = performance.now() - insertStarted;
       const graphStarted = performance.now();
       await store.search({ namespace: 'chunks', vector: data.subarray(0, dimensions), topK: k });

@@ -67,11 +67,12 @@ for (const target of postgresTargets()) {
       });
     }
 
-    const [listPostgres, listSqlite] = await Promise.all(
+    type Listing = { categories: Array<{ name: string }>; search: { method: string } };
+    const [listPostgres, listSqlite] = (await Promise.all(
       [db, sqlite].map(async (where) => (await runCli(['kb', 'list', '--db', where, '--json'])).json()),
-    );
-    assert.deepEqual(listPostgres?.categories, listSqlite?.categories);
-    assert.equal((listPostgres?.search as { method: string }).method, 'hnsw');
+    )) as unknown as [Listing, Listing];
+    assert.deepEqual(listPostgres.categories, listSqlite.categories);
+    assert.equal(listPostgres.search.method, 'hnsw');
 
     const fromEnvironment = await runCli(['search', 'annual leave', ...lexical, '--json'], { GEMMA_RAG_DB: db });
     assert.equal(fromEnvironment.exitCode, 0, fromEnvironment.stderr);
@@ -85,7 +86,7 @@ for (const target of postgresTargets()) {
     assert.equal((stale.json().error as { code: string }).code, 'KNOWLEDGE_BASE_MISMATCH');
     assertNoSecret(stale, secret() || '\u0000');
 
-    const title = (listPostgres?.categories as Array<{ name: string }>)[0]?.name as string;
+    const title = listPostgres.categories[0]?.name as string;
     const removed = await runCli(['kb', 'rm', '--category', title, '--db', db, '--json']);
     assert.equal(removed.exitCode, 0, removed.stderr);
     assert.ok((removed.json().removed as number) > 0);

@@ -5,7 +5,7 @@ import { freshSchema, postgresTargets } from '../fixtures/test-postgres.js';
 
 // The SQLite crash test's checks on PostgreSQL: a killed connection's transaction is rolled
 // back by the server, so each document is there whole or not at all.
-const kills = 6;
+const kills = 4;
 let corpus: Awaited<ReturnType<typeof writeCrashCorpus>>;
 
 before(async () => {

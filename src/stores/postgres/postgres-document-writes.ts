@@ -11,7 +11,7 @@ import {
   chunkVectorRecord,
 } from '../knowledge-records.js';
 import type { PostgresConnection, Queryable } from './postgres-connection.js';
-import { adjustKeywordTotals, tsvectorLiteral } from './postgres-keyword-rows.js';
+import { adjustKeywordTotals, type KeywordNamespace, tsvectorLiteral } from './postgres-keyword-rows.js';
 import { findCategory, findDocument, isEmpty } from './postgres-knowledge-queries.js';
 import { deleteSetting, readStamp, writeStamp } from './postgres-settings.js';
 import type { PostgresVectorStore } from './postgres-vector-store.js';
@@ -209,35 +209,38 @@ async function ensureCategory(knowledge: PostgresKnowledge, client: Queryable, c
 }
 
 async function deleteChunks(knowledge: PostgresKnowledge, client: Queryable, documentId: number): Promise<void> {
-  const { connection, vectors } = knowledge;
-  const removed = await connection.query<{ vectorId: string; termCount: number }>(
-    `DELETE FROM ${connection.schema}.chunks WHERE document_id = $1 RETURNING vector_id AS "vectorId", term_count AS "termCount"`,
-    [documentId],
-    client,
-  );
-  await vectors.deleteWith(
-    client,
-    removed.map((row) => row.vectorId),
-  );
-  await adjustKeywordTotals(
-    connection,
+  await dropRows(
+    knowledge,
     client,
     'chunks',
-    -removed.length,
-    -removed.reduce((sum, row) => sum + row.termCount, 0),
+    `DELETE FROM ${knowledge.connection.schema}.chunks WHERE document_id = $1 RETURNING vector_id AS "vectorId", term_count AS "termCount"`,
+    [documentId],
   );
 }
 
 /** A category with no documents would still win stage 1 and then find nothing. */
 async function removeEmptyCategories(knowledge: PostgresKnowledge, client: Queryable): Promise<void> {
-  const { connection, vectors } = knowledge;
-  const s = connection.schema;
-  const removed = await connection.query<{ vectorId: string; termCount: number }>(
+  const s = knowledge.connection.schema;
+  await dropRows(
+    knowledge,
+    client,
+    'categories',
     `DELETE FROM ${s}.categories c WHERE NOT EXISTS (SELECT 1 FROM ${s}.documents d WHERE d.category_id = c.id)
      RETURNING vector_id AS "vectorId", term_count AS "termCount"`,
     [],
-    client,
   );
+}
+
+/** Runs a DELETE … RETURNING of keyword rows, then removes their vectors and their share of the BM25 totals. */
+async function dropRows(
+  knowledge: PostgresKnowledge,
+  client: Queryable,
+  namespace: KeywordNamespace,
+  deleteSql: string,
+  values: readonly unknown[],
+): Promise<void> {
+  const { connection, vectors } = knowledge;
+  const removed = await connection.query<{ vectorId: string; termCount: number }>(deleteSql, values, client);
   await vectors.deleteWith(
     client,
     removed.map((row) => row.vectorId),
@@ -245,7 +248,7 @@ async function removeEmptyCategories(knowledge: PostgresKnowledge, client: Query
   await adjustKeywordTotals(
     connection,
     client,
-    'categories',
+    namespace,
     -removed.length,
     -removed.reduce((sum, row) => sum + row.termCount, 0),
   );
