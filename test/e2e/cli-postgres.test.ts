@@ -118,6 +118,15 @@ for (const target of postgresTargets()) {
     assert.deepEqual((ask.json() as unknown as AskJson).thresholds, after.after.thresholds);
   });
 
+  test(`${target.name}: TLS settings in the URL reach the driver`, async () => {
+    // Neither PGlite nor the CI server offers TLS: sslmode=require must make the driver refuse.
+    const db = `${newDatabase(target.url)}&sslmode=require`;
+    const run = await runCli(['kb', 'list', '--db', db, '--json']);
+    assert.equal(run.exitCode, 7, run.stderr);
+    assert.match(run.stderr, /SSL/i);
+    assertNoSecret(run, secret() || '\u0000');
+  });
+
   test(`${target.name}: a schema without a knowledge base is refused by commands that only read or edit`, async () => {
     const db = newDatabase(target.url);
     for (const argv of [
