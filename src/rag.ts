@@ -153,8 +153,8 @@ export class Rag {
     const store = await openKnowledgeStore(asLocation(location));
     try {
       await checkForQuerying(store, this.embedder);
-      const thresholds = parseStoredThresholds(await store.readSetting(storedThresholdsKey));
-      return new KnowledgeIndex(this.embedder, store, thresholds);
+      const readThresholds = async () => parseStoredThresholds(await store.readSetting(storedThresholdsKey));
+      return new KnowledgeIndex(this.embedder, store, await readThresholds(), readThresholds);
     } catch (error) {
       await store.close();
       throw error;
@@ -205,11 +205,13 @@ export class Rag {
   }
 
   /** Retrieval alone: the stages, their scores and whether the question is refused. */
-  retrieve(
+  async retrieve(
     index: KnowledgeIndex,
     question: string,
     options: Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff' | 'topK' | 'abortSignal'> = {},
   ): Promise<RetrievalResult> {
+    // What another process calibrated since this index was opened applies now (serve holds no state).
+    await index.refreshStoredThresholds();
     const mode = options.mode ?? 'two-stage';
     const route = mode === 'flat' && options.hybrid ? 'hybrid' : mode;
     return retrieve(index, question, {

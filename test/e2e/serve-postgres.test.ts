@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { exampleKnowledgeBasePath } from '../../src/knowledge/load-knowledge-base.js';
+import { openKnowledgeStore } from '../../src/stores/open-knowledge-store.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { freshSchema, postgresTargets } from '../fixtures/test-postgres.js';
 
@@ -44,14 +45,19 @@ async function stop(served: Served): Promise<void> {
   await exited;
 }
 
-async function ask(served: Served, question: string): Promise<{ document: { title: string } | null }> {
+interface Answered {
+  document: { title: string } | null;
+  thresholds: { category: number; document: number };
+}
+
+async function ask(served: Served, question: string): Promise<Answered> {
   const response = await fetch(`${served.url}/api/ask`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ question, generate: false }),
   });
   assert.equal(response.status, 200, await response.clone().text());
-  return (await response.json()) as { document: { title: string } | null };
+  return (await response.json()) as Answered;
 }
 
 for (const target of postgresTargets()) {
@@ -83,6 +89,15 @@ for (const target of postgresTargets()) {
       assert.equal(removed.status, 200);
       assert.equal((await fetch(`${first.url}/api/documents/${id}`)).status, 404);
       assert.notEqual((await ask(first, question)).document?.title, 'Aquarium');
+
+      // Thresholds calibrated by another process apply to the next question.
+      const store = await openKnowledgeStore(location);
+      try {
+        await store.writeSetting('thresholds', JSON.stringify({ category: 0.91, document: 0.92 }));
+      } finally {
+        await store.close();
+      }
+      assert.deepEqual((await ask(second, question)).thresholds, { category: 0.91, document: 0.92 });
     } finally {
       await Promise.all([stop(first), stop(second)]);
     }
