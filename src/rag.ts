@@ -8,10 +8,18 @@ import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
 import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
+import { calibrationApplies, calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
+import type { CategoryFallback, Thresholds } from './retrieval/refusal-gate.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
-import { type CategoryFallback, retrieve, type Thresholds } from './retrieval/retrieve.js';
-import { parseStoredThresholds, storedThresholdsApply, storedThresholdsKey } from './retrieval/stored-thresholds.js';
+import { retrieve } from './retrieval/retrieve.js';
+import {
+  type CalibrationKey,
+  calibrationKeyFor,
+  defaultRouteName,
+  type RouteRequest,
+  resolveRoute,
+} from './retrieval/route.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { KnowledgeStore } from './spec/knowledge-store.js';
 import type { KnowledgeWriter } from './spec/knowledge-writer.js';
@@ -34,21 +42,16 @@ export interface RagDependencies {
   cacheEmbeddings?: boolean | undefined;
 }
 
-export interface AskOptions {
-  mode?: 'two-stage' | 'flat' | undefined;
-  /** Fuse BM25 keyword search with vector search (reciprocal rank fusion) in every stage. */
-  hybrid?: boolean | undefined;
-  /** Two-stage: also search runner-up categories that nearly tie with the best. */
-  categoryFallback?: CategoryFallback | undefined;
-  /** Drop documents below this fraction of the best score. */
-  relativeCutoff?: number | undefined;
+/** How to search (route.ts: `mode`, `hybrid`, `categoryFallback`, …) and how to answer. */
+export interface AskOptions extends RetrieveRequest {
   /** false: answer with the matching document itself instead of calling a language model. */
   generate?: boolean | undefined;
-  topK?: number | undefined;
   maxTokens?: number | undefined;
   onText?: ((text: string) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
+
+export type RetrieveRequest = RouteRequest & { abortSignal?: AbortSignal | undefined };
 
 export interface AskResult extends Answer {
   question: string;
@@ -153,8 +156,8 @@ export class Rag {
     const store = await openKnowledgeStore(asLocation(location));
     try {
       await checkForQuerying(store, this.embedder);
-      const readThresholds = async () => parseStoredThresholds(await store.readSetting(storedThresholdsKey));
-      return new KnowledgeIndex(this.embedder, store, await readThresholds(), readThresholds);
+      const readCalibration = async () => parseCalibration(await store.readSetting(calibrationSettingKey));
+      return new KnowledgeIndex(this.embedder, store, await readCalibration(), readCalibration);
     } catch (error) {
       await store.close();
       throw error;
@@ -190,40 +193,36 @@ export class Rag {
    * Thresholds in force for a knowledge base and route: given ones, else ones calibrated for
    * this model, size and route, else the defaults.
    */
-  thresholdsFor(index: KnowledgeIndex, mode: 'two-stage' | 'flat' | 'hybrid' = 'two-stage'): Thresholds {
-    const stored = this.calibrationFor(index, mode);
+  thresholdsFor(index: KnowledgeIndex, route: CalibrationKey = defaultRouteName): Thresholds {
+    const stored = this.calibrationFor(index, route);
     return {
       category: this.explicitThresholds.category ?? stored?.category ?? this.defaultThresholds.category,
       document: this.explicitThresholds.document ?? stored?.document ?? this.defaultThresholds.document,
     };
   }
 
-  private calibrationFor(index: KnowledgeIndex, mode: 'two-stage' | 'flat' | 'hybrid') {
-    const { model, dimensions } = this.embedder;
-    const run = { engine: model.engine, modelId: model.modelId, dimensions, mode };
-    return storedThresholdsApply(index.storedThresholds, run) ? index.storedThresholds : undefined;
+  /** The category fallback calibrated for this route, model and size, if any. */
+  calibratedFallback(index: KnowledgeIndex, route: CalibrationKey): CategoryFallback | null {
+    return this.calibrationFor(index, route)?.categoryFallback ?? null;
   }
 
-  /** Retrieval alone: the stages, their scores and whether the question is refused. */
-  async retrieve(
-    index: KnowledgeIndex,
-    question: string,
-    options: Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff' | 'topK' | 'abortSignal'> = {},
-  ): Promise<RetrievalResult> {
+  private calibrationFor(index: KnowledgeIndex, route: CalibrationKey) {
+    const { model, dimensions } = this.embedder;
+    const run = { engine: model.engine, modelId: model.modelId, dimensions, route };
+    return calibrationApplies(index.calibration, run) ? index.calibration : undefined;
+  }
+
+  /**
+   * Retrieval alone: the route's stages, their scores and whether the question is refused. The
+   * request becomes a route in one place (route.ts `resolveRoute`), whoever asks.
+   */
+  async retrieve(index: KnowledgeIndex, question: string, request: RetrieveRequest = {}): Promise<RetrievalResult> {
     // What another process calibrated since this index was opened applies now (serve holds no state).
-    await index.refreshStoredThresholds();
-    const mode = options.mode ?? 'two-stage';
-    const route = mode === 'flat' && options.hybrid ? 'hybrid' : mode;
-    return retrieve(index, question, {
-      mode,
-      hybrid: options.hybrid,
-      // A fallback given now wins; else the one calibrated with the thresholds, if any.
-      categoryFallback: options.categoryFallback ?? this.calibrationFor(index, route)?.categoryFallback ?? undefined,
-      relativeCutoff: options.relativeCutoff,
-      thresholds: this.thresholdsFor(index, route),
-      topK: options.topK,
-      abortSignal: options.abortSignal,
-    });
+    await index.refreshCalibration();
+    const { abortSignal, ...routeRequest } = request;
+    const key = calibrationKeyFor(routeRequest);
+    const route = resolveRoute(routeRequest, this.calibrationFor(index, key));
+    return retrieve(index, question, { route, thresholds: this.thresholdsFor(index, key), abortSignal });
   }
 
   /** Answers from a retrieval result; a refusal never loads the language model. */
@@ -244,16 +243,18 @@ export class Rag {
   }
 
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    return this.answer(question, await this.retrieve(index, question, options), options);
+    const { generate, maxTokens, onText, ...request } = options;
+    const retrieval = await this.retrieve(index, question, request);
+    return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal: options.abortSignal });
   }
 
-  /** Flat top-k over all documents, best first. */
+  /** Documents ranked for a query by a flat route (hybrid unless `mode: 'flat'`), best first. */
   async search(
     index: KnowledgeIndex,
     query: string,
-    options: { topK?: number; hybrid?: boolean; relativeCutoff?: number; abortSignal?: AbortSignal } = {},
+    options: { mode?: 'flat' | 'hybrid'; topK?: number; relativeCutoff?: number; abortSignal?: AbortSignal } = {},
   ) {
-    const retrieval = await this.retrieve(index, query, { ...options, mode: 'flat', topK: options.topK ?? 5 });
+    const retrieval = await this.retrieve(index, query, { ...options, mode: options.mode ?? 'hybrid' });
     return retrieval.scores.documents;
   }
 

@@ -127,10 +127,16 @@ export function stderrLogger(io: CliIo): Logger {
 }
 
 /** Builds the RAG pipeline with the CLI's logger, download progress bar and download prompt. */
-export async function createRagForCli(io: CliIo, config: RagConfig, flags: { json?: boolean }): Promise<Rag> {
+export async function createRagForCli(
+  io: CliIo,
+  config: RagConfig,
+  flags: { json?: boolean },
+  extra: Pick<RagDependencies, 'cacheEmbeddings'> = {},
+): Promise<Rag> {
   const download = progressBar(io, 'Downloading model', { enabled: !flags.json, bytes: true });
   const ask = confirmer(io, !flags.json);
   const dependencies: RagDependencies = {
+    ...extra,
     logger: stderrLogger(io),
     environment: io.environment,
     onDownloadProgress: ({ downloadedBytes, totalBytes }) => download.update(downloadedBytes, totalBytes),

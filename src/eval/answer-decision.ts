@@ -1,8 +1,9 @@
-import type { CategoryFallback, Thresholds } from '../retrieval/retrieve.js';
+import { type GateSettings, decide as gate } from '../retrieval/refusal-gate.js';
+import { type RouteName, routeNames } from '../retrieval/route.js';
 
-/** How the benchmark routes a question: the two CLI modes, plus flat with BM25 fused in (`ask --mode hybrid`). */
-export const evalModes = ['two-stage', 'flat', 'hybrid'] as const;
-export type EvalMode = (typeof evalModes)[number];
+/** The routes the benchmark measures: every route `ask` offers (two-stage without keyword fusion). */
+export const evalModes = routeNames;
+export type EvalMode = RouteName;
 
 export interface DocumentKey {
   category: string;
@@ -21,18 +22,14 @@ export interface ScoreProfile {
   /** Stage 1 cosine scores, best first (two-stage; empty in the other modes). */
   categories: Array<{ name: string; score: number }>;
   /**
-   * Every document in the mode's order with its cosine score. Two-stage: the flat vector ranking
-   * of all documents, filtered to the searched categories when replaying (the same order stage 2
-   * produces, since both rank by best chunk, ties by document id).
+   * Every document in the route's order with its cosine score: cosine order for two-stage and
+   * flat (two-stage keeps those of the searched categories when replaying, which is the order
+   * stage 2 produces: both rank by best chunk, ties by document id), fused order for hybrid.
    */
   documents: ScoredKey[];
 }
 
-export interface DecisionSettings {
-  thresholds: Thresholds;
-  /** Two-stage: search runner-up categories in a near tie; absent or 1 category = off. */
-  categoryFallback?: CategoryFallback | undefined;
-}
+export type DecisionSettings = GateSettings;
 
 export interface Decision {
   /** The document the answer would be grounded on; null = refused. */
@@ -40,52 +37,27 @@ export interface Decision {
   refusal: 'category-below-threshold' | 'document-below-threshold' | null;
   /** Stage 1's best score (two-stage), else undefined. */
   categoryScore: number | undefined;
-  /** The best searched document's score, when stage 2 ran. */
+  /** The best cosine among the documents the route would answer from, when that stage ran. */
   documentScore: number | undefined;
 }
 
-/** Replays `retrieve`'s gate: the same rules as src/retrieval/retrieve.ts, on stored scores. */
+/** Replays the refusal gate (src/retrieval/refusal-gate.ts, the same function retrieve calls) on stored scores. */
 export function decide(mode: EvalMode, profile: ScoreProfile, settings: DecisionSettings): Decision {
-  const { thresholds } = settings;
-  if (mode === 'two-stage') {
-    const [best, ...rest] = profile.categories;
-    const categoryScore = best?.score;
-    if (!best || best.score < thresholds.category) {
-      return { answer: null, refusal: 'category-below-threshold', categoryScore, documentScore: undefined };
-    }
-    const searched = new Set([best.name, ...runnersUp(best.score, rest, settings).map((category) => category.name)]);
-    return gateDocument(
-      profile.documents.find((document) => searched.has(document.category)),
-      thresholds,
-      categoryScore,
-    );
-  }
-  return gateDocument(profile.documents[0], thresholds, undefined);
-}
-
-function gateDocument(top: ScoredKey | undefined, thresholds: Thresholds, categoryScore: number | undefined): Decision {
-  if (!top || top.score < thresholds.document) {
-    return { answer: null, refusal: 'document-below-threshold', categoryScore, documentScore: top?.score };
-  }
-  return { answer: top, refusal: null, categoryScore, documentScore: top.score };
-}
-
-/** Categories are best first, so the runners-up that qualify are always a prefix of the rest. */
-function runnersUp(
-  bestScore: number,
-  rest: ReadonlyArray<{ name: string; score: number }>,
-  settings: DecisionSettings,
-): Array<{ name: string; score: number }> {
-  const fallback = settings.categoryFallback;
-  const chosen: Array<{ name: string; score: number }> = [];
-  if (!fallback || fallback.categories <= 1) return chosen;
-  for (const category of rest) {
-    if (chosen.length >= fallback.categories - 1) break;
-    if (category.score >= settings.thresholds.category && bestScore - category.score < fallback.margin) {
-      chosen.push(category);
-    }
-  }
-  return chosen;
+  const decision = gate(mode === 'two-stage' ? profile.categories : null, profile.documents, settings);
+  const stage2Ran = mode !== 'two-stage' || decision.category !== null;
+  const inScope = new Set(decision.searched);
+  const candidates =
+    mode === 'two-stage' ? profile.documents.filter((document) => inScope.has(document.category)) : profile.documents;
+  const best = candidates.reduce<number | undefined>(
+    (max, document) => Math.max(max ?? -Infinity, document.score),
+    undefined,
+  );
+  return {
+    answer: decision.document,
+    refusal: decision.refusal,
+    categoryScore: mode === 'two-stage' ? profile.categories[0]?.score : undefined,
+    documentScore: stage2Ran ? best : undefined,
+  };
 }
 
 export function sameDocument(left: DocumentKey | null | undefined, right: DocumentKey | null | undefined): boolean {

@@ -104,11 +104,18 @@ test('the sweep scores every setting exactly as replaying decide() does', () => 
       profile: { categories: categoryScores, documents },
     };
   });
-  for (const mode of ['two-stage', 'flat'] as const) {
+  // Hybrid profiles are in fused order, not by score: shuffle them so the gate's "first eligible
+  // in the route's order" matters.
+  const fused = labelled.map(({ expected, profile }) => ({
+    expected,
+    profile: { ...profile, documents: [...profile.documents].sort(() => random() - 0.5) },
+  }));
+  for (const mode of ['two-stage', 'flat', 'hybrid'] as const) {
+    const items = mode === 'hybrid' ? fused : labelled;
     for (const fallbackCategories of [1, 3]) {
-      const chosen = calibrateThresholds({ mode, labelled, current: unused, fallbackCategories });
+      const chosen = calibrateThresholds({ mode, labelled: items, current: unused, fallbackCategories });
       const replayed = summarize(
-        countOutcomes(mode, labelled, {
+        countOutcomes(mode, items, {
           thresholds: chosen.thresholds,
           categoryFallback: chosen.categoryFallback ?? undefined,
         }),

@@ -1,11 +1,5 @@
-import type { CategoryFallback, Thresholds } from '../retrieval/retrieve.js';
-import {
-  type EvalMode,
-  type LabelledProfile,
-  type ScoredKey,
-  type ScoreProfile,
-  sameDocument,
-} from './answer-decision.js';
+import { type CategoryFallback, firstEligible, selectCategories, type Thresholds } from '../retrieval/refusal-gate.js';
+import { type EvalMode, type LabelledProfile, type ScoreProfile, sameDocument } from './answer-decision.js';
 
 export interface CalibrationOptions {
   mode: EvalMode;
@@ -28,12 +22,14 @@ export interface Calibration {
 
 /**
  * Grid search over the scores actually observed. A threshold t means "pass when score ≥ t", so
- * the only thresholds that change a decision are observed scores: each candidate is one of them
- * (stage 1's best score per question for the category threshold; the best searched document's score
- * for the document threshold). Margins are the observed gaps between the best category and its
- * runners-up, rounded up to the next 0.001 so that the gap itself falls inside (`gap < margin`),
- * plus 0 (no fallback). For each margin and category threshold the document threshold is swept
- * in one pass over the questions sorted by score.
+ * the only thresholds that change a decision are observed scores: candidates are stage 1's best
+ * score per question (category threshold) and the documents' scores (document threshold), thinned
+ * to at most `maxCandidates` each; margins are the observed gaps between the best category and its
+ * runners-up, rounded up to the next 0.001 so that the gap itself falls inside, plus 0 (no fallback).
+ *
+ * Every grid point is judged by the refusal gate itself (refusal-gate.ts `selectCategories` and
+ * `firstEligible`, the functions live retrieval calls), hoisted so that stage 1 is decided once per
+ * category threshold and margin rather than once per grid point.
  *
  * Ties in F1 go to the more conservative settings: the higher document threshold, then the higher
  * category threshold, then the smaller margin — refusing is the safer mistake.
@@ -42,37 +38,45 @@ export function calibrateThresholds(options: CalibrationOptions): Calibration {
   const { mode, labelled } = options;
   const answerable = labelled.filter((item) => item.expected !== null).length;
   const maxCandidates = options.maxCandidates ?? 200;
-  const fallbackCategories = mode === 'two-stage' ? (options.fallbackCategories ?? 2) : 1;
-  const categoryCandidates =
-    mode === 'two-stage'
-      ? thin(unique(labelled.map((item) => item.profile.categories[0]?.score ?? Number.NaN)), maxCandidates)
-      : [options.current.category];
-  const margins = fallbackCategories > 1 ? [0, ...marginCandidates(labelled, fallbackCategories, maxCandidates)] : [0];
-  const compiled = labelled.map((item) => compile(mode, item, fallbackCategories));
+  const twoStage = mode === 'two-stage';
+  const fallbackCategories = twoStage ? (options.fallbackCategories ?? 2) : 1;
+  const categoryCandidates = twoStage
+    ? thin(unique(labelled.map((item) => item.profile.categories[0]?.score ?? Number.NaN)), Math.min(maxCandidates, 60))
+    : [options.current.category];
+  const margins = fallbackCategories > 1 ? [0, ...marginCandidates(labelled, fallbackCategories, 12)] : [0];
+  const documentCandidates = thin(
+    unique(labelled.flatMap((item) => item.profile.documents.map((document) => document.score))),
+    maxCandidates,
+  ).reverse();
+  const reduced = labelled.map(({ expected, profile }) => ({ expected, profile: withoutShadowed(profile) }));
   let best: (Calibration & { margin: number }) | undefined;
   for (const margin of margins) {
-    const categoryFallback = margin > 0 ? { categories: fallbackCategories, margin } : undefined;
+    const categoryFallback = margin > 0 ? { categories: fallbackCategories, margin } : null;
     for (const category of categoryCandidates) {
-      const passing = compiled
-        .map((question) => question.decide(category, margin))
-        .filter((decision): decision is { score: number; correct: boolean } => decision !== undefined)
-        .sort((left, right) => right.score - left.score);
-      const documentCandidates = new Set(thin(unique(passing.map((item) => item.score)), maxCandidates));
-      let answered = 0;
-      let correct = 0;
-      for (let index = 0; index < passing.length; index++) {
-        const item = passing[index] as (typeof passing)[number];
-        answered++;
-        if (item.correct) correct++;
-        // Decide only once every question with this score is counted: they pass or fail together.
-        if (passing[index + 1]?.score === item.score || !documentCandidates.has(item.score)) continue;
-        const f1 = answered + answerable === 0 ? 0 : (2 * correct) / (answered + answerable);
-        const candidate = {
-          thresholds: { category, document: item.score },
-          categoryFallback: categoryFallback ?? null,
-          f1,
-          margin,
+      // Stage 1 once per (category threshold, margin): the documents each question may be answered from.
+      const inScope = reduced.map(({ expected, profile }) => {
+        if (!twoStage) return { expected, documents: profile.documents };
+        const { chosen, searched } = selectCategories(profile.categories, {
+          thresholds: { category, document: 0 },
+          categoryFallback,
+        });
+        const names = new Set(searched);
+        return {
+          expected,
+          documents: chosen ? profile.documents.filter((document) => names.has(document.category)) : [],
         };
+      });
+      for (const document of documentCandidates) {
+        let answered = 0;
+        let correct = 0;
+        for (const question of inScope) {
+          const answer = firstEligible(question.documents, document);
+          if (!answer) continue;
+          answered++;
+          if (question.expected !== null && sameDocument(answer, question.expected)) correct++;
+        }
+        const f1 = answered + answerable === 0 ? 0 : (2 * correct) / (answered + answerable);
+        const candidate = { thresholds: { category, document }, categoryFallback, f1, margin };
         if (!best || isBetter(candidate, best)) best = candidate;
       }
     }
@@ -86,42 +90,19 @@ export function calibrateThresholds(options: CalibrationOptions): Calibration {
 }
 
 /**
- * A question's replay, specialised for the sweep: only the best category, its first runners-up and
- * each one's best document can matter, so they are looked up once instead of on every grid point.
- * Gives the same answers as `decide` (a test checks this).
+ * Drops documents the gate can never choose, whatever the thresholds: one that follows, in the
+ * route's order, a document of the same category scoring at least as high (whenever it would
+ * be in scope and eligible, that earlier one is too, and comes first). Exact, and short lists.
  */
-function compile(
-  mode: EvalMode,
-  { expected, profile }: LabelledProfile,
-  fallbackCategories: number,
-): { decide: (category: number, margin: number) => { score: number; correct: boolean } | undefined } {
-  const outcome = (document: ScoredKey | undefined) =>
-    document && { score: document.score, correct: expected !== null && sameDocument(document, expected) };
-  if (mode !== 'two-stage') {
-    const top = outcome(profile.documents[0]);
-    return { decide: () => top };
-  }
-  const [best, ...rest] = profile.categories;
-  if (!best) return { decide: () => undefined };
-  const considered = [best, ...rest.slice(0, fallbackCategories - 1)];
-  const firstDocument = new Map<string, number>();
-  profile.documents.forEach((document, position) => {
-    if (!firstDocument.has(document.category)) firstDocument.set(document.category, position);
+function withoutShadowed(profile: ScoreProfile): ScoreProfile {
+  const bestSoFar = new Map<string, number>();
+  const documents = profile.documents.filter((document) => {
+    const previous = bestSoFar.get(document.category);
+    if (previous !== undefined && previous >= document.score) return false;
+    bestSoFar.set(document.category, document.score);
+    return true;
   });
-  const positions = considered.map((category) => firstDocument.get(category.name) ?? Number.POSITIVE_INFINITY);
-  return {
-    decide(category, margin) {
-      if (best.score < category) return undefined;
-      let position = positions[0] as number;
-      for (let index = 1; index < considered.length; index++) {
-        const runnerUp = considered[index] as { score: number };
-        if (runnerUp.score >= category && best.score - runnerUp.score < margin) {
-          position = Math.min(position, positions[index] as number);
-        }
-      }
-      return outcome(profile.documents[position]);
-    },
-  };
+  return { categories: profile.categories, documents };
 }
 
 function isBetter(candidate: Calibration & { margin: number }, incumbent: Calibration & { margin: number }): boolean {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { runCli } from '../../test/fixtures/run-cli.js';
 import { writeSquadFixture } from '../../test/fixtures/squad-fixture.js';
 import { temporaryFolder } from '../../test/fixtures/temporary-files.js';
-import { storedThresholdsKey } from '../retrieval/stored-thresholds.js';
+import { calibrationSettingKey } from '../retrieval/calibration-record.js';
 import { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
 import type { EvalReport } from './run-eval.js';
 
@@ -41,6 +41,11 @@ test('eval xquad end to end on a tiny data set: every mode and size, refusal, ca
   assert.equal(report.kbLang, 'en');
   assert.equal(report.engine, 'lexical (not EmbeddingGemma)');
   assert.equal(report.questions, 6);
+  // Each text once, whatever the sizes and passes: the paragraphs, the article names, and each
+  // question under its two prompts (Classification, Retrieval-query).
+  // 6 paragraphs + 3 articles + 6 questions × 2 prompts = 21, at two sizes, three modes and the refusal pass.
+  assert.equal(report.embeddings?.embedded, 21, JSON.stringify(report.embeddings));
+  assert.ok((report.embeddings?.reused ?? 0) > 21);
   assert.deepEqual(
     report.results.map((row) => [row.mode, row.dimensions]),
     [
@@ -147,7 +152,7 @@ test('calibrate stores thresholds that ask then uses; bad labels are named by li
   assert.deepEqual(output.labels, { answerable: 4, unanswerable: 2 });
   assert.ok(output.after.answerF1 >= output.before.answerF1);
   const store = await SqliteKnowledgeBase.open(db);
-  const stored = JSON.parse((await store.readSetting(storedThresholdsKey)) ?? '{}') as Record<string, unknown>;
+  const stored = JSON.parse((await store.readSetting(calibrationSettingKey)) ?? '{}') as Record<string, unknown>;
   await store.close();
   assert.equal(stored.category, output.after.thresholds.category);
   assert.equal(stored.document, output.after.thresholds.document);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
 import type { Rag } from '../rag.js';
-import type { CategoryFallback, Thresholds } from '../retrieval/retrieve.js';
+import type { CategoryFallback, Thresholds } from '../retrieval/refusal-gate.js';
 import { throwIfAborted } from '../spec/errors.js';
 import {
   countOutcomes,
@@ -71,6 +72,8 @@ export interface EvalReport {
   results: ModeResult[];
   refusal: RefusalReport;
   calibration?: CalibrationReport | undefined;
+  /** Texts the engine embedded, and requests answered from the cache (every size and pass share them). */
+  embeddings?: { embedded: number; reused: number } | undefined;
   seconds: number;
 }
 
@@ -92,8 +95,11 @@ export interface RunEvalOptions {
   modes: readonly EvalMode[];
   /** One index per size; the first one (and the first mode) is used for refusal and calibration. */
   dimensions: readonly number[];
-  /** Builds the pipeline for one output size; the caller owns configuration (engine, thresholds). */
-  createRag: (dimensions: number) => Promise<Rag>;
+  /**
+   * The pipeline at its native size; each size is a `resized()` view of it. Create it with
+   * `cacheEmbeddings` so every text is embedded once for all sizes and passes. The caller owns it.
+   */
+  rag: Rag;
   /** Fraction of articles held out for the refusal test. Default 0.2. */
   heldOut?: number | undefined;
   seed?: number | undefined;
@@ -121,65 +127,61 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
   let scorePoints: ScorePoint[] = [];
   for (const [dimensionIndex, dimensions] of options.dimensions.entries()) {
     throwIfAborted(options.abortSignal);
-    const rag = await options.createRag(dimensions);
-    try {
-      engine = rag.embedder.model.label;
-      await using index = await rag.index(dataset.knowledgeBase, {
-        origin: `${dataset.name}.${dataset.kbLang}`,
-        onProgress: (done, total) => options.onProgress?.(`index ${dimensions}d`, done, total),
-        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-      });
-      const scored = await scoreQuestions(index, questionTexts, {
-        modes: options.modes,
-        onProgress: (done, total) => options.onProgress?.(`questions ${dimensions}d`, done, total),
-        abortSignal: options.abortSignal,
-      });
-      for (const mode of options.modes) {
-        results.push(rankingMetrics(mode, dimensions, scored.get(mode) ?? [], dataset));
-      }
-      if (dimensionIndex !== 0) continue;
-      // Refusal: the same index without the held-out articles (their vectors are removed, nothing is re-embedded).
-      const mode = options.modes[0] ?? 'two-stage';
-      for (const article of heldOutArticles) await index.knowledge.removeCategory(article);
-      const remaining = await scoreQuestions(index, questionTexts, {
-        modes: [mode],
-        onProgress: (done, total) => options.onProgress?.(`refusal ${dimensions}d`, done, total),
-        abortSignal: options.abortSignal,
-      });
-      const heldOutSet = new Set(heldOutArticles);
-      const labelled: LabelledProfile[] = (remaining.get(mode) ?? []).map((scores, position) => {
-        const question = dataset.questions[position];
-        const expected = !question || heldOutSet.has(question.category) ? null : question;
-        return {
-          expected: expected && { category: expected.category, title: expected.title },
-          profile: scores.profile,
-        };
-      });
-      const current: DecisionSettings = { thresholds: rag.thresholdsFor(index) };
-      const summary = summarize(countOutcomes(mode, labelled, current));
-      refusal = {
-        mode,
-        dimensions,
-        seed,
-        heldOutArticles,
-        inScopeQuestions: labelled.filter((item) => item.expected !== null).length,
-        outOfScopeQuestions: labelled.filter((item) => item.expected === null).length,
-        thresholds: current.thresholds,
-        precision: summary.refusalPrecision,
-        recall: summary.refusalRecall,
-        answerAccuracy: summary.answerAccuracy,
-        answerF1: summary.answerF1,
+    const rag = options.rag.resized(dimensions);
+    engine = rag.embedder.model.label;
+    await using index = await rag.index(dataset.knowledgeBase, {
+      origin: `${dataset.name}.${dataset.kbLang}`,
+      onProgress: (done, total) => options.onProgress?.(`index ${dimensions}d`, done, total),
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    });
+    const scored = await scoreQuestions(index, questionTexts, {
+      modes: options.modes,
+      onProgress: (done, total) => options.onProgress?.(`questions ${dimensions}d`, done, total),
+      abortSignal: options.abortSignal,
+    });
+    for (const mode of options.modes) {
+      results.push(rankingMetrics(mode, dimensions, scored.get(mode) ?? [], dataset));
+    }
+    if (dimensionIndex !== 0) continue;
+    // Refusal: the same index without the held-out articles (their vectors are removed, nothing is re-embedded).
+    const mode = options.modes[0] ?? 'two-stage';
+    for (const article of heldOutArticles) await index.knowledge.removeCategory(article);
+    const remaining = await scoreQuestions(index, questionTexts, {
+      modes: [mode],
+      onProgress: (done, total) => options.onProgress?.(`refusal ${dimensions}d`, done, total),
+      abortSignal: options.abortSignal,
+    });
+    const heldOutSet = new Set(heldOutArticles);
+    const labelled: LabelledProfile[] = (remaining.get(mode) ?? []).map((scores, position) => {
+      const question = dataset.questions[position];
+      const expected = !question || heldOutSet.has(question.category) ? null : question;
+      return {
+        expected: expected && { category: expected.category, title: expected.title },
+        profile: scores.profile,
       };
-      scorePoints = labelled.map(({ expected, profile }) => {
-        const decision = decide(mode, profile, { thresholds: { category: -1, document: -1 } });
-        const kind = expected === null ? 'out-of-scope' : sameDocument(decision.answer, expected) ? 'correct' : 'wrong';
-        return { kind, categoryScore: decision.categoryScore, documentScore: decision.documentScore };
-      });
-      if (options.calibrate) {
-        calibration = calibrationReport(mode, labelled, dataset, current, options.fallbackCategories, seed);
-      }
-    } finally {
-      await rag.dispose();
+    });
+    const current: DecisionSettings = { thresholds: rag.thresholdsFor(index, mode) };
+    const summary = summarize(countOutcomes(mode, labelled, current));
+    refusal = {
+      mode,
+      dimensions,
+      seed,
+      heldOutArticles,
+      inScopeQuestions: labelled.filter((item) => item.expected !== null).length,
+      outOfScopeQuestions: labelled.filter((item) => item.expected === null).length,
+      thresholds: current.thresholds,
+      precision: summary.refusalPrecision,
+      recall: summary.refusalRecall,
+      answerAccuracy: summary.answerAccuracy,
+      answerF1: summary.answerF1,
+    };
+    scorePoints = labelled.map(({ expected, profile }) => {
+      const decision = decide(mode, profile, { thresholds: { category: -1, document: -1 } });
+      const kind = expected === null ? 'out-of-scope' : sameDocument(decision.answer, expected) ? 'correct' : 'wrong';
+      return { kind, categoryScore: decision.categoryScore, documentScore: decision.documentScore };
+    });
+    if (options.calibrate) {
+      calibration = calibrationReport(mode, labelled, dataset, current, options.fallbackCategories, seed);
     }
   }
   if (!refusal) throw new Error('runEval needs at least one dimension');
@@ -193,6 +195,9 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
       results,
       refusal,
       ...(calibration ? { calibration } : {}),
+      ...(options.rag.embedder.model instanceof CachingEmbeddingModel
+        ? { embeddings: { ...options.rag.embedder.model.stats } }
+        : {}),
       seconds: (performance.now() - start) / 1000,
     },
     scorePoints,

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import type { CategoryFallback, Thresholds } from '../retrieval/refusal-gate.js';
 import type { ScoredDocument } from '../retrieval/retrieval-result.js';
-import { type CategoryFallback, retrieve, type Thresholds } from '../retrieval/retrieve.js';
+import { retrieve } from '../retrieval/retrieve.js';
+import { resolveRoute } from '../retrieval/route.js';
 import type { DocumentKey, EvalMode, ScoredKey, ScoreProfile } from './answer-decision.js';
 import type { RankedItem } from './ranking-metrics.js';
 
@@ -42,8 +44,19 @@ export async function scoreQuestions(
   options: ScoreQuestionsOptions,
 ): Promise<Map<EvalMode, QuestionScores[]>> {
   const results = new Map<EvalMode, QuestionScores[]>(options.modes.map((mode) => [mode, []]));
-  const everyDocument = Number.MAX_SAFE_INTEGER;
-  const common = { thresholds: openThresholds, topK: everyDocument, abortSignal: options.abortSignal };
+  // Every document reported (the route's top-k is at most 100): flat ranks are read in full below.
+  const everyDocument = (route: ReturnType<typeof resolveRoute>) => ({ ...route, topK: Number.MAX_SAFE_INTEGER });
+  const common = { thresholds: openThresholds, abortSignal: options.abortSignal };
+  const flatRoute = everyDocument(resolveRoute({ mode: 'flat' }));
+  const hybridRoute = everyDocument(resolveRoute({ mode: 'hybrid' }));
+  const twoStageRoute = everyDocument(
+    resolveRoute({
+      mode: 'two-stage',
+      ...(options.categoryFallback
+        ? { categoryFallback: options.categoryFallback.categories, categoryMargin: options.categoryFallback.margin }
+        : {}),
+    }),
+  );
   const timed = async <Result>(work: () => Promise<Result>) => {
     const start = performance.now();
     const result = await work();
@@ -52,7 +65,7 @@ export async function scoreQuestions(
   options.onProgress?.(0, questions.length);
   for (const [done, question] of questions.entries()) {
     const needsFlat = options.modes.includes('flat') || options.modes.includes('two-stage');
-    const flat = needsFlat ? await timed(() => retrieve(index, question, { ...common, mode: 'flat' })) : undefined;
+    const flat = needsFlat ? await timed(() => retrieve(index, question, { ...common, route: flatRoute })) : undefined;
     const flatDocuments = flat?.result.scores.documents.map(toKey) ?? [];
     for (const mode of options.modes) {
       if (mode === 'flat' && flat) {
@@ -64,7 +77,7 @@ export async function scoreQuestions(
         });
       } else if (mode === 'two-stage') {
         const { result, milliseconds } = await timed(() =>
-          retrieve(index, question, { ...common, mode: 'two-stage', categoryFallback: options.categoryFallback }),
+          retrieve(index, question, { ...common, route: twoStageRoute }),
         );
         results.get(mode)?.push({
           profile: {
@@ -77,7 +90,7 @@ export async function scoreQuestions(
         });
       } else if (mode === 'hybrid') {
         const { result, milliseconds } = await timed(() =>
-          retrieve(index, question, { ...common, mode: 'flat', hybrid: true }),
+          retrieve(index, question, { ...common, route: hybridRoute }),
         );
         const documents = result.scores.documents.map(toKey);
         results.get(mode)?.push({

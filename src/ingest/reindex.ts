@@ -1,6 +1,6 @@
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt } from '../embedding/prompts.js';
-import { storedThresholdsKey } from '../retrieval/stored-thresholds.js';
+import { calibrationSettingKey } from '../retrieval/calibration-record.js';
 import { throwIfAborted } from '../spec/errors.js';
 import type { KnowledgeWriter, Progress } from '../spec/knowledge-writer.js';
 import { embedCategories } from './category-vectors.js';
@@ -52,7 +52,7 @@ export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ c
       }
     },
     // Calibrated thresholds were measured on the old vectors' scale; recalibrate after a reindex.
-    { clearSettings: [storedThresholdsKey] },
+    { clearSettings: [calibrationSettingKey] },
   );
   // After the commit: a large knowledge base gets its search index built now, not on the first question.
   await knowledgeBase.prepareSearch(options.onIndexProgress);

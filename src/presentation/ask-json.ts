@@ -5,7 +5,9 @@ export function askJson(rag: Rag, result: AskResult) {
   const { retrieval } = result;
   return {
     question: result.question,
-    mode: retrieval.mode === 'flat' && retrieval.hybrid ? 'hybrid' : retrieval.mode,
+    /** The route that ran (route.ts). */
+    mode: retrieval.route,
+    /** Whether BM25 keyword ranks were fused in (always for hybrid; with two-stage when asked). */
     hybrid: retrieval.hybrid,
     engine: rag.embedder.model.label,
     category: retrieval.category,

@@ -8,6 +8,7 @@ import type { LoadedDocument } from '../spec/document-loader.js';
 import { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import { retrieve } from './retrieve.js';
+import { resolveRoute } from './route.js';
 
 const thresholds = { category: 0.4, document: 0.4 };
 const document = (title: string, content: string, category: string): LoadedDocument => ({
@@ -75,18 +76,21 @@ test('hybrid: when vectors cannot tell documents apart, keywords decide; vector-
     ],
     { IT: 'passwords, accounts, laptops' },
   );
-  const vectorOnly = await retrieve(index, 'password reset', { mode: 'flat', thresholds });
+  const vectorOnly = await retrieve(index, 'password reset', { route: resolveRoute({ mode: 'flat' }), thresholds });
   assert.equal(vectorOnly.document?.title, 'A', 'ties fall back to storage order');
-  const hybrid = await retrieve(index, 'password reset', { mode: 'flat', thresholds, hybrid: true });
+  const hybrid = await retrieve(index, 'password reset', { route: resolveRoute({ mode: 'hybrid' }), thresholds });
   assert.equal(hybrid.hybrid, true);
   assert.equal(hybrid.document?.title, 'B');
   assert.ok((hybrid.scores.documents[0]?.keywordScore ?? 0) > 0);
   // In two stages, keywords over category names and descriptions pick the category too.
-  const twoStage = await retrieve(index, 'password reset', { mode: 'two-stage', thresholds, hybrid: true });
+  const twoStage = await retrieve(index, 'password reset', {
+    route: resolveRoute({ mode: 'two-stage', hybrid: true }),
+    thresholds,
+  });
   assert.equal(twoStage.category?.name, 'IT');
   assert.equal(twoStage.scores.categories[0]?.keywordScore !== undefined, true);
   assert.equal(twoStage.document?.title, 'B');
-  const seedRoute = await retrieve(index, 'password reset', { mode: 'two-stage', thresholds });
+  const seedRoute = await retrieve(index, 'password reset', { route: resolveRoute({ mode: 'two-stage' }), thresholds });
   assert.equal(seedRoute.category?.name, 'Garden', 'without keywords the tie goes to the first category by id');
   await store.close();
 });
@@ -110,21 +114,19 @@ test('category fallback: a near tie in stage 1 searches the runner-up too', asyn
     document('in alpha', 'alpha doc', 'Alpha'),
     document('in beta', 'beta doc', 'Beta'),
   ]);
-  const seed = await retrieve(index, 'Q', { mode: 'two-stage', thresholds });
+  const seed = await retrieve(index, 'Q', { route: resolveRoute({ mode: 'two-stage' }), thresholds });
   assert.equal(seed.category?.name, 'Alpha');
   assert.equal(seed.refusal, 'document-below-threshold');
   const fallback = await retrieve(index, 'Q', {
-    mode: 'two-stage',
+    route: resolveRoute({ mode: 'two-stage', categoryFallback: 2, categoryMargin: 0.05 }),
     thresholds,
-    categoryFallback: { categories: 2, margin: 0.05 },
   });
   assert.deepEqual(fallback.searchedCategories, ['Alpha', 'Beta']);
   assert.equal(fallback.document?.title, 'in beta');
   assert.ok(Math.abs((fallback.document?.score ?? 0) - 0.9) < 1e-6);
   const tooNarrow = await retrieve(index, 'Q', {
-    mode: 'two-stage',
+    route: resolveRoute({ mode: 'two-stage', categoryFallback: 2, categoryMargin: 0.01 }),
     thresholds,
-    categoryFallback: { categories: 2, margin: 0.01 },
   });
   assert.deepEqual(tooNarrow.searchedCategories, ['Alpha']);
   await store.close();
@@ -146,12 +148,68 @@ test('relative cut-off drops documents far below the best', async () => {
     document('close', 'close', 'X'),
     document('far', 'far', 'X'),
   ]);
-  const all = await retrieve(index, 'Q', { mode: 'flat', thresholds });
+  const all = await retrieve(index, 'Q', { route: resolveRoute({ mode: 'flat' }), thresholds });
   assert.equal(all.scores.documents.length, 3);
-  const cut = await retrieve(index, 'Q', { mode: 'flat', thresholds, relativeCutoff: 0.8 });
+  const cut = await retrieve(index, 'Q', { route: resolveRoute({ mode: 'flat', relativeCutoff: 0.8 }), thresholds });
   assert.deepEqual(
     cut.scores.documents.map((entry) => entry.title),
     ['best', 'close'],
   );
+  await store.close();
+});
+
+test('two-stage with keywords: a category that wins on keywords but misses the gate does not hide one that reaches it', async () => {
+  // Stage 1 cosines: Alpha 0.45 (no shared words), Beta 0.38 (its description shares "printer").
+  // Fusion ranks Beta first; the gate (0.4) applies to the first category that reaches it: Alpha.
+  const model = new KeyedEmbeddingModel(
+    3,
+    [
+      { match: 'classification | query: printer jam', vector: [1, 0, 0] },
+      { match: 'query: Alpha', vector: [0.45, Math.sqrt(1 - 0.45 ** 2), 0] },
+      { match: 'query: Beta', vector: [0.38, 0, Math.sqrt(1 - 0.38 ** 2)] },
+      { match: 'search result | query: printer jam', vector: [0, 1, 0] },
+      { match: 'text: clear the tray', vector: [0, 0.9, Math.sqrt(0.19)] },
+      { match: 'text: toner orders', vector: [0, 0.3, Math.sqrt(0.91)] },
+    ],
+    [0, 0, 1],
+  );
+  const { store, index } = await indexWith(
+    new Embedder({ model, profile: embeddingGemma }),
+    [document('Tray', 'clear the tray', 'Alpha'), document('Toner', 'toner orders', 'Beta')],
+    { Beta: 'printer help' },
+  );
+  const route = resolveRoute({ mode: 'two-stage', hybrid: true });
+  const result = await retrieve(index, 'printer jam', { route, thresholds });
+  assert.deepEqual(
+    result.scores.categories.map((category) => category.name),
+    ['Beta', 'Alpha'],
+    'fusion puts the keyword match first',
+  );
+  assert.equal(result.category?.name, 'Alpha');
+  assert.deepEqual(result.searchedCategories, ['Alpha']);
+  assert.equal(result.document?.title, 'Tray');
+  // With both below the gate, stage 1 refuses.
+  const strict = await retrieve(index, 'printer jam', { route, thresholds: { category: 0.5, document: 0.4 } });
+  assert.equal(strict.refusal, 'category-below-threshold');
+  await store.close();
+});
+
+test('hybrid: the answer is the first fused document whose cosine reaches the gate, not a keyword-only winner', async () => {
+  const model = new KeyedEmbeddingModel(
+    2,
+    [
+      { match: 'search result | query: vpn token', vector: [1, 0] },
+      { match: 'text: vpn token vpn token', vector: [0.3, Math.sqrt(1 - 0.09)] },
+      { match: 'text: remote access', vector: [0.7, Math.sqrt(1 - 0.49)] },
+    ],
+    [0, 1],
+  );
+  const { store, index } = await indexWith(new Embedder({ model, profile: embeddingGemma }), [
+    document('Keywords', 'vpn token vpn token', 'IT'),
+    document('Meaning', 'remote access', 'IT'),
+  ]);
+  const result = await retrieve(index, 'vpn token', { route: resolveRoute({ mode: 'hybrid' }), thresholds });
+  assert.equal(result.scores.documents[0]?.title, 'Keywords', 'keywords rank it first');
+  assert.equal(result.document?.title, 'Meaning', 'but only a document that reaches 0.4 is answered from');
   await store.close();
 });

@@ -1,33 +1,33 @@
 import type { Embedder } from '../embedding/embedder.js';
 import type { SearchableKnowledge } from '../spec/knowledge-store.js';
-import type { StoredThresholds } from './stored-thresholds.js';
+import type { CalibrationRecord } from './calibration-record.js';
 
 /** A knowledge base together with the embedder its vectors were made with: what retrieval searches. */
 export class KnowledgeIndex<Knowledge extends SearchableKnowledge = SearchableKnowledge> {
-  private thresholds: StoredThresholds | undefined;
+  private stored: CalibrationRecord | undefined;
 
   constructor(
     readonly embedder: Embedder,
     readonly knowledge: Knowledge,
     /** Thresholds calibrated for this knowledge base (`gemma-rag calibrate`), if any. */
-    storedThresholds?: StoredThresholds | undefined,
+    calibration?: CalibrationRecord | undefined,
     /**
-     * Reads them again from the knowledge base. Given for persistent ones, so that a long-lived
-     * process (`serve`) uses what another process calibrated since, without a restart.
+     * Reads the calibration again from the knowledge base. Given for persistent ones, so that a
+     * long-lived process (`serve`) uses what another process calibrated since, without a restart.
      */
-    private readonly readStoredThresholds?: () => Promise<StoredThresholds | undefined>,
+    private readonly readCalibration?: () => Promise<CalibrationRecord | undefined>,
   ) {
-    this.thresholds = storedThresholds;
+    this.stored = calibration;
   }
 
-  /** The calibrated thresholds as last read. */
-  get storedThresholds(): StoredThresholds | undefined {
-    return this.thresholds;
+  /** The calibration as last read. */
+  get calibration(): CalibrationRecord | undefined {
+    return this.stored;
   }
 
-  /** Re-reads the calibrated thresholds, if this index can (before each question). */
-  async refreshStoredThresholds(): Promise<void> {
-    if (this.readStoredThresholds) this.thresholds = await this.readStoredThresholds();
+  /** Re-reads the calibration, if this index can (before each question). */
+  async refreshCalibration(): Promise<void> {
+    if (this.readCalibration) this.stored = await this.readCalibration();
   }
 
   close(): Promise<void> {

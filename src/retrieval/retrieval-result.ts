@@ -1,3 +1,6 @@
+import type { RefusalReason } from './refusal-gate.js';
+import type { RouteName } from './route.js';
+
 export interface ScoredCategory {
   name: string;
   /** Cosine similarity to the question (Classification prompt); the threshold applies to this. */
@@ -26,10 +29,12 @@ export interface ContextChunk {
   text: string;
 }
 
-/** Why retrieval found nothing to answer from, if it did not. */
-export type RefusalReason = 'category-below-threshold' | 'document-below-threshold';
+export type { RefusalReason } from './refusal-gate.js';
 
 export interface RetrievalResult {
+  /** The route that ran (route.ts). */
+  route: RouteName;
+  /** Whether stage 1 ran (`two-stage`) or documents were searched directly (`flat`). */
   mode: 'two-stage' | 'flat';
   /** Whether keyword (BM25) results were fused with vector results by reciprocal rank. */
   hybrid: boolean;

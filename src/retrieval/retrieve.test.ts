@@ -35,7 +35,7 @@ const routes: Array<[question: string, category: RegExp, title: string]> = [
 
 for (const [question, category, title] of routes) {
   test(`two-stage: "${question}" → ${title}`, async () => {
-    const result = await rag.retrieve(index, question);
+    const result = await rag.retrieve(index, question, { mode: 'two-stage' });
     assert.equal(result.refusal, null, JSON.stringify(result.scores));
     assert.match(result.category?.name ?? '', category);
     assert.equal(result.document?.title, title);
@@ -59,7 +59,7 @@ for (const question of [
   'Who won the football world cup?',
 ]) {
   test(`two-stage refuses an unrelated question: "${question}"`, async () => {
-    const result = await rag.retrieve(index, question);
+    const result = await rag.retrieve(index, question, { mode: 'two-stage' });
     assert.equal(result.document, null);
     assert.ok(result.refusal === 'category-below-threshold' || result.refusal === 'document-below-threshold');
   });
@@ -67,7 +67,7 @@ for (const question of [
 
 test('a category below its threshold stops before stage 2', async () => {
   const strict = await createRag({ engine: 'lexical', categoryThreshold: 0.99 });
-  const result = await strict.retrieve(index, '如何重置密码？');
+  const result = await strict.retrieve(index, '如何重置密码？', { mode: 'two-stage' });
   assert.equal(result.refusal, 'category-below-threshold');
   assert.equal(result.category, null);
   assert.deepEqual(result.scores.documents, []);
@@ -76,7 +76,7 @@ test('a category below its threshold stops before stage 2', async () => {
 
 test('a document below its threshold is refused but the category is reported', async () => {
   const strict = await createRag({ engine: 'lexical', documentThreshold: 0.99 });
-  const result = await strict.retrieve(index, '如何重置密码？');
+  const result = await strict.retrieve(index, '如何重置密码？', { mode: 'two-stage' });
   assert.equal(result.refusal, 'document-below-threshold');
   assert.match(result.category?.name ?? '', /IT/);
   assert.equal(result.document, null);

@@ -4,33 +4,14 @@ import type { VectorSearchHit } from '../spec/vector-store.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+import { firstEligible, selectCategories, type Thresholds } from './refusal-gate.js';
 import type { ContextChunk, RetrievalResult, ScoredCategory, ScoredDocument } from './retrieval-result.js';
-
-export interface Thresholds {
-  /** Stage 1: the best category must score at least this. */
-  category: number;
-  /** Stage 2 (and flat mode): the best document must score at least this. */
-  document: number;
-}
-
-export interface CategoryFallback {
-  /** Search documents in up to this many top categories (1 = the seed's single category). */
-  categories: number;
-  /** ...when they trail the best category by less than this similarity. */
-  margin: number;
-}
+import type { Route } from './route.js';
 
 export interface RetrieveOptions {
-  mode: 'two-stage' | 'flat';
+  /** How to search: from `resolveRoute` (route.ts), the one mapper from requests to routes. */
+  route: Route;
   thresholds: Thresholds;
-  /** Fuse BM25 keyword results with vector results (reciprocal rank fusion), in every stage. */
-  hybrid?: boolean | undefined;
-  /** Two-stage: when stage 1 is a near tie, also search the runner-up categories. Default off. */
-  categoryFallback?: CategoryFallback | undefined;
-  /** Drop documents scoring below this fraction of the best document's score (e.g. 0.8). */
-  relativeCutoff?: number | undefined;
-  /** How many documents to report (flat mode); two-stage reports every document of the searched categories. Default 5. */
-  topK?: number | undefined;
   /**
    * Chunks fetched from the vector index per query, before grouping into documents. Default
    * 200: enough for every document of a category to be ranked, and what lets the index
@@ -73,7 +54,7 @@ export async function retrieve(
       'The question is empty: ask something, e.g. gemma-rag ask "How do I reset my password?"',
     );
   }
-  return options.mode === 'two-stage'
+  return options.route.stages === 'two-stage'
     ? retrieveTwoStage(index, question, options)
     : retrieveFlat(index, question, options);
 }
@@ -88,10 +69,11 @@ async function retrieveTwoStage(
   question: string,
   options: RetrieveOptions,
 ): Promise<RetrievalResult> {
+  const { route, thresholds } = options;
   const categories = await rankCategories(index, question, options);
-  const best = categories[0];
-  const base = { mode: 'two-stage' as const, hybrid: options.hybrid ?? false, thresholds: options.thresholds };
-  if (!best || best.score < options.thresholds.category) {
+  const { chosen, searched } = selectCategories(categories, { thresholds, categoryFallback: route.categoryFallback });
+  const base = { mode: 'two-stage' as const, route: route.name, hybrid: route.keywords, thresholds };
+  if (!chosen) {
     return {
       ...base,
       category: null,
@@ -102,7 +84,6 @@ async function retrieveTwoStage(
       refusal: 'category-below-threshold',
     };
   }
-  const searched = categoriesToSearch(categories, options);
   const { embedder, knowledge } = index;
   const documentQuery = await embedder.embedQuery(question, {
     promptName: 'Retrieval-query',
@@ -115,14 +96,14 @@ async function retrieveTwoStage(
     // Declarative, so a database store filters inside its index.
     where: { category: searched },
   });
-  const keywordHits = options.hybrid
+  const keywordHits = route.keywords
     ? await knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth, categories: searched })
     : undefined;
   const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, documentQuery);
-  const documents = cutOff(rankDocuments(scored, keywordHits), options);
+  const documents = cutOff(rankDocuments(scored, keywordHits), route);
   return {
     ...base,
-    category: best,
+    category: chosen,
     searchedCategories: searched,
     ...(await choose(index, documents, categories, options)),
   };
@@ -142,7 +123,7 @@ async function rankCategories(
     topK: await knowledge.vectors.count(categoryNamespace),
   });
   const categories = hits.map((hit) => ({ id: hit.id, name: hit.metadata.category, score: hit.score }));
-  if (!options.hybrid) return categories.map(({ name, score }) => ({ name, score }));
+  if (!options.route.keywords) return categories.map(({ name, score }) => ({ name, score }));
   const keywordHits: KeywordHit[] = await knowledge.keywordSearch(question, {
     namespace: categoryNamespace,
     limit: keywordDepth,
@@ -155,20 +136,6 @@ async function rankCategories(
       const keywordScore = keywordScores.get(id);
       return keywordScore === undefined ? { name, score } : { name, score, keywordScore };
     });
-}
-
-/** The best category, plus runners-up that nearly tie with it, when the fallback is on. */
-function categoriesToSearch(categories: readonly ScoredCategory[], options: RetrieveOptions): string[] {
-  const [best, ...rest] = categories;
-  if (!best) return [];
-  const fallback = options.categoryFallback;
-  if (!fallback || fallback.categories <= 1) return [best.name];
-  const runnersUp = rest
-    .filter(
-      (category) => category.score >= options.thresholds.category && best.score - category.score < fallback.margin,
-    )
-    .slice(0, fallback.categories - 1);
-  return [best.name, ...runnersUp.map((category) => category.name)];
 }
 
 /** Top-k documents over the whole knowledge base, gated by the document threshold. */
@@ -186,14 +153,16 @@ async function retrieveFlat(
     vector: query,
     topK: options.chunkCandidates ?? defaultChunkCandidates,
   });
-  const keywordHits = options.hybrid
+  const { route } = options;
+  const keywordHits = route.keywords
     ? await index.knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth })
     : undefined;
   const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, query);
-  const documents = cutOff(rankDocuments(scored, keywordHits), options).slice(0, options.topK ?? 5);
+  const documents = cutOff(rankDocuments(scored, keywordHits), route);
   return {
     mode: 'flat',
-    hybrid: options.hybrid ?? false,
+    route: route.name,
+    hybrid: route.keywords,
     thresholds: options.thresholds,
     category: null,
     searchedCategories: [],
@@ -202,25 +171,35 @@ async function retrieveFlat(
 }
 
 /** The relative cut-off: documents far below the best one are noise, not alternatives. */
-function cutOff(documents: RankedDocument[], options: RetrieveOptions): RankedDocument[] {
-  const fraction = options.relativeCutoff;
+function cutOff(documents: RankedDocument[], route: Route): RankedDocument[] {
+  const fraction = route.relativeCutoff;
   const best = documents.reduce((max, document) => Math.max(max, document.score), Number.NEGATIVE_INFINITY);
   if (fraction === undefined || !(best > 0)) return documents;
   return documents.filter((document) => document.score >= fraction * best);
 }
 
+/**
+ * The refusal gate (refusal-gate.ts) picks the document; the report lists the top documents in
+ * the route's order, and always includes the chosen one.
+ */
 async function choose(
   index: KnowledgeIndex,
   documents: RankedDocument[],
   categories: ScoredCategory[],
   options: RetrieveOptions,
 ): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal'>> {
-  const scores = { categories, documents: documents.map(toScoredDocument) };
-  const best = documents[0];
-  if (!best || best.score < options.thresholds.document) {
-    return { document: null, context: [], scores, refusal: 'document-below-threshold' };
-  }
-  return { document: toScoredDocument(best), context: await contextOf(index, best, options), scores, refusal: null };
+  const chosen = firstEligible(documents, options.thresholds.document);
+  // Two-stage reports every document of the searched categories; flat routes their top k.
+  const reported = options.route.stages === 'two-stage' ? [...documents] : documents.slice(0, options.route.topK);
+  if (chosen && !reported.includes(chosen)) reported.push(chosen);
+  const scores = { categories, documents: reported.map(toScoredDocument) };
+  if (!chosen) return { document: null, context: [], scores, refusal: 'document-below-threshold' };
+  return {
+    document: toScoredDocument(chosen),
+    context: await contextOf(index, chosen, options),
+    scores,
+    refusal: null,
+  };
 }
 
 /** The best chunk, plus the document's next-best chunks that also clear the threshold, in reading order. */

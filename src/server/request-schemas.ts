@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routeRequestSchema } from '../retrieval/route.js';
 
 /** Strict schemas for our own API; minimal, compatible ones for the OpenAI and Ollama shapes. */
 const inputs = z.union([z.string(), z.array(z.string())]);
@@ -26,13 +27,8 @@ export const ollamaEmbedRequest = z.object({
   prompt: z.string().optional(),
 });
 
-const retrievalFields = {
-  mode: z.enum(['two-stage', 'flat', 'hybrid']).default('two-stage'),
-  hybrid: z.boolean().optional(),
-  categoryFallback: z.number().int().min(1).max(20).optional(),
-  categoryMargin: z.number().min(0).max(1).optional(),
-  relativeCutoff: z.number().min(0).max(1).optional(),
-};
+// The route fields are the library's own route request (route.ts), validated by its schema.
+const { topK: _topK, ...retrievalFields } = routeRequestSchema.shape;
 
 export const askRequest = z
   .object({
@@ -50,7 +46,7 @@ export const searchRequest = z
   .object({
     query: z.string().trim().min(1, 'the query is empty').max(8000),
     topK: z.number().int().min(1).max(100).default(5),
-    mode: z.enum(['flat', 'hybrid']).default('flat'),
+    mode: z.enum(['hybrid', 'flat']).default('hybrid'),
     relativeCutoff: z.number().min(0).max(1).optional(),
   })
   .strict();

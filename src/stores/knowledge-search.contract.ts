@@ -5,6 +5,7 @@ import { LexicalEmbeddingModel } from '../engines/lexical/lexical-embedding-mode
 import { ingestDocuments } from '../ingest/ingest-documents.js';
 import { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import { retrieve } from '../retrieval/retrieve.js';
+import { resolveRoute } from '../retrieval/route.js';
 import { errorCodes } from '../spec/errors.js';
 import type { KeywordHit, KnowledgeStore } from '../spec/knowledge-store.js';
 import { corpus, healthy, type KnowledgeStoreContractOptions, lexical, storeCase } from './knowledge-store.contract.js';
@@ -96,15 +97,21 @@ export function knowledgeSearchContract(name: string, options: KnowledgeStoreCon
     const index = new KnowledgeIndex(lexical(), store);
     const thresholds = { category: 0.05, document: 0.05 };
     for (const hybrid of [false, true]) {
-      const result = await retrieve(index, '如何重置密码？', { mode: 'two-stage', thresholds, hybrid });
+      const result = await retrieve(index, '如何重置密码？', {
+        route: resolveRoute({ mode: 'two-stage', hybrid }),
+        thresholds,
+      });
       assert.equal(result.category?.name, 'IT & Security');
       assert.equal(result.document?.title, '重置密码');
       assert.equal(result.context[0]?.text, corpus[1]?.content);
-      const flat = await retrieve(index, 'travel expense receipts', { mode: 'flat', thresholds, hybrid });
+      const flat = await retrieve(index, 'travel expense receipts', {
+        route: resolveRoute({ mode: hybrid ? 'hybrid' : 'flat' }),
+        thresholds,
+      });
       assert.equal(flat.document?.title, 'Travel expenses');
     }
     const refused = await retrieve(index, 'quantum chromodynamics lecture', {
-      mode: 'two-stage',
+      route: resolveRoute({ mode: 'two-stage' }),
       thresholds: { category: 0.5, document: 0.5 },
     });
     assert.equal(refused.document, null);

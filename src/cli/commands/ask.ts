@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { askJson } from '../../presentation/ask-json.js';
 import type { AskResult, Rag } from '../../rag.js';
 import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
@@ -13,16 +13,11 @@ import {
   parseThreshold,
 } from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
-import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
+import { addRouteOptions, type RouteFlags, routeRequestFromFlags } from '../route-flags.js';
 
-interface AskFlags extends EngineFlags {
+interface AskFlags extends EngineFlags, RouteFlags {
   kb?: string;
   db?: string;
-  mode: 'two-stage' | 'flat' | 'hybrid';
-  hybrid?: boolean;
-  categoryFallback?: string;
-  categoryMargin: string;
-  relativeCutoff?: string;
   threshold?: string;
   categoryThreshold?: string;
   documentThreshold?: string;
@@ -37,16 +32,7 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     .description('answer a question from the knowledge base (refuses when nothing relevant is found)')
     .argument('<question>', 'the question, in any language');
   addKnowledgeBaseOptions(command);
-  command
-    .addOption(
-      new Option('--mode <mode>', 'retrieval route; hybrid = flat with BM25 keyword search fused in')
-        .choices(['two-stage', 'flat', 'hybrid'])
-        .default('two-stage'),
-    )
-    .option('--hybrid', 'two-stage with BM25 keyword search fused into both stages')
-    .option('--category-fallback <n>', 'also search up to n top categories when stage 1 is a near tie (default 1: off)')
-    .option('--category-margin <x>', 'what counts as a near tie in stage 1', '0.05')
-    .option('--relative-cutoff <x>', 'drop documents scoring below this fraction of the best one (e.g. 0.8)')
+  addRouteOptions(command)
     .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
     .option('--category-threshold <x>', 'stage 1 threshold (overrides --threshold)')
     .option('--document-threshold <x>', 'stage 2 threshold (overrides --threshold)')
@@ -85,7 +71,7 @@ async function ask(io: CliIo, question: string, flags: AskFlags): Promise<void> 
       writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
     }
     await using index = await openKnowledge(io, rag, source, flags);
-    const retrieval = await rag.retrieve(index, question, retrievalOptions(flags));
+    const retrieval = await rag.retrieve(index, question, routeRequestFromFlags(flags));
     const streaming = !flags.json;
     if (streaming && flags.explain) printStages(io, rag, retrieval);
     const result = await rag.answer(question, retrieval, {
@@ -109,6 +95,7 @@ function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult): void {
     io.stderr,
     `engine: ${rag.embedder.model.label}, model: ${rag.embedder.model.modelId}, dimensions: ${rag.embedder.dimensions}`,
   );
+  writeLine(io.stderr, `route: ${describeRoute(retrieval)}`);
   if (retrieval.mode === 'two-stage') {
     writeLine(io.stderr, `Stage 1 — categories (threshold ${retrieval.thresholds.category}):`);
     for (const category of retrieval.scores.categories)
@@ -121,6 +108,17 @@ function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult): void {
   for (const document of retrieval.scores.documents)
     writeLine(io.stderr, `  ${format(document.score)}  ${document.title}`);
   writeLine(io.stderr);
+}
+
+function describeRoute(retrieval: RetrievalResult): string {
+  const fused = retrieval.hybrid ? ', vector and keyword (BM25) ranks fused' : '';
+  const searched =
+    retrieval.searchedCategories.length > 1
+      ? `; searched ${retrieval.searchedCategories.length} near-tied categories`
+      : '';
+  return retrieval.mode === 'two-stage'
+    ? `${retrieval.route} — best category, then its best document${fused}${searched}; each gated on cosine`
+    : `${retrieval.route} — every document${fused}; the first that reaches the threshold (cosine) answers`;
 }
 
 function printSource(io: CliIo, result: AskResult): void {
@@ -140,26 +138,4 @@ function printSource(io: CliIo, result: AskResult): void {
     io.stderr,
     `No ${stage} reached the threshold ${threshold}${best ? ` (best: ${best.score.toFixed(3)})` : ''}; the language model was not called.`,
   );
-}
-
-/** Retrieval flags as options, validated. */
-export function retrievalOptions(flags: {
-  mode: 'two-stage' | 'flat' | 'hybrid';
-  hybrid?: boolean;
-  categoryFallback?: string;
-  categoryMargin?: string;
-  relativeCutoff?: string;
-}) {
-  const fallback =
-    flags.categoryFallback === undefined ? 1 : parsePositiveInteger(flags.categoryFallback, '--category-fallback');
-  return {
-    mode: flags.mode === 'two-stage' ? ('two-stage' as const) : ('flat' as const),
-    hybrid: flags.mode === 'hybrid' || (flags.hybrid ?? false),
-    categoryFallback: {
-      categories: fallback,
-      margin: parseFraction(flags.categoryMargin ?? '0.05', '--category-margin'),
-    },
-    relativeCutoff:
-      flags.relativeCutoff === undefined ? undefined : parseFraction(flags.relativeCutoff, '--relative-cutoff'),
-  };
 }

@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
 import {
   countOutcomes,
   type DecisionSettings,
@@ -9,11 +8,16 @@ import {
   summarize,
 } from '../../eval/answer-decision.js';
 import { calibrateThresholds } from '../../eval/calibrate-thresholds.js';
-import { type CalibrationRecord, embeddingOf, writeCalibration } from '../../eval/calibration-record.js';
 import { type Label, labelProblemsError, loadLabels } from '../../eval/label-file.js';
 import { scoreQuestions } from '../../eval/score-questions.js';
-import type { CategoryFallback } from '../../retrieval/retrieve.js';
-import { storedThresholdsKey } from '../../retrieval/stored-thresholds.js';
+import {
+  type CalibrationRecord,
+  calibrationSettingKey,
+  embeddingOf,
+  serializeCalibration,
+} from '../../retrieval/calibration-record.js';
+import type { CategoryFallback } from '../../retrieval/refusal-gate.js';
+import { defaultRouteName, resolveRoute } from '../../retrieval/route.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { KnowledgeAdmin } from '../../spec/knowledge-admin.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
@@ -50,7 +54,9 @@ export function registerCalibrate(program: Command, io: CliIo, run: CommandRunne
       'JSON Lines: { "question": "…", "expected": { "category": "…", "title": "…" } | null } per line',
     )
     .addOption(
-      new Option('--mode <mode>', 'the retrieval mode to calibrate for').choices([...evalModes]).default('two-stage'),
+      new Option('--mode <mode>', 'the retrieval route to calibrate for')
+        .choices([...evalModes])
+        .default(defaultRouteName),
     )
     .option('--category-fallback <n>', 'categories the fallback may search (1 = keep the single category)', '2')
     .option('--threshold <x>', '"before": both thresholds to compare against (default: stored, else the engine’s)')
@@ -92,9 +98,11 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
       expected: labels[position]?.expected ?? null,
       profile: scores.profile,
     }));
+    // "Before" is what `ask --mode <mode>` would use today: the same route resolution.
+    const route = resolveRoute({ mode: flags.mode }, index.calibration);
     const before: DecisionSettings = {
-      thresholds: rag.thresholdsFor(index),
-      categoryFallback: (await storedFallback(index.knowledge)) ?? undefined,
+      thresholds: rag.thresholdsFor(index, route.calibrationKey),
+      categoryFallback: rag.calibratedFallback(index, route.calibrationKey),
     };
     const chosen = calibrateThresholds({
       mode: flags.mode,
@@ -113,14 +121,14 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
       category: chosen.thresholds.category,
       document: chosen.thresholds.document,
       categoryFallback: chosen.categoryFallback,
-      mode: flags.mode,
+      mode: route.calibrationKey,
       embedding: embeddingOf(rag.embedder),
       labels: { answerable, unanswerable: labelled.length - answerable },
       f1Before: beforeSummary.answerF1,
       f1After: chosen.f1,
       calibratedAt: new Date().toISOString(),
     };
-    await writeCalibration(index.knowledge, record);
+    await index.knowledge.writeSetting(calibrationSettingKey, serializeCalibration(record));
     const output = {
       db: source.display,
       mode: flags.mode,
@@ -129,7 +137,7 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
       labels: record.labels,
       before: { thresholds: before.thresholds, categoryFallback: before.categoryFallback ?? null, ...beforeSummary },
       after: { thresholds: after.thresholds, categoryFallback: chosen.categoryFallback, ...afterSummary },
-      stored: storedThresholdsKey,
+      stored: calibrationSettingKey,
     };
     if (flags.json) {
       writeJson(io, output);
@@ -171,20 +179,4 @@ async function checkExpectedDocuments(path: string, labels: readonly Label[], st
       : [],
   );
   if (problems.length > 0) throw labelProblemsError(path, problems);
-}
-
-/** Minimal on purpose: only the part of a stored calibration that `before` needs. */
-const storedFallbackSchema = z.object({
-  categoryFallback: z.object({ categories: z.number().int().positive(), margin: z.number().min(0).max(1) }).nullish(),
-});
-
-/** The fallback a previous calibration chose, if any: part of the "before" settings. */
-async function storedFallback(store: KnowledgeAdmin): Promise<CategoryFallback | null> {
-  const stored = await store.readSetting(storedThresholdsKey);
-  try {
-    const parsed = storedFallbackSchema.safeParse(JSON.parse(stored ?? 'null'));
-    return parsed.success ? (parsed.data.categoryFallback ?? null) : null;
-  } catch {
-    return null;
-  }
 }

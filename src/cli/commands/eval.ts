@@ -102,6 +102,8 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
   };
   const dataset = await loadXquad(resolve(flags.data), flags.lang, flags.kbLang ?? flags.lang);
   const bars = new Map<string, ReturnType<typeof progressBar>>();
+  // One engine for every size: each text is embedded once and truncated per size.
+  const rag = await createRagForCli(io, config, flags, { cacheEmbeddings: true });
   try {
     const { report, scorePoints } = await runEval({
       dataset,
@@ -111,7 +113,7 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
       seed,
       calibrate: flags.calibrate ?? false,
       fallbackCategories,
-      createRag: (size) => createRagForCli(io, { ...config, dimensions: size }, flags),
+      rag,
       onProgress: (stage, done, total) => {
         let bar = bars.get(stage);
         if (!bar) {
@@ -132,5 +134,6 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
     for (const chart of charts) writeLine(io.stderr, `Wrote ${chart}`);
   } finally {
     for (const bar of bars.values()) bar.stop();
+    await rag.dispose();
   }
 }

@@ -22,9 +22,9 @@ export function registerSearch(program: Command, io: CliIo, run: CommandRunner) 
   command
     .option('--top-k <k>', 'how many results', '5')
     .addOption(
-      new Option('--mode <mode>', 'vector search, or hybrid with BM25 keyword search fused in')
-        .choices(['flat', 'hybrid'])
-        .default('flat'),
+      new Option('--mode <mode>', 'hybrid: vector and BM25 keyword ranks fused; flat: vector only')
+        .choices(['hybrid', 'flat'])
+        .default('hybrid'),
     )
     .option('--relative-cutoff <x>', 'drop results scoring below this fraction of the best one');
   addEngineOptions(command);
@@ -43,7 +43,7 @@ async function search(io: CliIo, query: string, flags: SearchFlags): Promise<voi
     await using index = await openKnowledge(io, rag, source, flags);
     const results = await rag.search(index, query, {
       topK,
-      hybrid: flags.mode === 'hybrid',
+      mode: flags.mode,
       ...(relativeCutoff === undefined ? {} : { relativeCutoff }),
     });
     if (flags.json) {

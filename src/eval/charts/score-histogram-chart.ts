@@ -1,4 +1,4 @@
-import type { Thresholds } from '../../retrieval/retrieve.js';
+import type { Thresholds } from '../../retrieval/refusal-gate.js';
 import type { ScorePoint } from '../run-eval.js';
 import { formatTick, linearScale, niceTicks, palette, round, svgDocument, text } from './svg.js';
 

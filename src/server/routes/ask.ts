@@ -1,38 +1,18 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { askJson } from '../../presentation/ask-json.js';
-import type { AskOptions } from '../../rag.js';
 import { GemmaRagError } from '../../spec/errors.js';
 import { httpStatusFor } from '../http-status.js';
 import { readBody } from '../read-body.js';
 import { askRequest, searchRequest } from '../request-schemas.js';
 import type { ServerContext } from '../server-context.js';
 
-function retrievalOptions(request: {
-  mode: 'two-stage' | 'flat' | 'hybrid';
-  hybrid?: boolean | undefined;
-  categoryFallback?: number | undefined;
-  categoryMargin?: number | undefined;
-  relativeCutoff?: number | undefined;
-}): Pick<AskOptions, 'mode' | 'hybrid' | 'categoryFallback' | 'relativeCutoff'> {
-  return {
-    mode: request.mode === 'two-stage' ? 'two-stage' : 'flat',
-    hybrid: request.mode === 'hybrid' || (request.hybrid ?? false),
-    categoryFallback:
-      request.categoryFallback === undefined
-        ? undefined
-        : { categories: request.categoryFallback, margin: request.categoryMargin ?? 0.05 },
-    relativeCutoff: request.relativeCutoff,
-  };
-}
-
 export function registerAskRoutes(app: Hono, server: ServerContext): void {
   app.post('/api/ask', async (context) => {
     const request = await readBody(context, askRequest);
     const generate = server.generate && request.generate !== false;
-    const retrieval = await server.queue.run(() =>
-      server.rag.retrieve(server.index, request.question, retrievalOptions(request)),
-    );
+    const { question, generate: _generate, stream: _stream, maxTokens: _maxTokens, ...route } = request;
+    const retrieval = await server.queue.run(() => server.rag.retrieve(server.index, question, route));
     const answer = (onText?: (text: string) => void) =>
       server.queue.run(() =>
         server.rag.answer(request.question, retrieval, {
@@ -81,7 +61,7 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
     const results = await server.queue.run(() =>
       server.rag.search(server.index, request.query, {
         topK: request.topK,
-        hybrid: request.mode === 'hybrid',
+        mode: request.mode,
         ...(request.relativeCutoff === undefined ? {} : { relativeCutoff: request.relativeCutoff }),
       }),
     );
