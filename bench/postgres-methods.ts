@@ -29,17 +29,39 @@ interface Loaded {
   indexBytes: number;
 }
 
+/** Which PostgreSQL rows bench/search.ts measures (its --pg-* options). */
+export interface PostgresBenchSettings {
+  url: string;
+  types: ReadonlyArray<'vector' | 'halfvec'>;
+  efSearch: readonly number[];
+  /** HNSW build settings; pgvector's defaults are m 16, ef_construction 64. */
+  m: number;
+  efConstruction: number;
+  binary: boolean;
+}
+
 const loaded = new Map<string, Promise<Loaded>>();
 const batch = 1000;
 
 /** One schema per dataset and index type, filled and indexed once, shared by its ef_search rows. */
-function load(url: string, key: string, data: Float32Array, dimensions: number, indexType: 'vector' | 'halfvec') {
+function load(
+  settings: PostgresBenchSettings,
+  key: string,
+  data: Float32Array,
+  dimensions: number,
+  indexType: 'vector' | 'halfvec',
+) {
+  const { url } = settings;
   let entry = loaded.get(key);
   if (!entry) {
     entry = (async () => {
       const location = parseKnowledgeLocation(`${url}?schema=bench_${key}`);
       if (location.kind !== 'postgres') throw new Error('--postgres needs a postgres:// URL');
-      const store = await PostgresVectorStore.open<{ row: number }>(location, { indexType });
+      const store = await PostgresVectorStore.open<{ row: number }>(location, {
+        indexType,
+        m: settings.m,
+        efConstruction: settings.efConstruction,
+      });
       const connection = store.connection;
       const rows = data.length / dimensions;
       const sizes = async () =>
@@ -76,7 +98,7 @@ function load(url: string, key: string, data: Float32Array, dimensions: number, 
       // The same rows for the other index type are copied inside the server (sending 1M
       // vectors as text takes most of an hour here); the insert time reported is the one
       // measured when they were sent through the store.
-      const sibling = await filledSibling(url, key, indexType, rows);
+      const sibling = await filledSibling(url, key, rows);
       const insertStarted = performance.now();
       if (sibling) {
         await connection.query(`INSERT INTO ${connection.schema}.vectors SELECT * FROM ${sibling.table}`);
@@ -106,38 +128,51 @@ function load(url: string, key: string, data: Float32Array, dimensions: number, 
   return entry;
 }
 
-/** The schema of the other index type holding the same rows, with its measured insert time. */
+/** Another schema of this dataset and size (other index type or build) holding all rows, with its measured insert time. */
 async function filledSibling(
   url: string,
   key: string,
-  indexType: 'vector' | 'halfvec',
   rows: number,
 ): Promise<{ table: string; insertMs: number } | undefined> {
-  const other = key.replace(new RegExp(`_${indexType}$`), indexType === 'vector' ? '_halfvec' : '_vector');
-  const location = parseKnowledgeLocation(`${url}?schema=bench_${other}`);
+  const prefix = `bench_${key.split('_').slice(0, 2).join('_')}_`;
+  const location = parseKnowledgeLocation(`${url}?schema=bench_${key}`);
   if (location.kind !== 'postgres') return undefined;
   const connection = await PostgresConnection.open(location);
   try {
-    const [exists] = await connection.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
-      `${connection.schema}.meta`,
-    ]);
-    if (!exists?.present) return undefined;
-    const recorded = await readSetting(connection, 'bench-build');
-    const build = recorded ? (JSON.parse(recorded) as { rows: number; insertMs: number }) : undefined;
-    return build?.rows === rows ? { table: `${connection.schema}.vectors`, insertMs: build.insertMs } : undefined;
+    const schemas = await connection.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1) AND nspname <> $2 ORDER BY nspname`,
+      [prefix, `bench_${key}`],
+    );
+    for (const { name } of schemas) {
+      const [row] = await connection.query<{ value: string }>(
+        `SELECT value FROM ${`"${name.replaceAll(`"`, `""`)}"`}.meta WHERE key = 'bench-build'`,
+      );
+      const build = row ? (JSON.parse(row.value) as { rows: number; insertMs: number }) : undefined;
+      if (build?.rows === rows)
+        return { table: `${`"${name.replaceAll(`"`, `""`)}"`}.vectors`, insertMs: build.insertMs };
+    }
+    return undefined;
   } finally {
     await connection.close();
   }
 }
 
-export function postgresMethods(url: string, dataset: () => string, dimensions: number, k: number) {
+/** Schema names: pgvector's default build keeps the short name earlier runs used. */
+function schemaKey(dataset: string, rows: number, type: string, settings: PostgresBenchSettings): string {
+  const build =
+    settings.m === 16 && settings.efConstruction === 64 ? '' : `_m${settings.m}_c${settings.efConstruction}`;
+  return `${dataset}_${rows}_${type}${build}`;
+}
+
+export function postgresMethods(settings: PostgresBenchSettings, dataset: () => string, dimensions: number, k: number) {
+  const build = `m ${settings.m}, ef_construction ${settings.efConstruction}`;
   const storeMethod = (indexType: 'vector' | 'halfvec', efSearch: number) => ({
-    name: `gemma-rag PostgreSQL store: pgvector HNSW ${indexType}(${dimensions}) ef_search ${efSearch}${indexType === 'halfvec' ? ' + fp32 rescore' : ''}`,
+    name: `gemma-rag PostgreSQL store: pgvector HNSW ${indexType}(${dimensions}) (${build}) ef_search ${efSearch}${indexType === 'halfvec' ? ' + fp32 rescore' : ''}`,
     peer: false,
     slow: true,
     build: async (data: Float32Array): Promise<PostgresBuilt> => {
-      const key = `${dataset()}_${data.length / dimensions}_${indexType}`;
-      const shared = await load(url, key, data, dimensions, indexType);
+      const key = schemaKey(dataset(), data.length / dimensions, indexType, settings);
+      const shared = await load(settings, key, data, dimensions, indexType);
       const store = new PostgresVectorStore<{ row: number }>(shared.store.connection, false, { efSearch, indexType });
       const rows = data.length / dimensions;
       return {
@@ -150,22 +185,21 @@ export function postgresMethods(url: string, dataset: () => string, dimensions: 
     },
   });
   return [
-    ...[40, 100, 200, 400].map((ef) => storeMethod('vector', ef)),
-    ...[100, 200, 400].map((ef) => storeMethod('halfvec', ef)),
-    binaryQuantized(url, dataset, dimensions, k),
+    ...settings.types.flatMap((type) => settings.efSearch.map((ef) => storeMethod(type, ef))),
+    ...(settings.binary ? [binaryQuantized(settings, dataset, dimensions, k)] : []),
   ];
 }
 
 /** HNSW over binary_quantize(embedding)::bit(d), then C candidates re-scored exactly in SQL. */
-function binaryQuantized(url: string, dataset: () => string, dimensions: number, k: number) {
+function binaryQuantized(settings: PostgresBenchSettings, dataset: () => string, dimensions: number, k: number) {
   const candidates = 200;
   return {
     name: `pgvector HNSW binary_quantize bit(${dimensions}) C=${candidates} + fp32 rescore (raw SQL)`,
     peer: false,
     slow: true,
     build: async (data: Float32Array): Promise<PostgresBuilt> => {
-      const key = `${dataset()}_${data.length / dimensions}_vector`;
-      const shared = await load(url, key, data, dimensions, 'vector');
+      const key = schemaKey(dataset(), data.length / dimensions, 'vector', settings);
+      const shared = await load(settings, key, data, dimensions, 'vector');
       const connection: PostgresConnection = shared.store.connection;
       const table = `${connection.schema}.vectors`;
       const recorded = await readSetting(connection, 'bench-binary-build');

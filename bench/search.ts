@@ -7,7 +7,8 @@
  * sqlite-vec) are skipped with a printed reason when they do not load. `--skip-slow` leaves
  * out HNSW graph builds and the sqlite-vec float scan, which take minutes at 1M.
  * `--postgres URL` adds the PostgreSQL store (bench/postgres-methods.ts) on that server;
- * `--methods postgres` runs only those.
+ * `--methods postgres` runs only those; `--pg-types vector,halfvec`, `--pg-ef-search 40,100,…`,
+ * `--pg-m 16 --pg-ef-construction 64` (the HNSW build) and `--pg-binary no` choose its rows.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +32,11 @@ const { values } = parseArgs({
     methods: { type: 'string' },
     'skip-slow': { type: 'boolean', default: false },
     postgres: { type: 'string' },
+    'pg-types': { type: 'string', default: 'vector,halfvec' },
+    'pg-ef-search': { type: 'string', default: '40,100,200,400' },
+    'pg-m': { type: 'string', default: '16' },
+    'pg-ef-construction': { type: 'string', default: '64' },
+    'pg-binary': { type: 'string', default: 'yes' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -231,7 +237,21 @@ const methods: Method[] = [
     },
   },
   sqliteStore(),
-  ...(values.postgres ? postgresMethods(values.postgres, () => currentDataset, dimensions, k) : []),
+  ...(values.postgres
+    ? postgresMethods(
+        {
+          url: values.postgres,
+          types: (values['pg-types'] ?? '').split(',') as Array<'vector' | 'halfvec'>,
+          efSearch: (values['pg-ef-search'] ?? '').split(',').map(Number),
+          m: Number(values['pg-m']),
+          efConstruction: Number(values['pg-ef-construction']),
+          binary: values['pg-binary'] !== 'no',
+        },
+        () => currentDataset,
+        dimensions,
+        k,
+      )
+    : []),
   sqliteVec('sqlite-vec float[768]', 'float', true),
   sqliteVec('sqlite-vec bit[768] C=100 + fp32 rescore', 'bit', false),
 ];

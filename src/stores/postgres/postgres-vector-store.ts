@@ -28,6 +28,10 @@ export interface PostgresVectorSearchOptions {
    * re-computed exactly from the fp32 column). Default `vector`.
    */
   indexType?: IndexedType;
+  /** HNSW build setting `m` (links per node), used when an index is built. Default 16 (pgvector's). */
+  m?: number;
+  /** HNSW build setting `ef_construction`, used when an index is built. Default 64 (pgvector's). */
+  efConstruction?: number;
 }
 
 interface Row<Metadata> {
@@ -49,6 +53,7 @@ const maxEfSearch = 1000;
 export class PostgresVectorStore<Metadata = Record<string, unknown>> implements VectorStore<Metadata> {
   private readonly efSearch: number;
   private readonly indexType: IndexedType;
+  private readonly build: { m: number; efConstruction: number };
 
   constructor(
     readonly connection: PostgresConnection,
@@ -57,6 +62,9 @@ export class PostgresVectorStore<Metadata = Record<string, unknown>> implements 
   ) {
     this.efSearch = Math.min(maxEfSearch, Math.max(1, Math.round(options.efSearch ?? defaultEfSearch)));
     this.indexType = options.indexType ?? 'vector';
+    const m = Math.round(options.m ?? 16);
+    this.build = { m, efConstruction: Math.max(2 * m, Math.round(options.efConstruction ?? 64)) };
+    if (!(m >= 2 && m <= 100)) throw new RangeError(`HNSW m must be from 2 to 100; got ${options.m}.`);
   }
 
   /** A store of its own over a knowledge base's schema (created if needed). */
@@ -191,6 +199,7 @@ export class PostgresVectorStore<Metadata = Record<string, unknown>> implements 
         if (wanted && dimensions !== undefined) {
           await this.connection.query(
             `CREATE INDEX IF NOT EXISTS ${wanted} ON ${this.table} USING hnsw (${indexedExpression(dimensions, this.indexType)} ${this.indexType}_cosine_ops)
+             WITH (m = ${this.build.m}, ef_construction = ${this.build.efConstruction})
              WHERE namespace = ${this.connection.escapeLiteral(namespace)} AND dimensions = ${dimensions}`,
             [],
             client,
