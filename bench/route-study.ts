@@ -11,6 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CachingEmbeddingModel } from '../src/embedding/caching-embedding-model.js';
 import { documentId } from '../src/eval/score-questions.js';
 import { holdOut } from '../src/eval/seeded-split.js';
 import { type BenchmarkDataset, loadXquad } from '../src/eval/xquad-dataset.js';
@@ -26,7 +27,8 @@ const { values: args } = parseArgs({
     sets: { type: 'string', default: 'en,zh-en,seed' },
     dims: { type: 'string', default: '768' },
     json: { type: 'string' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1' },
+    cache: { type: 'string', default: '/tmp/route-study-vectors.jsonl' },
   },
 });
 
@@ -250,6 +252,31 @@ function evaluate(
   return rows;
 }
 
+/** Vectors survive restarts: one JSON line per text, keyed by the model file. */
+async function loadVectors(cache: CachingEmbeddingModel, file: string) {
+  let text = '';
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return;
+  }
+  const entries: Array<[string, Float32Array]> = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const { model, input, vector } = JSON.parse(line) as { model: string; input: string; vector: number[] };
+    if (model === cache.fingerprint) entries.push([input, Float32Array.from(vector)]);
+  }
+  cache.preload(entries);
+  process.stderr.write(`loaded ${entries.length} cached vectors\n`);
+}
+
+async function saveVectors(cache: CachingEmbeddingModel, file: string) {
+  const lines = [...cache.entries()].map(([input, vector]) =>
+    JSON.stringify({ model: cache.fingerprint, input, vector: Array.from(vector) }),
+  );
+  await writeFile(file, `${lines.join('\n')}\n`);
+}
+
 async function main() {
   if (!args.model) throw new Error('--model FILE.gguf is required');
   const sizes = (args.dims as string).split(',').map(Number);
@@ -257,6 +284,8 @@ async function main() {
     { engine: 'llama-cpp', embeddingModel: args.model, threads: Number(args.threads) },
     { cacheEmbeddings: true },
   );
+  const cache = native.embedder.model as CachingEmbeddingModel;
+  await loadVectors(cache, args.cache as string);
   const thresholds = Array.from({ length: 41 }, (_, step) => Math.round((0.15 + step * 0.01) * 100) / 100);
   const rows: Row[] = [];
   try {
@@ -267,7 +296,14 @@ async function main() {
         const started = Date.now();
         await using index = await rag.index(set.knowledgeBase);
         const full: Profile[] = [];
-        for (const label of set.questions) full.push(await profileOf(rag, index, label.question));
+        for (const [done, label] of set.questions.entries()) {
+          full.push(await profileOf(rag, index, label.question));
+          if (done % 100 === 99) {
+            process.stderr.write(`  ${name} ${dims}d: ${done + 1}/${set.questions.length}\n`);
+            await saveVectors(cache, args.cache as string);
+          }
+        }
+        await saveVectors(cache, args.cache as string);
         let reduced: Profile[] | undefined;
         if (set.heldOut.length > 0) {
           for (const article of set.heldOut) index.knowledge.removeCategory(article);

@@ -85,12 +85,14 @@ function renderCitations(result, documents) {
   const citations = $('citations');
   citations.replaceChildren();
   for (const citation of result.citations ?? []) {
-    const id = documents.get(`${citation.category}\u0000${citation.title}`);
+    const id = documents.get(citation.source) ?? documents.get(`${citation.category}\u0000${citation.title}`);
+    // `cite` names the file and the place in it ("handbook.pdf p. 12 · 3.2 Annual leave").
+    const label = citation.cite || `${citation.title} · #${citation.position + 1}`;
     citations.append(
       element(
         'button',
         { type: 'button', class: 'citation', 'data-testid': 'citation', onclick: () => openSource(id, citation.position) },
-        `${citation.title} · #${citation.position + 1} · ${score(citation.score)}`,
+        `${label} · ${score(citation.score)}`,
       ),
     );
   }
@@ -105,11 +107,18 @@ async function openSource(id, position) {
   $('source-meta').textContent = `${source.category} — ${source.source}`;
   $('source-chunks').replaceChildren(
     ...source.chunks.map((chunk) =>
-      element('div', { class: `chunk${chunk.position === position ? ' cited' : ''}`, 'data-testid': 'source-chunk' }, chunk.text),
+      element(
+        'div',
+        { class: `chunk${chunk.position === position ? ' cited' : ''}`, 'data-testid': 'source-chunk' },
+        ...(chunk.place ? [element('div', { class: 'place muted', 'data-testid': 'chunk-place' }, chunk.place)] : []),
+        chunk.text,
+      ),
     ),
   );
   $('source').hidden = false;
-  $('source').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  // Open at the cited place, not at the top of a long document.
+  const cited = $('source-chunks').querySelector('.cited');
+  (cited ?? $('source')).scrollIntoView({ behavior: 'smooth', block: cited ? 'center' : 'nearest' });
 }
 
 /** Server-Sent Events over a POST response: `event:` and `data:` lines, blank line between events. */
@@ -194,9 +203,22 @@ async function loadKnowledgeBase() {
     const list = element('ul');
     for (const item of category.items) {
       knownDocuments.set(`${category.name}\u0000${item.title}`, item.id);
-      list.append(element('li', {}, element('a', { onclick: () => openSource(item.id, -1) }, item.title)));
+      knownDocuments.set(item.source, item.id);
+      const details = [`${item.chunks} chunks`, item.pages ? `${item.pages} pages` : '', `ingested ${item.ingestedAt.slice(0, 10)}`];
+      list.append(
+        element(
+          'li',
+          {},
+          element('a', { onclick: () => openSource(item.id, -1) }, item.title),
+          element('span', { class: 'muted', 'data-testid': 'document-details' }, ` · ${details.filter(Boolean).join(' · ')}`),
+        ),
+      );
     }
-    container.append(element('h3', {}, `${category.name} (${category.documents})`), list);
+    const counts = [`${category.documents} documents`, `${category.chunks} chunks`, category.pages ? `${category.pages} pages` : ''];
+    container.append(
+      element('h3', { 'data-testid': 'category-summary' }, `${category.name} (${counts.filter(Boolean).join(', ')})`),
+      list,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ const passwordChunk = {
   score: 0.61,
   position: 0,
   text: '请访问自助服务门户重置密码。',
+  source: '/kb/IT/账户密码重置.md',
 };
 const passwordDocument = { documentId: 7, title: '账户密码重置', category: 'IT', score: 0.61 };
 

@@ -108,15 +108,25 @@ test('kb list, show and rm keep their JSON contracts', async () => {
   await ingest(exampleKnowledgeBasePath, '--db', db);
   const list = (await runCli(['kb', 'list', '--db', db, '--json'])).json() as {
     categories: Array<{ name: string; documents: number; chunks: number }>;
+    documents: Array<Record<string, unknown>>;
     search: { vectors: number; method: string };
   };
   assert.equal(list.categories.length, 4);
   for (const category of list.categories)
-    assert.deepEqual(Object.keys(category).sort(), ['chunks', 'documents', 'name']);
+    assert.deepEqual(Object.keys(category).sort(), ['chunks', 'documents', 'name', 'pages']);
   assert.equal(
     list.categories.reduce((sum, category) => sum + category.documents, 0),
     24,
   );
+  assert.equal(list.documents.length, 24);
+  assert.deepEqual(Object.keys(list.documents[0] ?? {}).sort(), [
+    'category',
+    'chunks',
+    'ingestedAt',
+    'pages',
+    'source',
+    'title',
+  ]);
   // How chunks are searched: 24 short documents are far below the funnel and graph sizes.
   assert.deepEqual(list.search, {
     vectors: list.categories.reduce((sum, category) => sum + category.chunks, 0),

@@ -49,7 +49,6 @@ export async function main(
   for (const register of [
     registerAsk,
     registerSearch,
-    registerIngest,
     registerKb,
     registerReindex,
     registerEmbed,
@@ -61,6 +60,7 @@ export async function main(
   ]) {
     register(program, io, run);
   }
+  registerIngest(program, io, run, untilStopped);
   registerServe(program, io, run, untilStopped);
   try {
     await program.parseAsync([...argv], { from: 'user' });

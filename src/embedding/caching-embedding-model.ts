@@ -63,6 +63,18 @@ export class CachingEmbeddingModel implements EmbeddingModel {
     };
   }
 
+  /** Every cached input with its raw vector, oldest first (e.g. to keep them across runs). */
+  entries(): IterableIterator<[string, Float32Array]> {
+    return this.vectors.entries();
+  }
+
+  /** Adds vectors computed earlier by the same model (same fingerprint); they are trusted as given. */
+  preload(entries: Iterable<readonly [string, Float32Array]>): void {
+    for (const [value, vector] of entries) {
+      if (vector.length === this.dimensions) this.remember(value, vector);
+    }
+  }
+
   private remember(value: string, vector: Float32Array): void {
     if (this.vectors.size >= this.maxEntries) {
       const oldest = this.vectors.keys().next();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
-import { chunkText } from '../knowledge/chunking/chunk-text.js';
+import { chunkDocument } from '../knowledge/chunking/chunk-document.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
@@ -75,7 +75,7 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   options.onProgress?.(0, pending.length);
   for (const [index, { document, contentHash }] of pending.entries()) {
     throwIfAborted(options.abortSignal);
-    const chunks = await chunkText(document.content, {
+    const chunks = await chunkDocument(document, {
       prefix: resolvePromptPrefix(embedder.profile, documentPrompt(document.title)),
       maxInputTokens: embedder.maxInputTokens,
       targetTokens: options.chunking?.targetTokens,
@@ -92,8 +92,15 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
         source: document.source,
         title: document.title,
         contentHash,
+        pages: document.pages,
         category,
-        chunks: chunks.map((chunk, position) => ({ ...chunk, vector: vectors[position] as Float32Array })),
+        chunks: chunks.map(({ position, text, tokens, location }) => ({
+          position,
+          text,
+          tokens,
+          location,
+          vector: vectors[position] as Float32Array,
+        })),
       },
       stamp,
     );
@@ -114,8 +121,18 @@ async function prune(knowledgeBase: KnowledgeWriter, prune: NonNullable<IngestOp
   return gone.length === 0 ? 0 : knowledgeBase.removeDocuments(gone.map(({ id }) => id));
 }
 
-/** What decides whether a document must be re-embedded: its text and how it is chunked. */
+/**
+ * Chunking along sections, with each chunk's location, came with this version: a document
+ * that has sections hashes differently from one stored before, so the next ingest rewrites it
+ * once and fills in its locations (knowledge bases from before keep answering until then).
+ */
+const sectionedChunkingVersion = 'sections-1';
+
+/** What decides whether a document must be re-embedded: its text, its places and how it is chunked. */
 function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | undefined): string {
+  const sectioned = document.sections
+    ? [sectionedChunkingVersion, document.pages ?? null, document.sections.map((section) => section.location)]
+    : [];
   return createHash('sha256')
     .update(
       JSON.stringify([
@@ -124,6 +141,7 @@ function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | und
         document.content,
         chunking?.targetTokens ?? null,
         chunking?.overlapTokens ?? null,
+        ...sectioned,
       ]),
     )
     .digest('hex');

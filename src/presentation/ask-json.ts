@@ -1,4 +1,5 @@
 import type { AskResult, Rag } from '../rag.js';
+import { citationLabel } from './cite-location.js';
 
 /** The `ask --json` contract; keep keys stable, scripts rely on them. */
 export function askJson(rag: Rag, result: AskResult) {
@@ -25,12 +26,16 @@ export function askJson(rag: Rag, result: AskResult) {
     },
     searchedCategories: retrieval.searchedCategories,
     thresholds: retrieval.thresholds,
-    citations: retrieval.context.map(({ title, category, position, text, score }) => ({
-      title,
-      category,
-      chunk: text,
-      position,
-      score,
+    citations: retrieval.context.map((chunk) => ({
+      title: chunk.title,
+      category: chunk.category,
+      chunk: chunk.text,
+      position: chunk.position,
+      score: chunk.score,
+      source: chunk.source,
+      location: chunk.location ?? null,
+      /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" */
+      cite: citationLabel(chunk),
     })),
     refused: result.refused,
     answer: result.answer,

@@ -37,8 +37,8 @@ test('keyword search: a Chinese query finds a Chinese chunk that shares only a t
   ]);
   const hits = await store.keywordSearch('怎么报销？', { namespace: 'chunks', limit: 10 });
   assert.equal(hits.length, 1);
-  const texts = await store.chunkTexts(hits.map((hit) => hit.id));
-  assert.match([...texts.values()][0] ?? '', /报销申请/);
+  const passages = await store.chunkPassages(hits.map((hit) => hit.id));
+  assert.match([...passages.values()][0]?.text ?? '', /报销申请/);
   assert.equal((await store.keywordSearch('猫の飼い方', { namespace: 'chunks', limit: 10 })).length, 0);
   assert.equal((await store.keywordSearch('annual LEAVE', { namespace: 'chunks', limit: 10 })).length, 1);
   await store.close();

@@ -1,3 +1,4 @@
+import type { SourceLocation } from '../spec/source-location.js';
 import type { RefusalReason } from './refusal-gate.js';
 import type { RouteName } from './route.js';
 
@@ -27,6 +28,10 @@ export interface ContextChunk {
   position: number;
   score: number;
   text: string;
+  /** The document's source: its file path (`path#part` for records and sheets). */
+  source: string;
+  /** Where in the file the chunk came from, when the format and the stored chunk say. */
+  location?: SourceLocation | undefined;
 }
 
 export type { RefusalReason } from './refusal-gate.js';

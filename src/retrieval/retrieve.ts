@@ -212,14 +212,19 @@ async function contextOf(
     .filter((chunk, rank) => rank === 0 || chunk.score >= options.thresholds.document)
     .slice(0, options.contextChunks ?? 3)
     .sort((left, right) => left.position - right.position);
-  const texts = await index.knowledge.chunkTexts(chosen.map((chunk) => chunk.vectorId));
-  return chosen.map((chunk) => ({
-    title: document.title,
-    category: document.category,
-    position: chunk.position,
-    score: chunk.score,
-    text: texts.get(chunk.vectorId) ?? '',
-  }));
+  const passages = await index.knowledge.chunkPassages(chosen.map((chunk) => chunk.vectorId));
+  return chosen.map((chunk) => {
+    const passage = passages.get(chunk.vectorId);
+    return {
+      title: document.title,
+      category: document.category,
+      position: chunk.position,
+      score: chunk.score,
+      text: passage?.text ?? '',
+      source: passage?.source ?? '',
+      location: passage?.location,
+    };
+  });
 }
 
 function toScoredDocument({ documentId, title, category, score, keywordScore }: RankedDocument): ScoredDocument {

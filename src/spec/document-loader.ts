@@ -1,8 +1,18 @@
+import type { DocumentSection } from './source-location.js';
+
 /** One document as a loader found it, before chunking and embedding. */
 export interface LoadedDocument {
   category: string;
   title: string;
+  /** The whole text, as shown and hashed; when `sections` is given, their texts joined by blank lines. */
   content: string;
+  /**
+   * The text in the order it appears, each part with its place in the file (page, headings,
+   * slide, sheet rows). Absent for formats without places (plain text, JSON records).
+   */
+  sections?: readonly DocumentSection[];
+  /** How many pages the file has, for paged formats (PDF). */
+  pages?: number;
   /**
    * Stable identity of the document across runs, used by incremental ingest and --prune:
    * the file's absolute path, or `path#category/title#n` for records inside a JSON/JSONL file
@@ -25,6 +35,14 @@ export interface LoadResult {
   categoryDescriptions?: Record<string, string>;
 }
 
+/** Reading scanned pages: which languages, and which programs do the work. */
+export interface OcrOptions {
+  /** Tesseract language codes, e.g. `['chi_sim', 'eng']`; by default chosen from the document. */
+  languages?: readonly string[] | undefined;
+  /** The programs to run; by default `tesseract` and `pdftoppm` found on PATH. */
+  commands?: { tesseract: string; pdftoppm: string } | undefined;
+}
+
 export interface LoaderInput {
   /** Absolute path of the file. */
   path: string;
@@ -33,6 +51,8 @@ export interface LoaderInput {
   bytes: Uint8Array;
   /** Category for formats that carry none (folder name, or `--category`). */
   defaultCategory: string;
+  /** For formats with scanned pages (PDF). */
+  ocr?: OcrOptions | undefined;
 }
 
 /** Reads one file format into documents. Loaders never throw for bad content: they report it in `skipped`. */

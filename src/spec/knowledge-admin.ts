@@ -1,7 +1,11 @@
+import type { SourceLocation } from './source-location.js';
+
 export interface CategorySummary {
   name: string;
   documents: number;
   chunks: number;
+  /** Pages of its paged documents (PDF); 0 when none has pages. */
+  pages: number;
 }
 
 export interface DocumentSummary {
@@ -10,6 +14,10 @@ export interface DocumentSummary {
   category: string;
   source: string;
   chunks: number;
+  /** Pages in the file (PDF); null for formats without pages or documents stored before pages were recorded. */
+  pages: number | null;
+  /** When the document's current text was written (ISO 8601). */
+  ingestedAt: string;
 }
 
 export interface DocumentDetails {
@@ -17,7 +25,7 @@ export interface DocumentDetails {
   title: string;
   category: string;
   source: string;
-  chunks: Array<{ position: number; tokens: number; text: string }>;
+  chunks: Array<{ position: number; tokens: number; text: string; location?: SourceLocation }>;
 }
 
 /** How a knowledge base's chunks are searched, read without loading or building anything. */

@@ -1,5 +1,6 @@
 import type { KnowledgeAdmin } from './knowledge-admin.js';
 import type { KnowledgeWriter } from './knowledge-writer.js';
+import type { SourceLocation } from './source-location.js';
 import type { VectorSearchHit, VectorStore } from './vector-store.js';
 
 /** Metadata stored with a category's vector (embedded with the `Classification` prompt). */
@@ -18,6 +19,14 @@ export interface ChunkItem {
 }
 
 export type IndexedItem = CategoryItem | ChunkItem;
+
+/** A chunk's text and its place: the document's source (file path) and where in it. */
+export interface ChunkPassage {
+  text: string;
+  source: string;
+  /** Absent for formats without places, and for chunks stored before locations were recorded. */
+  location?: SourceLocation | undefined;
+}
 
 export const categoryNamespace = 'categories';
 export const chunkNamespace = 'chunks';
@@ -42,8 +51,8 @@ export interface SearchableKnowledge {
   keywordSearch(query: string, options: KeywordSearchOptions): Promise<KeywordHit[]>;
   /** Exact similarity of specific chunks to a query vector (keyword hits outside the vector candidates). */
   scoreChunks(vectorIds: readonly string[], query: Float32Array): Promise<VectorSearchHit<IndexedItem>[]>;
-  /** Chunk texts by vector id. */
-  chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>>;
+  /** Chunk texts, with where each came from, by vector id. */
+  chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>>;
   close(): Promise<void>;
 }
 

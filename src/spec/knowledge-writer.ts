@@ -1,4 +1,5 @@
 import type { EmbeddingStamp } from './embedding-stamp.js';
+import type { SourceLocation } from './source-location.js';
 
 export interface StoredCategory {
   id: number;
@@ -18,12 +19,16 @@ export interface ChunkWrite {
   text: string;
   tokens: number;
   vector: Float32Array;
+  /** Where in its file the chunk came from (pages, headings, sheet and rows, slides). */
+  location?: SourceLocation | undefined;
 }
 
 export interface DocumentWrite {
   source: string;
   title: string;
   contentHash: string;
+  /** Pages in the file (PDF), when the format has pages. */
+  pages?: number | undefined;
   category: CategoryWrite;
   chunks: readonly ChunkWrite[];
 }

@@ -6,6 +6,7 @@ import {
   type IndexedItem,
 } from '../spec/knowledge-store.js';
 import type { StoredChunk } from '../spec/knowledge-writer.js';
+import type { SourceLocation } from '../spec/source-location.js';
 import type { VectorRecord } from '../spec/vector-store.js';
 import { keywordTokens } from '../text/keyword-terms.js';
 
@@ -52,4 +53,29 @@ export const categoryKeywordTokens = (name: string, description: string) => keyw
 export function sourceIsUnder(source: string, paths: readonly string[]): boolean {
   const file = source.split('#')[0] ?? source;
   return paths.some((path) => file === path || file.startsWith(path.endsWith('/') ? path : `${path}/`));
+}
+
+/** A location as stored (both stores keep the same text): JSON, or null when the format has no places. */
+export function encodeLocation(location: SourceLocation | undefined): string | null {
+  return location && Object.keys(location).length > 0 ? JSON.stringify(location) : null;
+}
+
+/** Rows written before locations were recorded, and damaged values, read as no location. */
+export function decodeLocation(value: string | null): SourceLocation | undefined {
+  if (value === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as SourceLocation) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A chunk row as a document shows it: the location only when there is one. */
+export function withLocation<Chunk extends object>(
+  chunk: Chunk & { location: string | null },
+): Omit<Chunk, 'location'> & { location?: SourceLocation } {
+  const { location, ...rest } = chunk;
+  const decoded = decodeLocation(location);
+  return decoded ? { ...rest, location: decoded } : rest;
 }

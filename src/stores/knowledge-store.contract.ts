@@ -105,9 +105,9 @@ export function knowledgeStoreContract(name: string, options: KnowledgeStoreCont
     assert.deepEqual(report, { added: 7, updated: 0, unchanged: 0, removed: 0, chunksEmbedded: 7 });
     assert.deepEqual(await store.readStamp(), stampFor(embedder));
     assert.deepEqual(await store.listCategories(), [
-      { name: 'Finance', documents: 2, chunks: 2 },
-      { name: 'IT & Security', documents: 3, chunks: 3 },
-      { name: '人事', documents: 2, chunks: 2 },
+      { name: 'Finance', documents: 2, chunks: 2, pages: 0 },
+      { name: 'IT & Security', documents: 3, chunks: 3, pages: 0 },
+      { name: '人事', documents: 2, chunks: 2, pages: 0 },
     ]);
     assert.deepEqual(
       (await store.categories()).map(({ name, description }) => ({ name, description })),
@@ -118,12 +118,15 @@ export function knowledgeStoreContract(name: string, options: KnowledgeStoreCont
       ],
     );
     assert.deepEqual(
-      (await store.listDocuments('人事')).map(({ id, title, chunks }) => ({ id, title, chunks })),
+      (await store.listDocuments('人事')).map(({ id, title, chunks, pages }) => ({ id, title, chunks, pages })),
       [
-        { id: 4, title: '年假', chunks: 1 },
-        { id: 5, title: '有給休暇', chunks: 1 },
+        { id: 4, title: '年假', chunks: 1, pages: null },
+        { id: 5, title: '有給休暇', chunks: 1, pages: null },
       ],
     );
+    for (const listed of await store.listDocuments()) {
+      assert.ok(Math.abs(Date.parse(listed.ingestedAt) - Date.now()) < 3_600_000, `ingestedAt ${listed.ingestedAt}`);
+    }
     const [shown] = await store.documentsByTitle('重置密码');
     assert.deepEqual(shown, {
       id: 2,
@@ -137,11 +140,52 @@ export function knowledgeStoreContract(name: string, options: KnowledgeStoreCont
     assert.equal(await store.documentById(99), undefined);
     assert.equal((await store.findDocument('/kb/hr/年假.md'))?.id, 4);
     assert.equal(await store.findDocument('/nowhere'), undefined);
-    assert.deepEqual(await store.chunkTexts(['chunk:6:0', 'chunk:99:0']), new Map([['chunk:6:0', corpus[5]?.content]]));
+    assert.deepEqual(
+      await store.chunkPassages(['chunk:6:0', 'chunk:99:0']),
+      new Map([['chunk:6:0', { text: corpus[5]?.content, source: corpus[5]?.source, location: undefined }]]),
+    );
     assert.equal(await store.vectors.count('chunks'), 7);
     assert.equal(await store.vectors.count('categories'), 3);
     assert.deepEqual(await store.checkIntegrity(), healthy);
     assert.equal(await store.isEmpty(), false);
+  });
+
+  withStore('pages and chunk locations are stored and read back for citations', async (store) => {
+    const embedder = lexical();
+    const texts = ['Leave is fifteen days.', 'Apply two weeks ahead.'];
+    const vectors = await embedder.embedMany(texts, { prompt: { kind: 'named', name: 'document' } });
+    const [category] = await embedder.embedMany(['HR'], { prompt: { kind: 'named', name: 'Classification' } });
+    const locations = [{ pages: { from: 1, to: 2 }, headings: ['3 Leave', '3.2 Annual'] }, undefined];
+    await store.writeDocument(
+      {
+        source: '/kb/hr/handbook.pdf',
+        title: 'Handbook',
+        contentHash: 'h',
+        pages: 12,
+        category: { name: 'HR', description: '', vector: category as Float32Array },
+        chunks: texts.map((text, position) => ({
+          position,
+          text,
+          tokens: 8,
+          vector: vectors[position] as Float32Array,
+          location: locations[position],
+        })),
+      },
+      stampFor(embedder),
+    );
+    assert.deepEqual(await store.listCategories(), [{ name: 'HR', documents: 1, chunks: 2, pages: 12 }]);
+    assert.equal((await store.listDocuments())[0]?.pages, 12);
+    assert.deepEqual((await store.documentById(1))?.chunks, [
+      { position: 0, tokens: 8, text: texts[0], location: locations[0] },
+      { position: 1, tokens: 8, text: texts[1] },
+    ]);
+    assert.deepEqual(
+      await store.chunkPassages(['chunk:1:0', 'chunk:1:1']),
+      new Map([
+        ['chunk:1:0', { text: texts[0], source: '/kb/hr/handbook.pdf', location: locations[0] }],
+        ['chunk:1:1', { text: texts[1], source: '/kb/hr/handbook.pdf', location: undefined }],
+      ]),
+    );
   });
 
   withStore('what is stored survives closing and reopening', async (store, location) => {
@@ -345,7 +389,7 @@ export function knowledgeStoreContract(name: string, options: KnowledgeStoreCont
         document('/x#2', hostile, 'Second text.', hostile),
       ],
     });
-    assert.deepEqual(await store.listCategories(), [{ name: hostile, documents: 2, chunks: 2 }]);
+    assert.deepEqual(await store.listCategories(), [{ name: hostile, documents: 2, chunks: 2, pages: 0 }]);
     assert.equal((await store.documentsByTitle(hostile)).length, 2);
     assert.deepEqual(
       (await store.keywordSearch("it's backslash quote", { namespace: 'chunks', limit: 5 })).map((hit) => hit.id),

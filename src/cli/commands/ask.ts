@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { askJson } from '../../presentation/ask-json.js';
+import { citationLabel } from '../../presentation/cite-location.js';
 import type { AskResult, Rag } from '../../rag.js';
 import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -128,6 +129,8 @@ function printSource(io: CliIo, result: AskResult): void {
       io.stderr,
       `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${retrieval.document.score.toFixed(3)})`,
     );
+    for (const [index, chunk] of retrieval.context.entries())
+      writeLine(io.stderr, `  [${index + 1}] ${citationLabel(chunk)} (score ${chunk.score.toFixed(3)})`);
     return;
   }
   const best =

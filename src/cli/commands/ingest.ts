@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
+import { stillPresent, withCategory } from '../../ingest/still-present.js';
+import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js';
 import { loadPaths } from '../../knowledge/loaders/read-source.js';
-import type { LoadResult } from '../../spec/document-loader.js';
+import { parseOcrLanguages } from '../../knowledge/ocr/ocr-languages.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
+import { watchForCli } from '../watch-output.js';
 
 interface IngestFlags extends EngineFlags {
   db?: string;
@@ -18,25 +21,39 @@ interface IngestFlags extends EngineFlags {
   chunkOverlap?: string;
   followSymlinks?: boolean;
   maxFileSize: string;
+  ocrLanguages?: string;
+  watch?: boolean;
 }
 
-export function registerIngest(program: Command, io: CliIo, run: CommandRunner) {
+export function registerIngest(program: Command, io: CliIo, run: CommandRunner, untilStopped: () => Promise<void>) {
   const command = program
     .command('ingest')
     .description('add or update documents in a knowledge base; only new or changed files are embedded')
-    .argument('<paths...>', 'files or folders (folder = category): .md .txt .html .pdf .json .jsonl')
+    .argument('<paths...>', `files or folders (folder = category): ${supportedExtensions.join(' ')}`)
     .option('--db <location>', `${dbOptionDescription}; created if missing`)
     .option('--category <name>', 'put every document of this run in this category')
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
     .option('--chunk-overlap <n>', 'tokens shared by neighbouring chunks (default 64)')
     .option('--follow-symlinks', 'follow symbolic links (loops are detected)')
-    .option('--max-file-size <MB>', 'skip files larger than this', '20');
+    .option('--max-file-size <MB>', 'skip files larger than this', '20')
+    .option('--watch', 'after ingesting, keep following the paths: added, changed, renamed and deleted files')
+    .option(
+      '--ocr-languages <codes>',
+      'tesseract languages for scanned PDF pages, e.g. eng+chi_sim+jpn (default: from the document)',
+    );
   addEngineOptions(command);
-  command.action((paths: string[], flags: IngestFlags) => run(() => ingest(io, paths, flags), flags.json ?? false));
+  command.action((paths: string[], flags: IngestFlags) =>
+    run(() => ingest(io, paths, flags, untilStopped), flags.json ?? false),
+  );
 }
 
-async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<void> {
+async function ingest(
+  io: CliIo,
+  paths: string[],
+  flags: IngestFlags,
+  untilStopped: () => Promise<void>,
+): Promise<void> {
   const maxFileMegabytes = Number(flags.maxFileSize);
   if (!Number.isFinite(maxFileMegabytes) || maxFileMegabytes <= 0) {
     throw new GemmaRagError(
@@ -55,15 +72,12 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
   const config = configFromFlags(flags);
   const location = writableLocation(io, flags);
   const roots = paths.map((path) => resolve(path));
-  const loaded = withCategory(
-    extractCategoryDescriptions(
-      await loadPaths(roots, {
-        followSymlinks: flags.followSymlinks ?? false,
-        maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
-      }),
-    ),
-    flags.category,
-  );
+  const loadOptions = {
+    followSymlinks: flags.followSymlinks ?? false,
+    maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
+    ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
+  };
+  const loaded = withCategory(extractCategoryDescriptions(await loadPaths(roots, loadOptions)), flags.category);
   const rag = await createRagForCli(io, config, flags);
   let store: Awaited<ReturnType<typeof rag.openForWriting>>;
   try {
@@ -96,14 +110,30 @@ async function ingest(io: CliIo, paths: string[], flags: IngestFlags): Promise<v
       skipped: loaded.skipped,
     };
     if (flags.json) {
-      writeJson(io, { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location });
-      return;
+      // With --watch, one line per JSON value, so the change lines that follow can be read as JSON Lines.
+      const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location };
+      if (flags.watch) writeLine(io.stdout, JSON.stringify(summary));
+      else writeJson(io, summary);
+    } else {
+      writeLine(
+        io.stdout,
+        `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
+      );
+      for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
     }
-    writeLine(
-      io.stdout,
-      `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
-    );
-    for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
+    if (flags.watch) {
+      const watch = await watchForCli(io, {
+        roots,
+        rag,
+        store,
+        json: flags.json ?? false,
+        load: loadOptions,
+        category: flags.category,
+        chunking,
+      });
+      await untilStopped();
+      await watch.close();
+    }
   } finally {
     bar.stop();
     graphBar.stop();
@@ -120,19 +150,4 @@ function parseNonNegativeInteger(value: string): number {
     );
   }
   return Number(value);
-}
-
-function withCategory(result: LoadResult, category: string | undefined): LoadResult {
-  if (category === undefined) return result;
-  return { ...result, documents: result.documents.map((document) => ({ ...document, category: category.trim() })) };
-}
-
-/**
- * What --prune must keep: every document produced in this run, and anything from a file
- * that exists but could not be read this time (a bad edit should not delete what was indexed).
- */
-function stillPresent(loaded: LoadResult): (source: string) => boolean {
-  const produced = new Set(loaded.documents.map((document) => document.source));
-  const unreadable = new Set(loaded.skipped.map((skipped) => skipped.path.replace(/:\d+$/, '')));
-  return (source) => produced.has(source) || unreadable.has(source.split('#')[0] ?? source);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { KnowledgeAdmin, SearchDescription } from '../../spec/knowledge-admin.js';
 import { openKnowledgeStore } from '../../stores/open-knowledge-store.js';
@@ -25,9 +26,11 @@ export function registerKb(program: Command, io: CliIo, run: CommandRunner) {
   const kb = program.command('kb').description('look into or edit a knowledge base (no model needed)');
   const withDb = (command: Command) =>
     command.option('--db <location>', dbOptionDescription).option('--json', 'print JSON');
-  withDb(kb.command('list').description('categories with their document and chunk counts')).action((flags: KbFlags) =>
-    run(() => list(io, flags), flags.json ?? false),
-  );
+  withDb(
+    kb
+      .command('list')
+      .description('categories with their document, chunk and page counts; when each document was ingested'),
+  ).action((flags: KbFlags) => run(() => list(io, flags), flags.json ?? false));
   withDb(kb.command('show').description("a document's chunks"))
     .requiredOption('--title <title>', 'the document title')
     .option('--source <source>', 'which one, when several documents share the title')
@@ -48,15 +51,27 @@ async function list(io: CliIo, flags: KbFlags): Promise<void> {
   const store = await openExisting(io, flags);
   try {
     const categories = await store.listCategories();
+    const documents = await store.listDocuments();
     const search = await store.describeSearch();
     if (flags.json) {
-      writeJson(io, { categories, search });
+      writeJson(io, {
+        categories,
+        documents: documents.map(({ id: _id, ...document }) => document),
+        search,
+      });
       return;
     }
     for (const category of categories) {
-      writeLine(io.stdout, `${category.name}  (${category.documents} documents, ${category.chunks} chunks)`);
-      for (const document of await store.listDocuments(category.name)) {
-        writeLine(io.stdout, `  ${document.title}  [${document.chunks} chunks]  ${document.source}`);
+      const pages = category.pages > 0 ? `, ${category.pages} pages` : '';
+      writeLine(io.stdout, `${category.name}  (${category.documents} documents, ${category.chunks} chunks${pages})`);
+      for (const document of documents.filter((entry) => entry.category === category.name)) {
+        const size = [`${document.chunks} chunks`, document.pages === null ? '' : `${document.pages} pages`]
+          .filter(Boolean)
+          .join(', ');
+        writeLine(
+          io.stdout,
+          `  ${document.title}  [${size}]  ingested ${shortDate(document.ingestedAt)}  ${document.source}`,
+        );
       }
     }
     if (categories.length === 0) writeLine(io.stdout, `${store.location} is empty.`);
@@ -102,8 +117,13 @@ async function show(io: CliIo, flags: ShowFlags): Promise<void> {
       return;
     }
     writeLine(io.stdout, `${document.title}  (${document.category})\n${document.source}`);
-    for (const chunk of document.chunks)
-      writeLine(io.stdout, `\n[chunk ${chunk.position}, ${chunk.tokens} tokens]\n${chunk.text}`);
+    for (const chunk of document.chunks) {
+      const place = describeLocation(chunk.location);
+      writeLine(
+        io.stdout,
+        `\n[chunk ${chunk.position}, ${chunk.tokens} tokens${place ? `, ${place}` : ''}]\n${chunk.text}`,
+      );
+    }
   } finally {
     await store.close();
   }
@@ -130,6 +150,11 @@ async function remove(io: CliIo, flags: RemoveFlags): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/** `2026-12-04 23:38` in UTC: sortable, and the same wherever the knowledge base is read. */
+function shortDate(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 16);
 }
 
 function describeSearch(search: SearchDescription): string {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createApp } from '../../server/create-app.js';
 import { defaultLimits } from '../../server/server-context.js';
@@ -15,6 +16,7 @@ import {
 } from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge, sourceName } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
+import { watchForCli } from '../watch-output.js';
 
 interface ServeFlags extends EngineFlags {
   kb?: string;
@@ -26,6 +28,7 @@ interface ServeFlags extends EngineFlags {
   threshold?: string;
   maxBody: string;
   maxInputs: string;
+  watch?: string[];
 }
 
 export function registerServe(program: Command, io: CliIo, run: CommandRunner, untilStopped: () => Promise<void>) {
@@ -39,7 +42,8 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--cors <origins>', 'comma-separated origins allowed to call the API from a browser (default: none)')
     .option('--threshold <x>', 'similarity threshold for both stages')
     .option('--max-body <bytes>', 'largest request body', String(defaultLimits.maxBodyBytes))
-    .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs));
+    .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
+    .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
   addKnowledgeBaseOptions(command);
   addGenerationOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
@@ -85,6 +89,16 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
       },
     );
     const server = await startServer(app, { host: flags.host, port });
+    // Changes are written through the engine queue, so they never run beside a question's embedding.
+    const watch = flags.watch
+      ? await watchForCli(io, {
+          roots: flags.watch.map((folder) => resolve(folder)),
+          rag,
+          store: index.knowledge,
+          json: false,
+          exclusive: (work) => queue.run(work),
+        })
+      : undefined;
     writeLine(io.stdout, `gemma-rag is serving ${sourceName(source)} at ${server.url}`);
     writeLine(
       io.stdout,
@@ -97,6 +111,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
       );
     }
     await untilStopped();
+    await watch?.close();
     await server.close();
     await index.close();
   } finally {

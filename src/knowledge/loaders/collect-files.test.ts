@@ -5,7 +5,13 @@ import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { temporaryFolder, writeTree } from '../../../test/fixtures/temporary-files.js';
 import { errorCodes } from '../../spec/errors.js';
-import { collectFiles, symbolicLinkLoopReason, symbolicLinkNotFollowedReason } from './collect-files.js';
+import {
+  categoryOf,
+  collectFiles,
+  isIgnoredName,
+  symbolicLinkLoopReason,
+  symbolicLinkNotFollowedReason,
+} from './collect-files.js';
 import { loadFiles, loadPaths } from './read-source.js';
 
 const relativeTo = (root: string, path: string) => path.slice(root.length + 1);
@@ -230,4 +236,18 @@ test('overlapping roots collect each file once', async (t) => {
     files.map((file) => relativeTo(root, file.path)),
     ['docs/a.md'],
   );
+});
+
+test('categoryOf (used by folder watch for single files) agrees with the walk on every file', async (t) => {
+  const root = await temporaryFolder(t);
+  await writeTree(root, {
+    'top.md': 'a',
+    '人事/leave.md': 'b',
+    '人事/deep/er/policy.md': 'c',
+    'IT/vpn.txt': 'd',
+  });
+  const { files } = await collectFiles([root]);
+  assert.equal(files.length, 4);
+  for (const file of files) assert.equal(categoryOf(root, file.path), file.category, file.path);
+  assert.equal(isIgnoredName('~$report.docx'), true, "Office's lock files are never ingested or watched");
 });

@@ -1,6 +1,6 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { SkippedSource } from '../../spec/document-loader.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { checkedMaxFileBytes, describeFileSystemError, tooLargeReason } from './file-limits.js';
@@ -31,8 +31,8 @@ export const symbolicLinkLoopReason = 'symbolic link loop';
 /**
  * Finds the files to ingest under the given roots, with their categories: the name of the
  * first-level folder a file is in, or the root folder's own name for files directly in it (for a
- * file given as a root, its folder's name). Everything passed over is reported, except hidden
- * entries and node_modules, which nobody means to ingest.
+ * file given as a root, its folder's name). Everything passed over is reported, except the
+ * entries `isIgnoredName` names.
  */
 export async function collectFiles(roots: string[], options: CollectOptions = {}): Promise<CollectResult> {
   const walk = new Walk(options.followSymlinks ?? false, checkedMaxFileBytes(options.maxFileBytes));
@@ -49,6 +49,24 @@ export async function collectFiles(roots: string[], options: CollectOptions = {}
   const byPath = (left: { path: string }, right: { path: string }) =>
     left.path < right.path ? -1 : left.path > right.path ? 1 : 0;
   return { files: walk.files.sort(byPath), skipped: walk.skipped.sort(byPath) };
+}
+
+/**
+ * Entries nobody means to ingest: hidden files and folders, node_modules, and the `~$name`
+ * lock files Office leaves beside an open document.
+ */
+export function isIgnoredName(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('~$') || name === 'node_modules';
+}
+
+/**
+ * The category of a file found under `root` (a folder): the first-level folder it is in, or
+ * the root's own name for files directly in it. The watcher uses this for single files, so
+ * it must give what the walk below gives; a test holds them together.
+ */
+export function categoryOf(root: string, path: string): string {
+  const inside = relative(root, path).split(sep);
+  return inside.length > 1 && inside[0] ? inside[0] : folderName(root);
 }
 
 async function statRoot(root: string): Promise<Stats> {
@@ -105,7 +123,7 @@ class Walk {
     }
     entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
     for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      if (isIgnoredName(entry.name)) continue;
       const entryPath = join(path, entry.name);
       if (entry.isSymbolicLink()) {
         await this.#link(entryPath, root, category ?? entry.name, category ?? folderName(root));

@@ -1,32 +1,14 @@
 import { Readability } from '@mozilla/readability';
-import { compile, type HtmlToTextOptions } from 'html-to-text';
 import { parseHTML } from 'linkedom';
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
 import { fileTitle } from './file-title.js';
-
-const invisibleElements = ['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object'];
-
-/**
- * Plain text that keeps paragraph breaks (readability's textContent runs paragraphs together,
- * which hurts chunking), without html-to-text's shouting: by default it upper-cases headings,
- * which changes what the embedding model sees.
- */
-const textOptions: HtmlToTextOptions = {
-  wordwrap: false,
-  selectors: [
-    { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
-    { selector: 'table', options: { uppercaseHeaderCells: false } },
-    ...invisibleElements.map((selector) => ({ selector, format: 'skip' })),
-  ],
-};
-const htmlToText = compile(textOptions);
+import { htmlSections, invisibleElements } from './html-sections.js';
+import { documentFromSections } from './sections.js';
 
 /**
  * The main content of a web page, as readability (Firefox's reader view) finds it, so that
  * navigation, footers and sidebars do not end up in the index. Pages where it finds nothing
- * (fragments, very short pages) fall back to all of the body's text.
+ * (fragments, very short pages) fall back to all of the body's text. Sections follow h1–h6.
  */
 export const htmlLoader: DocumentLoader = {
   format: 'HTML',
@@ -46,10 +28,13 @@ export const htmlLoader: DocumentLoader = {
     } catch {
       // Readability assumes a browser DOM; if linkedom's falls short, the fallback still has the text.
     }
-    const articleText = article?.content ? htmlToText(article.content).trim() : '';
-    const content = articleText || htmlToText(text).trim();
+    const articleSections = article?.content ? htmlSections(article.content) : [];
+    const sections = articleSections.length > 0 ? articleSections : htmlSections(text);
     const title = clean(article?.title) ?? pageTitle ?? firstHeading ?? fileTitle(path);
-    return { documents: [{ category: defaultCategory, title, content, source: path }], skipped: [] };
+    return {
+      documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
+      skipped: [],
+    };
   },
 };
 

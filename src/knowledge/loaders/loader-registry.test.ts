@@ -10,7 +10,9 @@ test('loaders are chosen by extension, ignoring case; unknown extensions have no
   assert.equal(loaderForPath('/kb/a.txt')?.format, 'plain text');
   assert.equal(loaderForPath('/kb/a.HTM')?.format, 'HTML');
   assert.equal(loaderForPath('/kb/a.pdf')?.needsText, false);
-  assert.equal(loaderForPath('/kb/a.docx'), undefined);
+  assert.equal(loaderForPath('/kb/a.DOCX')?.format, 'Word');
+  assert.equal(loaderForPath('/kb/a.xlsx')?.format, 'Excel');
+  assert.equal(loaderForPath('/kb/a.key'), undefined);
   assert.equal(loaderForPath('/kb/README'), undefined);
   assert.equal(loaderForPath('/kb/.md'), undefined, 'a dot file has no extension');
 });

@@ -1,10 +1,15 @@
 import { extname } from 'node:path';
 import type { DocumentLoader } from '../../spec/document-loader.js';
+import { csvLoader } from './csv-loader.js';
+import { docxLoader } from './docx-loader.js';
 import { htmlLoader } from './html-loader.js';
 import { jsonLoader } from './json-loader.js';
 import { jsonlLoader } from './jsonl-loader.js';
 import { markdownLoader } from './markdown-loader.js';
+import { odtLoader } from './odt-loader.js';
 import { pdfLoader } from './pdf-loader.js';
+import { pptxLoader } from './pptx-loader.js';
+import { odsLoader, xlsxLoader } from './spreadsheet-loader.js';
 import { textLoader } from './text-loader.js';
 
 /** Every supported format, listed explicitly so that what gets ingested is never a surprise. */
@@ -15,6 +20,12 @@ export const documentLoaders: readonly DocumentLoader[] = [
   textLoader,
   htmlLoader,
   pdfLoader,
+  docxLoader,
+  odtLoader,
+  pptxLoader,
+  xlsxLoader,
+  odsLoader,
+  csvLoader,
 ];
 
 const loadersByExtension = new Map<string, DocumentLoader>(

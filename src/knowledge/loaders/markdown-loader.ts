@@ -1,6 +1,7 @@
 import matter from 'gray-matter';
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
 import { fileTitle } from './file-title.js';
+import { documentFromSections, HeadingOutline } from './sections.js';
 
 function refuseExecutableFrontMatter(): never {
   throw new Error('JavaScript front matter is not evaluated');
@@ -15,16 +16,23 @@ const frontMatterOptions = {
   engines: { javascript: refuseExecutableFrontMatter, js: refuseExecutableFrontMatter },
 };
 
-/** Markdown, optionally with YAML front matter giving `title` and `category`. */
+/** Markdown, optionally with YAML front matter giving `title` and `category`; sections follow the ATX headings. */
 export const markdownLoader: DocumentLoader = {
   format: 'Markdown',
   extensions: ['.md', '.markdown'],
   needsText: true,
   async load({ path, text, defaultCategory }): Promise<LoadResult> {
     const { frontMatter, body } = splitFrontMatter(text.replace(/^\uFEFF/, ''));
-    const title = nonEmptyString(frontMatter.title) ?? firstHeading(body) ?? fileTitle(path);
+    const lines = classifyLines(body);
+    const firstHeading = lines.find((line) => line.heading?.level === 1)?.heading?.text;
+    const title = nonEmptyString(frontMatter.title) ?? firstHeading ?? fileTitle(path);
     const category = nonEmptyString(frontMatter.category) ?? defaultCategory;
-    return { documents: [{ category, title, content: body.trim(), source: path }], skipped: [] };
+    const outline = new HeadingOutline();
+    for (const line of lines) {
+      if (line.heading) outline.heading(line.heading.level, line.heading.text, line.text);
+      else outline.text(line.text);
+    }
+    return { documents: [documentFromSections({ category, title, source: path }, outline.sections())], skipped: [] };
   },
 };
 
@@ -47,20 +55,25 @@ function nonEmptyString(value: unknown): string | undefined {
   return text === '' ? undefined : text;
 }
 
-/** The first level-1 ATX heading outside fenced code, where a `#` line is usually a comment. */
-function firstHeading(body: string): string | undefined {
+interface MarkdownLine {
+  text: string;
+  heading?: { level: number; text: string } | undefined;
+}
+
+/** ATX headings (`## Title`) outside fenced code, where a `#` line is usually a comment. */
+function classifyLines(body: string): MarkdownLine[] {
   let fence: string | undefined;
-  for (const line of body.split('\n')) {
-    const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+  return body.split('\n').map((text): MarkdownLine => {
+    const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(text);
     if (fenceMatch?.[1]) {
       const marker = fenceMatch[1];
       if (fence === undefined) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-      continue;
+      return { text };
     }
-    if (fence !== undefined) continue;
-    const heading = /^\s{0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(line)?.[1]?.trim();
-    if (heading) return heading;
-  }
-  return undefined;
+    if (fence !== undefined) return { text };
+    const heading = /^\s{0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(text);
+    const headingText = heading?.[2]?.trim();
+    return headingText ? { text, heading: { level: heading?.[1]?.length ?? 1, text: headingText } } : { text };
+  });
 }

@@ -8,7 +8,7 @@ import { loadPaths } from './read-source.js';
 
 const load = (path: string, bytes: Uint8Array) => pdfLoader.load({ path, text: '', bytes, defaultCategory: 'manuals' });
 
-test('PDF: text of every page, a page per paragraph, titled from the metadata, without any network access', async (t) => {
+test('PDF: text of every page, a page per section and paragraph, titled from the metadata, without any network access', async (t) => {
   const realFetch = globalThis.fetch;
   globalThis.fetch = () => Promise.reject(new Error('the PDF loader must not use the network'));
   t.after(() => {
@@ -26,6 +26,15 @@ test('PDF: text of every page, a page per paragraph, titled from the metadata, w
       title: '员工手册 Handbook',
       content: 'Annual leave: twelve days (paid).\nApply three working days ahead.\n\nPage two: the VPN.',
       source: '/kb/manuals/handbook.pdf',
+      sections: [
+        {
+          kind: 'text',
+          text: 'Annual leave: twelve days (paid).\nApply three working days ahead.',
+          location: { pages: { from: 1, to: 1 } },
+        },
+        { kind: 'text', text: 'Page two: the VPN.', location: { pages: { from: 2, to: 2 } } },
+      ],
+      pages: 2,
     },
   ]);
 });

@@ -1,7 +1,10 @@
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
-import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
+import type { DocumentLoader, LoadResult, OcrOptions, SkippedSource } from '../../spec/document-loader.js';
+import { languagesFromText, ocrInstallHint } from '../ocr/ocr-languages.js';
+import { findOcrTools, missingLanguages, recognizePdfPages } from '../ocr/tesseract-ocr.js';
 import { errorMessage } from './error-message.js';
 import { fileTitle } from './file-title.js';
+import { documentFromSections } from './sections.js';
 
 type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
 
@@ -10,30 +13,47 @@ const parseTimeoutMilliseconds = 60_000;
 
 /**
  * Text of every page, via unpdf's serverless build of pdf.js: it runs in-process with no worker
- * file to fetch and no network access, and needs no canvas for text. Pages are separated by a
- * blank line so that chunking sees them as paragraphs.
+ * file to fetch and no network access, and needs no canvas for text. Each page is a section, so
+ * a chunk knows its pages; pages are separated by a blank line so chunking sees paragraphs.
+ * Pages without a text layer (scans) are read with OCR when tesseract is installed, and
+ * otherwise reported with how to turn OCR on.
  */
 export const pdfLoader: DocumentLoader = {
   format: 'PDF',
   extensions: ['.pdf'],
   needsText: false,
-  async load({ path, bytes, defaultCategory }): Promise<LoadResult> {
+  async load({ path, bytes, defaultCategory, ocr }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     let document: PdfDocument | undefined;
     try {
       // A copy, as a plain Uint8Array: pdf.js refuses Node Buffers and may detach what it is given.
       const opening = getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
       document = await withTimeout(opening, (late) => void late.destroy());
-      const pages = (await withTimeout(extractText(document, { mergePages: false }))).text;
-      const content = pages
-        .map((page) => page.trim())
-        .filter((page) => page !== '')
-        .join('\n\n');
-      if (content === '') {
-        return skip('no extractable text (the PDF may be scanned images; run OCR on it first)');
-      }
-      const title = (await documentTitle(document)) ?? fileTitle(path);
-      return { documents: [{ category: defaultCategory, title, content, source: path }], skipped: [] };
+      const pages = (await withTimeout(extractText(document, { mergePages: false }))).text.map((page) => page.trim());
+      const metadataTitle = await documentTitle(document);
+      const scanned = await readScannedPages(bytes, pages, `${metadataTitle ?? ''} ${fileTitle(path)}`, ocr);
+      const sections = pages.map((page, index) => ({
+        kind: 'text' as const,
+        text: page || (scanned.texts.get(index + 1) ?? ''),
+        location: { pages: { from: index + 1, to: index + 1 } },
+      }));
+      if (sections.every((section) => section.text === '')) return skip(`no extractable text (${scanned.problem})`);
+      const skipped: SkippedSource[] =
+        scanned.unread.length > 0
+          ? [{ path, reason: `${describePages(scanned.unread)} not indexed: ${scanned.problem}` }]
+          : [];
+      return {
+        documents: [
+          {
+            ...documentFromSections(
+              { category: defaultCategory, title: metadataTitle ?? fileTitle(path), source: path },
+              sections,
+            ),
+            pages: pages.length,
+          },
+        ],
+        skipped,
+      };
     } catch (error) {
       return skip(describePdfError(error));
     } finally {
@@ -41,6 +61,48 @@ export const pdfLoader: DocumentLoader = {
     }
   },
 };
+
+/**
+ * OCR for the pages without text: their recognized text, the pages still unread, and why.
+ * Languages come from `ocr.languages`, else from the text of the other pages, the title and
+ * the file name.
+ */
+async function readScannedPages(
+  bytes: Uint8Array,
+  pages: readonly string[],
+  titles: string,
+  ocr: OcrOptions | undefined,
+): Promise<{ texts: Map<number, string>; unread: number[]; problem: string }> {
+  const empty = pages.flatMap((page, index) => (page === '' ? [index + 1] : []));
+  const none = { texts: new Map<number, string>(), unread: empty };
+  if (empty.length === 0) return { ...none, problem: '' };
+  const scannedProblem = 'no text layer (scanned images)';
+  const tools = await findOcrTools(ocr);
+  if (!tools) return { ...none, problem: `${scannedProblem}; ${ocrInstallHint}` };
+  const languages = ocr?.languages ?? languagesFromText(`${pages.join('\n')}\n${titles}`, tools.languages);
+  const missing = missingLanguages(tools, languages);
+  if (missing) return { ...none, problem: `${scannedProblem}; ${missing}` };
+  let texts: Map<number, string>;
+  try {
+    texts = await recognizePdfPages(tools, bytes, empty, languages);
+  } catch (error) {
+    return { ...none, problem: `${scannedProblem}, and OCR failed: ${errorMessage(error)}` };
+  }
+  const unread = empty.filter((page) => !texts.get(page));
+  return { texts, unread, problem: `no text layer, and OCR (${languages.join('+')}) found no text` };
+}
+
+/** "page 3" or "pages 3, 5–7". */
+export function describePages(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let index = 0; index < pages.length; ) {
+    let end = index;
+    while (end + 1 < pages.length && pages[end + 1] === (pages[end] ?? 0) + 1) end++;
+    ranges.push(end === index ? `${pages[index]}` : `${pages[index]}–${pages[end]}`);
+    index = end + 1;
+  }
+  return `${pages.length === 1 ? 'page' : 'pages'} ${ranges.join(', ')}`;
+}
 
 async function documentTitle(document: PdfDocument): Promise<string | undefined> {
   try {

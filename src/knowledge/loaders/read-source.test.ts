@@ -134,7 +134,7 @@ test('loadPaths reads every format in one folder tree, collection and loading pr
     'IT/guide.md': '# Wi-Fi\n\nUse the staff network.',
     '総務/memo.txt': '会議は月曜日です。',
     '総務/page.html': '<p>本日は休業日です。</p>',
-    'notes.docx': 'unsupported',
+    'notes.key': 'unsupported',
   });
   const { documents, skipped } = await loadPaths([root]);
   assert.deepEqual(
@@ -150,7 +150,7 @@ test('loadPaths reads every format in one folder tree, collection and loading pr
   assert.deepEqual(
     skipped.map((entry) => [entry.path.slice(root.length + 1), entry.reason]),
     [
-      ['notes.docx', 'unsupported file type (.docx)'],
+      ['notes.key', 'unsupported file type (.key)'],
       [
         'IT/records.jsonl:2',
         '"title": a document needs a non-empty title; "content": Invalid input: expected string, received undefined',

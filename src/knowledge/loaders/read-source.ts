@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { DocumentLoader, LoadResult, SkippedSource } from '../../spec/document-loader.js';
+import type { DocumentLoader, LoadResult, OcrOptions, SkippedSource } from '../../spec/document-loader.js';
 import { throwIfAborted } from '../../spec/errors.js';
 import { type CollectedFile, type CollectOptions, collectFiles } from './collect-files.js';
 import { errorMessage } from './error-message.js';
@@ -14,6 +14,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Called after each file, whether it loaded or was skipped. */
   onProgress?: (progress: { done: number; total: number; path: string }) => void;
+  /** How scanned pages are read (languages, programs). */
+  ocr?: OcrOptions | undefined;
   /** Which loader reads a path; the registry by default. A seam for tests and extra formats. */
   loaderFor?: (path: string) => DocumentLoader | undefined;
 }
@@ -25,7 +27,7 @@ export async function loadFiles(files: readonly CollectedFile[], options: LoadOp
   const result: LoadResult = { documents: [], skipped: [], categoryDescriptions: {} };
   for (const [index, file] of files.entries()) {
     throwIfAborted(options.signal);
-    const loaded = await loadFile(file, loaderFor(file.path), maxFileBytes);
+    const loaded = await loadFile(file, loaderFor(file.path), maxFileBytes, options.ocr);
     result.documents.push(...loaded.documents);
     result.skipped.push(...loaded.skipped);
     Object.assign(result.categoryDescriptions ?? {}, loaded.categoryDescriptions);
@@ -45,6 +47,7 @@ async function loadFile(
   file: CollectedFile,
   loader: DocumentLoader | undefined,
   maxFileBytes: number,
+  ocr: OcrOptions | undefined,
 ): Promise<LoadResult> {
   const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path: file.path, reason }] });
   if (!loader) return skip(`unsupported file type (${extname(file.path) || 'no extension'})`);
@@ -61,7 +64,7 @@ async function loadFile(
 
   let result: LoadResult;
   try {
-    result = await loader.load({ path: file.path, text, bytes: read, defaultCategory: file.category });
+    result = await loader.load({ path: file.path, text, bytes: read, defaultCategory: file.category, ocr });
   } catch (error) {
     return skip(`${loader.format} loader failed: ${errorMessage(error)}`);
   }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { readBody } from '../read-body.js';
 import { documentRequest } from '../request-schemas.js';
@@ -19,7 +20,14 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
         ...category,
         items: documents
           .filter((document) => document.category === category.name)
-          .map(({ id, title, source, chunks }) => ({ id, title, source, chunks })),
+          .map(({ id, title, source, chunks, pages, ingestedAt }) => ({
+            id,
+            title,
+            source,
+            chunks,
+            pages,
+            ingestedAt,
+          })),
       })),
     });
   });
@@ -28,7 +36,10 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
     const id = documentId(context.req.param('id'));
     const document = await server.store.documentById(id);
     if (!document) throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
-    return context.json(document);
+    return context.json({
+      ...document,
+      chunks: document.chunks.map((chunk) => ({ ...chunk, place: describeLocation(chunk.location) })),
+    });
   });
 
   app.post('/api/documents', async (context) => {

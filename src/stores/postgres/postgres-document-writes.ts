@@ -9,6 +9,7 @@ import {
   chunkKeywordTokens,
   chunkVectorId,
   chunkVectorRecord,
+  encodeLocation,
 } from '../knowledge-records.js';
 import type { PostgresConnection, Queryable } from './postgres-connection.js';
 import { adjustKeywordTotals, type KeywordNamespace, tsvectorLiteral } from './postgres-keyword-rows.js';
@@ -40,25 +41,25 @@ export function writeDocument(
     if (existing) {
       await deleteChunks(knowledge, client, existing.id);
       await connection.query(
-        `UPDATE ${s}.documents SET category_id = $1, title = $2, content_hash = $3, updated_at = now() WHERE id = $4`,
-        [categoryId, write.title, write.contentHash, existing.id],
+        `UPDATE ${s}.documents SET category_id = $1, title = $2, content_hash = $3, updated_at = now(), pages = $5 WHERE id = $4`,
+        [categoryId, write.title, write.contentHash, existing.id, write.pages ?? null],
         client,
       );
       documentId = existing.id;
     } else {
       const [row] = await connection.query<{ id: number }>(
-        `INSERT INTO ${s}.documents (category_id, source, title, content_hash, updated_at) VALUES ($1, $2, $3, $4, now()) RETURNING id`,
-        [categoryId, write.source, write.title, write.contentHash],
+        `INSERT INTO ${s}.documents (category_id, source, title, content_hash, updated_at, pages) VALUES ($1, $2, $3, $4, now(), $5) RETURNING id`,
+        [categoryId, write.source, write.title, write.contentHash, write.pages ?? null],
         client,
       );
       documentId = (row as { id: number }).id;
     }
     const tokens = write.chunks.map((chunk) => chunkKeywordTokens(write.title, chunk.text));
     await connection.query(
-      `INSERT INTO ${s}.chunks (document_id, position, text, tokens, vector_id, terms, term_count)
-       SELECT $1, position, text, tokens, vector_id, terms::tsvector, term_count
-       FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[])
-         AS c(position, text, tokens, vector_id, terms, term_count)`,
+      `INSERT INTO ${s}.chunks (document_id, position, text, tokens, vector_id, terms, term_count, location)
+       SELECT $1, position, text, tokens, vector_id, terms::tsvector, term_count, location
+       FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[])
+         AS c(position, text, tokens, vector_id, terms, term_count, location)`,
       [
         documentId,
         write.chunks.map((chunk) => chunk.position),
@@ -67,6 +68,7 @@ export function writeDocument(
         write.chunks.map((chunk) => chunkVectorId(documentId, chunk.position)),
         tokens.map(tsvectorLiteral),
         tokens.map((list) => list.length),
+        write.chunks.map((chunk) => encodeLocation(chunk.location)),
       ],
       client,
     );

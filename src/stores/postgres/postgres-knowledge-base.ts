@@ -7,6 +7,7 @@ import type {
   SearchDescription,
 } from '../../spec/knowledge-admin.js';
 import {
+  type ChunkPassage,
   chunkNamespace,
   type IndexedItem,
   type KeywordHit,
@@ -171,8 +172,8 @@ export class PostgresKnowledgeBase implements KnowledgeStore {
     return this.vectors.score(chunkNamespace, vectorIds, query);
   }
 
-  chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>> {
-    return queries.chunkTexts(this.connection, vectorIds);
+  chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>> {
+    return queries.chunkPassages(this.connection, vectorIds);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { CategorySummary, DocumentDetails, DocumentSummary } from '../../spec/knowledge-admin.js';
+import type { ChunkPassage } from '../../spec/knowledge-store.js';
 import type { StoredCategory, StoredChunk } from '../../spec/knowledge-writer.js';
-import { sourceIsUnder } from '../knowledge-records.js';
+import { decodeLocation, sourceIsUnder, withLocation } from '../knowledge-records.js';
 import type { PostgresConnection, Queryable } from './postgres-connection.js';
 
 // Reading a PostgreSQL knowledge base. Text is ordered COLLATE "C" (byte order), as SQLite
@@ -56,8 +57,10 @@ export async function documentsUnder(
 export function listCategories(connection: PostgresConnection): Promise<CategorySummary[]> {
   const s = connection.schema;
   return connection.query<CategorySummary>(
-    `SELECT c.name AS name, count(DISTINCT d.id)::int AS documents, count(k.id)::int AS chunks
-     FROM ${s}.categories c LEFT JOIN ${s}.documents d ON d.category_id = c.id LEFT JOIN ${s}.chunks k ON k.document_id = d.id
+    `SELECT c.name AS name, count(DISTINCT d.id)::int AS documents,
+       (SELECT count(*) FROM ${s}.chunks k JOIN ${s}.documents e ON e.id = k.document_id WHERE e.category_id = c.id)::int AS chunks,
+       coalesce(sum(d.pages), 0)::int AS pages
+     FROM ${s}.categories c LEFT JOIN ${s}.documents d ON d.category_id = c.id
      GROUP BY c.id ORDER BY c.name COLLATE "C"`,
   );
 }
@@ -65,7 +68,8 @@ export function listCategories(connection: PostgresConnection): Promise<Category
 export function listDocuments(connection: PostgresConnection, category?: string): Promise<DocumentSummary[]> {
   const s = connection.schema;
   return connection.query<DocumentSummary>(
-    `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id)::int AS chunks
+    `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id)::int AS chunks,
+       d.pages AS pages, to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "ingestedAt"
      FROM ${s}.documents d JOIN ${s}.categories c ON c.id = d.category_id LEFT JOIN ${s}.chunks k ON k.document_id = d.id
      WHERE ($1::text IS NULL OR c.name = $1) GROUP BY d.id, c.name
      ORDER BY c.name COLLATE "C", d.title COLLATE "C", d.id`,
@@ -81,11 +85,11 @@ export async function documentById(connection: PostgresConnection, id: number): 
     [id],
   );
   if (!document) return undefined;
-  const chunks = await connection.query<DocumentDetails['chunks'][number]>(
-    `SELECT position, tokens, text FROM ${s}.chunks WHERE document_id = $1 ORDER BY position`,
+  const rows = await connection.query<{ position: number; tokens: number; text: string; location: string | null }>(
+    `SELECT position, tokens, text, location FROM ${s}.chunks WHERE document_id = $1 ORDER BY position`,
     [id],
   );
-  return { ...document, chunks };
+  return { ...document, chunks: rows.map(withLocation) };
 }
 
 export async function documentsByTitle(connection: PostgresConnection, title: string): Promise<DocumentDetails[]> {
@@ -101,12 +105,19 @@ export async function documentsByTitle(connection: PostgresConnection, title: st
   return documents;
 }
 
-export async function chunkTexts(connection: PostgresConnection, vectorIds: readonly string[]) {
-  const rows = await connection.query<{ id: string; text: string }>(
-    `SELECT vector_id AS id, text FROM ${connection.schema}.chunks WHERE vector_id = ANY($1::text[])`,
+export async function chunkPassages(
+  connection: PostgresConnection,
+  vectorIds: readonly string[],
+): Promise<Map<string, ChunkPassage>> {
+  const s = connection.schema;
+  const rows = await connection.query<{ id: string; text: string; source: string; location: string | null }>(
+    `SELECT k.vector_id AS id, k.text, d.source, k.location FROM ${s}.chunks k JOIN ${s}.documents d ON d.id = k.document_id
+     WHERE k.vector_id = ANY($1::text[])`,
     [[...vectorIds]],
   );
-  return new Map(rows.map((row) => [row.id, row.text]));
+  return new Map(
+    rows.map((row) => [row.id, { text: row.text, source: row.source, location: decodeLocation(row.location) }]),
+  );
 }
 
 export function allChunks(connection: PostgresConnection): Promise<StoredChunk[]> {

@@ -42,7 +42,9 @@ export const postgresMigrations: ReadonlyArray<(s: string) => string> = [
     source text NOT NULL UNIQUE,
     title text NOT NULL,
     content_hash text NOT NULL,
-    updated_at timestamptz NOT NULL
+    updated_at timestamptz NOT NULL,
+    -- Pages in the file (PDF); NULL for formats without pages.
+    pages integer
   );
   CREATE INDEX documents_by_category ON ${s}.documents (category_id);
   CREATE INDEX documents_by_title ON ${s}.documents (title);
@@ -54,6 +56,8 @@ export const postgresMigrations: ReadonlyArray<(s: string) => string> = [
     text text NOT NULL,
     tokens integer NOT NULL,
     vector_id text NOT NULL UNIQUE,
+    -- Where in its file (JSON, as knowledge-records.ts encodes it), NULL without places.
+    location text,
     terms tsvector NOT NULL,
     term_count integer NOT NULL,
     UNIQUE (document_id, position)

@@ -103,4 +103,11 @@ export const migrations: ReadonlyArray<string | ((database: BetterSqlite3.Databa
     WHEN EXISTS (SELECT 1 FROM vector_graphs WHERE namespace = old.namespace)
     BEGIN INSERT INTO vector_changes (namespace, row) VALUES (old.namespace, old.rowid); END;
   `,
+  // Citations to the place: each chunk's location in its file (JSON: pages, headings, sheet
+  // and rows, slides) and each document's page count. Both stay NULL for rows written before
+  // this migration; ingest fills them in when it next writes the document.
+  `
+  ALTER TABLE chunks ADD COLUMN location TEXT;
+  ALTER TABLE documents ADD COLUMN pages INTEGER;
+  `,
 ];

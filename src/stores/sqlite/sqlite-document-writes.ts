@@ -9,6 +9,7 @@ import {
   chunkKeywordTokens,
   chunkVectorId,
   chunkVectorRecord,
+  encodeLocation,
 } from '../knowledge-records.js';
 import type { Database } from './open-database.js';
 import { findCategory, findDocument, isEmpty } from './sqlite-knowledge-queries.js';
@@ -42,25 +43,34 @@ export function writeDocument(
         if (existing) {
           deleteChunks(knowledge, existing.id);
           database
-            .prepare('UPDATE documents SET category_id = ?, title = ?, content_hash = ?, updated_at = ? WHERE id = ?')
-            .run(categoryId, write.title, write.contentHash, now, existing.id);
+            .prepare(
+              'UPDATE documents SET category_id = ?, title = ?, content_hash = ?, updated_at = ?, pages = ? WHERE id = ?',
+            )
+            .run(categoryId, write.title, write.contentHash, now, write.pages ?? null, existing.id);
           documentId = existing.id;
         } else {
           documentId = Number(
             database
               .prepare(
-                'INSERT INTO documents (category_id, source, title, content_hash, updated_at) VALUES (?, ?, ?, ?, ?)',
+                'INSERT INTO documents (category_id, source, title, content_hash, updated_at, pages) VALUES (?, ?, ?, ?, ?, ?)',
               )
-              .run(categoryId, write.source, write.title, write.contentHash, now).lastInsertRowid,
+              .run(categoryId, write.source, write.title, write.contentHash, now, write.pages ?? null).lastInsertRowid,
           );
         }
         const insertChunk = database.prepare(
-          'INSERT INTO chunks (document_id, position, text, tokens, vector_id) VALUES (?, ?, ?, ?, ?)',
+          'INSERT INTO chunks (document_id, position, text, tokens, vector_id, location) VALUES (?, ?, ?, ?, ?, ?)',
         );
         const insertTerms = database.prepare('INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)');
         for (const chunk of write.chunks) {
           const vectorId = chunkVectorId(documentId, chunk.position);
-          const { lastInsertRowid } = insertChunk.run(documentId, chunk.position, chunk.text, chunk.tokens, vectorId);
+          const { lastInsertRowid } = insertChunk.run(
+            documentId,
+            chunk.position,
+            chunk.text,
+            chunk.tokens,
+            vectorId,
+            encodeLocation(chunk.location),
+          );
           insertTerms.run(lastInsertRowid, chunkKeywordTokens(write.title, chunk.text).join(' '));
         }
         vectors.upsertInTransaction(

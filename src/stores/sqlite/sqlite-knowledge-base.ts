@@ -7,6 +7,7 @@ import type {
   SearchDescription,
 } from '../../spec/knowledge-admin.js';
 import {
+  type ChunkPassage,
   categoryNamespace,
   chunkNamespace,
   type IndexedItem,
@@ -167,8 +168,8 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
     return this.vectors.score(chunkNamespace, vectorIds, query);
   }
 
-  async chunkTexts(vectorIds: readonly string[]): Promise<Map<string, string>> {
-    return queries.chunkTexts(this.database, vectorIds);
+  async chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>> {
+    return queries.chunkPassages(this.database, vectorIds);
   }
 
   async close(): Promise<void> {

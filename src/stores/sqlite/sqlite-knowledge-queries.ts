@@ -1,6 +1,7 @@
 import type { CategorySummary, DocumentDetails, DocumentSummary } from '../../spec/knowledge-admin.js';
+import type { ChunkPassage } from '../../spec/knowledge-store.js';
 import type { StoredCategory, StoredChunk } from '../../spec/knowledge-writer.js';
-import { sourceIsUnder } from '../knowledge-records.js';
+import { decodeLocation, sourceIsUnder, withLocation } from '../knowledge-records.js';
 import type { Database } from './open-database.js';
 
 // Reading a SQLite knowledge base: documents, categories and chunks.
@@ -36,8 +37,10 @@ export function documentsUnder(database: Database, paths: readonly string[]): Ar
 export function listCategories(database: Database): CategorySummary[] {
   return database
     .prepare(
-      `SELECT c.name AS name, count(DISTINCT d.id) AS documents, count(k.id) AS chunks
-       FROM categories c LEFT JOIN documents d ON d.category_id = c.id LEFT JOIN chunks k ON k.document_id = d.id
+      `SELECT c.name AS name, count(DISTINCT d.id) AS documents,
+         (SELECT count(*) FROM chunks k JOIN documents e ON e.id = k.document_id WHERE e.category_id = c.id) AS chunks,
+         coalesce(sum(d.pages), 0) AS pages
+       FROM categories c LEFT JOIN documents d ON d.category_id = c.id
        GROUP BY c.id ORDER BY c.name`,
     )
     .all() as CategorySummary[];
@@ -46,7 +49,8 @@ export function listCategories(database: Database): CategorySummary[] {
 export function listDocuments(database: Database, category?: string): DocumentSummary[] {
   return database
     .prepare(
-      `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id) AS chunks
+      `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id) AS chunks,
+         d.pages AS pages, d.updated_at AS ingestedAt
        FROM documents d JOIN categories c ON c.id = d.category_id LEFT JOIN chunks k ON k.document_id = d.id
        WHERE (? IS NULL OR c.name = ?) GROUP BY d.id ORDER BY c.name, d.title, d.id`,
     )
@@ -60,10 +64,10 @@ export function documentById(database: Database, id: number): DocumentDetails | 
     )
     .get(id) as Omit<DocumentDetails, 'chunks'> | undefined;
   if (!document) return undefined;
-  const chunks = database
-    .prepare('SELECT position, tokens, text FROM chunks WHERE document_id = ? ORDER BY position')
-    .all(id) as DocumentDetails['chunks'];
-  return { ...document, chunks };
+  const rows = database
+    .prepare('SELECT position, tokens, text, location FROM chunks WHERE document_id = ? ORDER BY position')
+    .all(id) as Array<{ position: number; tokens: number; text: string; location: string | null }>;
+  return { ...document, chunks: rows.map(withLocation) };
 }
 
 export function documentsByTitle(database: Database, title: string): DocumentDetails[] {
@@ -73,14 +77,16 @@ export function documentsByTitle(database: Database, title: string): DocumentDet
   return ids.flatMap(({ id }) => documentById(database, id) ?? []);
 }
 
-export function chunkTexts(database: Database, vectorIds: readonly string[]): Map<string, string> {
-  const statement = database.prepare('SELECT text FROM chunks WHERE vector_id = ?');
-  const texts = new Map<string, string>();
+export function chunkPassages(database: Database, vectorIds: readonly string[]): Map<string, ChunkPassage> {
+  const statement = database.prepare(
+    'SELECT k.text AS text, d.source AS source, k.location AS location FROM chunks k JOIN documents d ON d.id = k.document_id WHERE k.vector_id = ?',
+  );
+  const passages = new Map<string, ChunkPassage>();
   for (const id of vectorIds) {
-    const row = statement.get(id) as { text: string } | undefined;
-    if (row) texts.set(id, row.text);
+    const row = statement.get(id) as { text: string; source: string; location: string | null } | undefined;
+    if (row) passages.set(id, { text: row.text, source: row.source, location: decodeLocation(row.location) });
   }
-  return texts;
+  return passages;
 }
 
 export function allChunks(database: Database): StoredChunk[] {
