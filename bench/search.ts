@@ -8,7 +8,7 @@
  * out HNSW graph builds and the sqlite-vec float scan, which take minutes at 1M.
  * `--postgres URL` adds the PostgreSQL store (bench/postgres-methods.ts) on that server;
  * `--methods postgres` runs only those; `--pg-types vector,halfvec`, `--pg-ef-search 40,100,…`,
- * `--pg-m 16 --pg-ef-construction 64` (the HNSW build) and `--pg-binary no` choose its rows.
+ * `--pg-m 24 --pg-ef-construction 128` (the HNSW build; the store's defaults) and `--pg-binary no` choose its rows.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,8 +34,8 @@ const { values } = parseArgs({
     postgres: { type: 'string' },
     'pg-types': { type: 'string', default: 'vector,halfvec' },
     'pg-ef-search': { type: 'string', default: '40,100,200,400' },
-    'pg-m': { type: 'string', default: '16' },
-    'pg-ef-construction': { type: 'string', default: '64' },
+    'pg-m': { type: 'string', default: '24' },
+    'pg-ef-construction': { type: 'string', default: '128' },
     'pg-binary': { type: 'string', default: 'yes' },
     json: { type: 'boolean', default: false },
   },
