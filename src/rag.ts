@@ -2,8 +2,13 @@ import { type Answer, answerQuestion } from './answer/answer-question.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
 import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
-import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
-import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
+import {
+  defaultModelProfile,
+  defaultThresholdsFor,
+  type ModelProfile,
+  modelProfiles,
+} from './embedding/model-profiles.js';
+import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
@@ -34,6 +39,8 @@ export interface RagDependencies {
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
   environment?: EngineContext['environment'];
+  /** Where engines run. Default: in this process; `serve` runs them in a child process. */
+  engines?: EngineLoaders | undefined;
   /**
    * Remember every vector the engine computes (by input string), so texts embedded again —
    * at another Matryoshka size through `resized()`, or by another route — cost nothing.
@@ -70,9 +77,10 @@ export class Rag {
     readonly embedder: Embedder,
     /** Thresholds given in the configuration; each overrides calibrated and default ones. */
     private readonly explicitThresholds: Partial<Thresholds>,
-    /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
-    readonly defaultThresholds: Thresholds,
+    /** The engine's own thresholds (the lexical stand-in's score scale), for every route; else the profile's. */
+    private readonly engineThresholds: Thresholds | undefined,
     private readonly context: EngineContext,
+    private readonly engines: EngineLoaders,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
     private readonly owner?: Rag | undefined,
   ) {}
@@ -86,7 +94,8 @@ export class Rag {
       onDownloadProgress: dependencies.onDownloadProgress,
       environment: dependencies.environment,
     };
-    const loaded = await loadEmbeddingModel(context);
+    const engines = dependencies.engines ?? inProcessEngines;
+    const loaded = await engines.loadEmbeddingModel(context);
     const { detectedProfile } = loaded;
     const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
     try {
@@ -96,7 +105,7 @@ export class Rag {
         ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
         ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds ?? profile.defaultThresholds, context);
+      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context, engines);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -118,8 +127,9 @@ export class Rag {
       this.config,
       embedder,
       this.explicitThresholds,
-      this.defaultThresholds,
+      this.engineThresholds,
       this.context,
+      this.engines,
       this.owner ?? this,
     );
   }
@@ -195,10 +205,17 @@ export class Rag {
    */
   thresholdsFor(index: KnowledgeIndex, route: CalibrationKey = defaultRouteName): Thresholds {
     const stored = this.calibrationFor(index, route);
+    const defaults = this.defaultThresholds(route);
     return {
-      category: this.explicitThresholds.category ?? stored?.category ?? this.defaultThresholds.category,
-      document: this.explicitThresholds.document ?? stored?.document ?? this.defaultThresholds.document,
+      category: this.explicitThresholds.category ?? stored?.category ?? defaults.category,
+      document: this.explicitThresholds.document ?? stored?.document ?? defaults.document,
     };
+  }
+
+  /** The thresholds a route uses when none are given or calibrated: the engine's, else the profile's for this size. */
+  defaultThresholds(route: CalibrationKey = defaultRouteName): Thresholds {
+    const stages = route === 'two-stage' || route === 'two-stage+keywords' ? 'two-stage' : 'flat';
+    return this.engineThresholds ?? defaultThresholdsFor(this.profile, stages, this.embedder.dimensions);
   }
 
   /** The category fallback calibrated for this route, model and size, if any. */
@@ -258,10 +275,15 @@ export class Rag {
     return retrieval.scores.documents;
   }
 
+  /** What the answering model's file says about itself (llama-cpp GGUF only), without loading or downloading it. */
+  inspectLanguageModel() {
+    return inspectLanguageModel(this.context);
+  }
+
   /** The language model, loaded on first use and shared afterwards. */
   loadLanguageModel(): Promise<LanguageModel> {
     if (this.owner) return this.owner.loadLanguageModel();
-    this.languageModel ??= loadLanguageModel(this.context);
+    this.languageModel ??= this.engines.loadLanguageModel(this.context);
     // A failed load must not be cached: the user may fix the cause and retry.
     this.languageModel.catch(() => {
       this.languageModel = undefined;

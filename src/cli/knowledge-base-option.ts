@@ -9,6 +9,7 @@ import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import { displayLocation, type KnowledgeLocation, parseKnowledgeLocation } from '../stores/knowledge-location.js';
+import { requireSqliteFile } from '../stores/open-knowledge-store.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { progressBar } from './progress.js';
 
@@ -71,13 +72,7 @@ export async function chooseKnowledgeSource(io: CliIo, flags: KnowledgeFlags): P
 /** A knowledge base named by --db or GEMMA_RAG_DB; a SQLite file must exist (a database is checked on opening). */
 export function databaseSource(named: string): DatabaseSource {
   const location = parseKnowledgeLocation(named);
-  if (location.kind === 'sqlite' && !existsSync(location.path)) {
-    throw new GemmaRagError(
-      errorCodes.invalidKnowledgeBase,
-      `No knowledge base at ${location.path}. Create it with: gemma-rag ingest <files or folders> --db ${named}`,
-      { data: { path: location.path } },
-    );
-  }
+  if (location.kind === 'sqlite') requireSqliteFile(location.path, named);
   return { kind: 'database', location, display: displayLocation(location), isDefault: false };
 }
 

@@ -9,6 +9,7 @@ import { type ResolveModelOptions, resolveModel } from '../models/model-resolver
 import type { EmbeddingModel } from '../spec/embedding-model.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { Logger } from '../spec/logger.js';
+import type { GenerationModelFacts } from './llama-cpp/generation-model-facts.js';
 
 /** What engine factories may use besides the configuration. */
 export interface EngineContext {
@@ -91,8 +92,17 @@ const embeddingEngines: Record<EmbeddingEngineId, (context: EngineContext) => Pr
 const generationEngines: Record<GenerationEngineId, (context: EngineContext) => Promise<LanguageModel>> = {
   'llama-cpp': async (context) => {
     const { LlamaCppLanguageModel } = await import('./llama-cpp/llama-cpp-language-model.js');
+    const { generationModelWarning } = await import('./llama-cpp/generation-model-facts.js');
     const modelPath = await resolveModel(resolveOptions(context, 'generation', context.config.generationModel));
-    return LlamaCppLanguageModel.load({ modelPath, threads: context.config.threads, gpu: context.config.gpu });
+    const model = await LlamaCppLanguageModel.load({
+      modelPath,
+      threads: context.config.threads,
+      gpu: context.config.gpu,
+    });
+    // Once per load: a pretrained model "answers" by continuing the prompt, which looks like a bug in gemma-rag.
+    const warning = generationModelWarning(modelPath, model.facts);
+    if (warning) context.logger.warn(warning);
+    return model;
   },
   // HTTP engines: model names belong to the server; nothing is resolved or downloaded here.
   ollama: async (context) => {
@@ -167,3 +177,29 @@ export function generationEngineFor(config: ResolvedRagConfig): GenerationEngine
 export function loadLanguageModel(context: EngineContext): Promise<LanguageModel> {
   return generationEngines[generationEngineFor(context.config)](context);
 }
+
+/**
+ * What the answering model file says about itself, without loading it (llama-cpp only: other
+ * engines' models live on a server or in a repository). Never downloads.
+ */
+export async function inspectLanguageModel(
+  context: EngineContext,
+): Promise<{ path: string; facts: GenerationModelFacts } | undefined> {
+  if (generationEngineFor(context.config) !== 'llama-cpp') return undefined;
+  const { generationModelFacts } = await import('./llama-cpp/generation-model-facts.js');
+  const { inspectGguf } = await import('./llama-cpp/gguf-inspection.js');
+  const path = await resolveModel({
+    ...resolveOptions(context, 'generation', context.config.generationModel),
+    allowDownload: false,
+  });
+  const summary = await inspectGguf(path);
+  return { path, facts: generationModelFacts(path, summary.metadata) };
+}
+
+/** How a pipeline gets its engines: in this process (the default), or in another (serve). */
+export interface EngineLoaders {
+  loadEmbeddingModel(context: EngineContext): Promise<LoadedEmbeddingModel>;
+  loadLanguageModel(context: EngineContext): Promise<LanguageModel>;
+}
+
+export const inProcessEngines: EngineLoaders = { loadEmbeddingModel, loadLanguageModel };

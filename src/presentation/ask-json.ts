@@ -26,7 +26,8 @@ export function askJson(rag: Rag, result: AskResult) {
     },
     searchedCategories: retrieval.searchedCategories,
     thresholds: retrieval.thresholds,
-    citations: retrieval.context.map((chunk) => ({
+    // A model that found no answer in the context did not use it: nothing to cite.
+    citations: (result.refusedBy === 'model' ? [] : retrieval.context).map((chunk) => ({
       title: chunk.title,
       category: chunk.category,
       chunk: chunk.text,
@@ -38,6 +39,7 @@ export function askJson(rag: Rag, result: AskResult) {
       cite: citationLabel(chunk),
     })),
     refused: result.refused,
+    refusedBy: result.refusedBy,
     answer: result.answer,
   };
 }

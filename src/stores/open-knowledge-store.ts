@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import type { KnowledgeLocation } from './knowledge-location.js';
@@ -26,13 +26,31 @@ export async function openKnowledgeStore(
     const { PostgresKnowledgeBase } = await import('./postgres/postgres-knowledge-base.js');
     return PostgresKnowledgeBase.open(location, { create });
   }
-  if (!create && location.path !== ':memory:' && !existsSync(location.path)) {
-    throw new GemmaRagError(
-      errorCodes.invalidKnowledgeBase,
-      `No knowledge base at ${location.path}. Create it with: gemma-rag ingest <files or folders> --db ${location.path}`,
-      { data: { path: location.path } },
-    );
-  }
+  if (!create && location.path !== ':memory:') requireSqliteFile(location.path);
   const { SqliteKnowledgeBase } = await import('./sqlite/sqlite-knowledge-base.js');
   return SqliteKnowledgeBase.open(location.path);
+}
+
+/**
+ * A SQLite knowledge base to read must be there, a file, and not empty: SQLite would happily
+ * turn an empty file (or a new path) into a new database, which a command that only reads or
+ * edits must not do. `named` is how the user wrote it, for the suggested command.
+ */
+export function requireSqliteFile(path: string, named = path): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  const problem =
+    stats === undefined
+      ? 'there is nothing there'
+      : !stats.isFile()
+        ? 'it is a folder, not a file'
+        : stats.size === 0
+          ? 'it is an empty file'
+          : undefined;
+  if (problem) {
+    throw new GemmaRagError(
+      errorCodes.invalidKnowledgeBase,
+      `No knowledge base at ${path}: ${problem}. Create one with: gemma-rag ingest <files or folders> --db ${named}`,
+      { data: { path } },
+    );
+  }
 }

@@ -25,6 +25,8 @@ test('ask runs end to end on llama-cpp: embed, two stages, generate', async () =
     'ask',
     'hello world',
     ...engineFlags(),
+    '--mode',
+    'two-stage',
     '--generation-model',
     paths.generator,
     '--threshold',

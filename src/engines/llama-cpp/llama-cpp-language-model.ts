@@ -3,8 +3,9 @@ import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../s
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
 import { chatWrapperFor } from './chat-wrapper.js';
+import { type GenerationModelFacts, generationModelFacts } from './generation-model-facts.js';
 import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
-import { getLlamaRuntime, type LlamaRuntimeOptions } from './llama-runtime.js';
+import { getLlamaRuntime, type LlamaRuntimeOptions, loadFailure, withLlamaLog } from './llama-runtime.js';
 import { physicalCoreCount } from './physical-cores.js';
 
 export interface LlamaCppLanguageModelOptions extends LlamaRuntimeOptions {
@@ -21,6 +22,8 @@ export class LlamaCppLanguageModel implements LanguageModel {
 
   private constructor(
     readonly modelId: string,
+    /** What the file says about itself: pretrained or instruction-tuned, chat template, context. */
+    readonly facts: GenerationModelFacts,
     private readonly architecture: string,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
@@ -34,18 +37,21 @@ export class LlamaCppLanguageModel implements LanguageModel {
     checkGenerationGguf(summary);
     const llama = await getLlamaRuntime(options);
     try {
-      const model = await llama.loadModel({ modelPath: options.modelPath });
+      const model = await withLlamaLog(() => llama.loadModel({ modelPath: options.modelPath }));
       const context = await model.createContext({
         contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
         threads: options.threads ?? physicalCoreCount(),
       });
-      return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context, context.getSequence());
-    } catch (error) {
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        `llama.cpp could not load ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-        { data: { path: options.modelPath }, cause: error },
+      return new LlamaCppLanguageModel(
+        options.modelPath,
+        generationModelFacts(options.modelPath, summary.metadata),
+        summary.architecture,
+        model,
+        context,
+        context.getSequence(),
       );
+    } catch (error) {
+      throw loadFailure(options.modelPath, error);
     }
   }
 
@@ -88,6 +94,17 @@ export class LlamaCppLanguageModel implements LanguageModel {
       session.dispose({ disposeSequence: false });
     }
     throwIfAborted(options.abortSignal);
+  }
+
+  /**
+   * What the model's context held after the last answer — the rendered prompt, then the
+   * answer — as token ids and as text with special tokens spelled out. For diagnostics, and
+   * for tests that check how a prompt was tokenized (text in messages must never become
+   * control tokens: node-llama-cpp tokenizes message text with special tokens off).
+   */
+  lastContext(): { tokens: readonly number[]; text: string } {
+    const tokens = [...this.sequence.contextTokens];
+    return { tokens, text: this.model.detokenize(tokens, true) };
   }
 
   async dispose(): Promise<void> {
