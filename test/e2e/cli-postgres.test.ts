@@ -48,23 +48,26 @@ for (const target of postgresTargets()) {
     if (secret()) assert.match(String(report.db), /:\*\*\*@/);
     assertNoSecret(ingest, secret() || '\u0000');
 
-    for (const question of ['如何重置密码？', 'How many days of annual leave do I get?', '経費の精算方法は？']) {
-      const [onPostgres, onSqlite] = await Promise.all(
-        [db, sqlite].map(async (where) => {
-          const run = await runCli(['ask', question, '--db', where, ...lexical, '--no-generate', '--hybrid', '--json']);
-          assert.equal(run.exitCode, 0, run.stderr);
-          return run.json() as unknown as AskJson;
-        }),
-      );
-      assert.equal(onPostgres?.document?.title, onSqlite?.document?.title, question);
-      assert.equal(onPostgres?.category?.name, onSqlite?.category?.name, question);
-      assert.deepEqual(
-        onPostgres?.scores.documents.map((document) => document.title),
-        onSqlite?.scores.documents.map((document) => document.title),
-      );
-      onPostgres?.scores.documents.forEach((document, index) => {
-        assert.ok(Math.abs(document.score - (onSqlite?.scores.documents[index]?.score ?? 0)) < 1e-5);
-      });
+    const questions = ['如何重置密码？', 'How many days of annual leave do I get?', '経費の精算方法は？'];
+    for (const route of [[], ['--mode', 'two-stage', '--hybrid']]) {
+      for (const question of questions) {
+        const [onPostgres, onSqlite] = await Promise.all(
+          [db, sqlite].map(async (where) => {
+            const run = await runCli(['ask', question, '--db', where, ...lexical, ...route, '--no-generate', '--json']);
+            assert.equal(run.exitCode, 0, run.stderr);
+            return run.json() as unknown as AskJson;
+          }),
+        );
+        assert.equal(onPostgres?.document?.title, onSqlite?.document?.title, question);
+        assert.equal(onPostgres?.category?.name, onSqlite?.category?.name, question);
+        assert.deepEqual(
+          onPostgres?.scores.documents.map((document) => document.title),
+          onSqlite?.scores.documents.map((document) => document.title),
+        );
+        onPostgres?.scores.documents.forEach((document, index) => {
+          assert.ok(Math.abs(document.score - (onSqlite?.scores.documents[index]?.score ?? 0)) < 1e-5);
+        });
+      }
     }
 
     type Listing = { categories: Array<{ name: string }>; search: { method: string } };

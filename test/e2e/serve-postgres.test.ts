@@ -93,7 +93,7 @@ for (const target of postgresTargets()) {
       // Thresholds calibrated by another process apply to the next question.
       const store = await openKnowledgeStore(location);
       try {
-        await store.writeSetting('thresholds', JSON.stringify({ category: 0.91, document: 0.92 }));
+        await store.writeSetting('thresholds', JSON.stringify({ category: 0.91, document: 0.92, mode: 'hybrid' }));
       } finally {
         await store.close();
       }
