@@ -72,7 +72,7 @@ search="$(cli kb list --db "$db" | tail -n 1)"
 echo "$search"
 case "$search" in *"pgvector HNSW"*) ;; *) echo "expected the chunks to be searched through the HNSW index" >&2; exit 1 ;; esac
 answer="$(cli ask '如何重置密码？' --db "$db" --engine lexical --no-generate --json)"
-echo "$answer" | node -e 'const a = JSON.parse(require("fs").readFileSync(0, "utf8")); if (a.refused || !a.document) { console.error(a); process.exit(1); } console.log(`ask: ${a.category.name} / ${a.document.title}`);'
+echo "$answer" | node -e 'const a = JSON.parse(require("fs").readFileSync(0, "utf8")); if (a.refused || !a.document) { console.error(a); process.exit(1); } console.log(`ask: ${a.document.category} / ${a.document.title}`);'
 cli reindex --db "$db" --engine lexical --dimensions 256 --json >/dev/null
 GEMMA_RAG_DB="$db" cli search 'annual leave' --engine lexical --dimensions 256 --json >/dev/null
 echo "PostgreSQL part: $((SECONDS - started)) s"
