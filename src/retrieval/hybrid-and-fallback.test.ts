@@ -159,14 +159,14 @@ test('relative cut-off drops documents far below the best', async () => {
 });
 
 test('two-stage with keywords: a category that wins on keywords but misses the gate does not hide one that reaches it', async () => {
-  // Stage 1 cosines: Alpha 0.45 (no shared words), Beta 0.38 (its description shares "printer").
-  // Fusion ranks Beta first; the gate (0.4) applies to the first category that reaches it: Alpha.
+  // Stage 1 cosines: Alpha 0.42 (no shared words), Beta 0.39 (its description shares "printer"):
+  // a near tie, so fusion ranks Beta first; the gate (0.4) applies to the first category that reaches it: Alpha.
   const model = new KeyedEmbeddingModel(
     3,
     [
       { match: 'classification | query: printer jam', vector: [1, 0, 0] },
-      { match: 'query: Alpha', vector: [0.45, Math.sqrt(1 - 0.45 ** 2), 0] },
-      { match: 'query: Beta', vector: [0.38, 0, Math.sqrt(1 - 0.38 ** 2)] },
+      { match: 'query: Alpha', vector: [0.42, Math.sqrt(1 - 0.42 ** 2), 0] },
+      { match: 'query: Beta', vector: [0.39, 0, Math.sqrt(1 - 0.39 ** 2)] },
       { match: 'search result | query: printer jam', vector: [0, 1, 0] },
       { match: 'text: clear the tray', vector: [0, 0.9, Math.sqrt(0.19)] },
       { match: 'text: toner orders', vector: [0, 0.3, Math.sqrt(0.91)] },
@@ -199,7 +199,27 @@ test('hybrid: the answer is the first fused document whose cosine reaches the ga
     2,
     [
       { match: 'search result | query: vpn token', vector: [1, 0] },
-      { match: 'text: vpn token vpn token', vector: [0.3, Math.sqrt(1 - 0.09)] },
+      { match: 'text: vpn token vpn token', vector: [0.38, Math.sqrt(1 - 0.38 ** 2)] },
+      { match: 'text: remote access', vector: [0.41, Math.sqrt(1 - 0.41 ** 2)] },
+    ],
+    [0, 1],
+  );
+  const { store, index } = await indexWith(new Embedder({ model, profile: embeddingGemma }), [
+    document('Keywords', 'vpn token vpn token', 'IT'),
+    document('Meaning', 'remote access', 'IT'),
+  ]);
+  const result = await retrieve(index, 'vpn token', { route: resolveRoute({ mode: 'hybrid' }), thresholds });
+  assert.equal(result.scores.documents[0]?.title, 'Keywords', 'a near tie: keywords rank it first');
+  assert.equal(result.document?.title, 'Meaning', 'but only a document that reaches 0.4 is answered from');
+  await store.close();
+});
+
+test('hybrid: keywords reorder only near ties; they never overturn a clear semantic winner', async () => {
+  const model = new KeyedEmbeddingModel(
+    2,
+    [
+      { match: 'search result | query: vpn token', vector: [1, 0] },
+      { match: 'text: vpn token vpn token', vector: [0.5, Math.sqrt(1 - 0.25)] },
       { match: 'text: remote access', vector: [0.7, Math.sqrt(1 - 0.49)] },
     ],
     [0, 1],
@@ -209,7 +229,11 @@ test('hybrid: the answer is the first fused document whose cosine reaches the ga
     document('Meaning', 'remote access', 'IT'),
   ]);
   const result = await retrieve(index, 'vpn token', { route: resolveRoute({ mode: 'hybrid' }), thresholds });
-  assert.equal(result.scores.documents[0]?.title, 'Keywords', 'keywords rank it first');
-  assert.equal(result.document?.title, 'Meaning', 'but only a document that reaches 0.4 is answered from');
+  assert.deepEqual(
+    result.scores.documents.map((entry) => entry.title),
+    ['Meaning', 'Keywords'],
+    '0.7 vs 0.5 is not a tie: cosine order stands',
+  );
+  assert.ok((result.scores.documents[1]?.keywordScore ?? 0) > 0);
   await store.close();
 });

@@ -1,6 +1,6 @@
 import type { ChunkItem, IndexedItem, KeywordHit } from '../spec/knowledge-store.js';
 import type { VectorSearchHit } from '../spec/vector-store.js';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+import { fuseNearTies, reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 import type { ScoredDocument } from './retrieval-result.js';
 
 export interface RankedChunk {
@@ -19,8 +19,9 @@ export interface RankedDocument extends ScoredDocument {
 
 /**
  * Groups chunk hits by document; a document scores as its best chunk. With keyword hits
- * (hybrid mode) documents are ordered by their best chunk's fused rank instead, while
- * `score` stays the cosine similarity, so thresholds keep their meaning.
+ * (hybrid routes) the documents the vectors cannot tell apart — within `keywordFusionBand` of
+ * the best cosine — are ordered by their best chunk's fused rank; `score` stays the cosine
+ * similarity, so thresholds keep their meaning.
  */
 export function rankDocuments(
   vectorHits: readonly VectorSearchHit<IndexedItem>[],
@@ -53,13 +54,18 @@ export function rankDocuments(
     if (keywordScore !== undefined) document.keywordScore = Math.max(document.keywordScore ?? 0, keywordScore);
     document.chunks.push({ vectorId: hit.id, position: item.position, score: hit.score, fused: fused?.get(hit.id) });
   }
-  const byRank = (left: { rank: number }, right: { rank: number }) => right.rank - left.rank;
-  return [...byDocument.values()]
-    .sort((left, right) => byRank(left, right) || left.documentId - right.documentId)
-    .map(({ rank: _rank, ...document }) => ({
-      ...document,
-      chunks: fused
-        ? [...document.chunks].sort((left, right) => (right.fused ?? 0) - (left.fused ?? 0))
-        : document.chunks,
-    }));
+  const byIdentity = [...byDocument.values()].sort((left, right) => left.documentId - right.documentId);
+  const ordered = fused
+    ? fuseNearTies(
+        byIdentity,
+        (document) => document.score,
+        (document) => document.rank,
+      )
+    : byIdentity.sort((left, right) => right.score - left.score || left.documentId - right.documentId);
+  return ordered.map(({ rank: _rank, ...document }) => ({
+    ...document,
+    chunks: fused
+      ? [...document.chunks].sort((left, right) => (right.fused ?? 0) - (left.fused ?? 0))
+      : document.chunks,
+  }));
 }

@@ -3,7 +3,7 @@ import { categoryNamespace, chunkNamespace, type IndexedItem, type KeywordHit } 
 import type { VectorSearchHit } from '../spec/vector-store.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+import { fuseNearTies, reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 import { firstEligible, selectCategories, type Thresholds } from './refusal-gate.js';
 import type { ContextChunk, RetrievalResult, ScoredCategory, ScoredDocument } from './retrieval-result.js';
 import type { Route } from './route.js';
@@ -130,12 +130,15 @@ async function rankCategories(
   });
   const fused = reciprocalRankFusion([categories.map((category) => category.id), keywordHits.map((hit) => hit.id)]);
   const keywordScores = new Map(keywordHits.map((hit) => [hit.id, hit.score]));
-  return categories
-    .sort((left, right) => (fused.get(right.id) ?? 0) - (fused.get(left.id) ?? 0) || right.score - left.score)
-    .map(({ id, name, score }) => {
-      const keywordScore = keywordScores.get(id);
-      return keywordScore === undefined ? { name, score } : { name, score, keywordScore };
-    });
+  // As for documents: keywords reorder only the categories the vectors cannot tell apart.
+  return fuseNearTies(
+    categories,
+    (category) => category.score,
+    (category) => fused.get(category.id) ?? 0,
+  ).map(({ id, name, score }) => {
+    const keywordScore = keywordScores.get(id);
+    return keywordScore === undefined ? { name, score } : { name, score, keywordScore };
+  });
 }
 
 /** Top-k documents over the whole knowledge base, gated by the document threshold. */

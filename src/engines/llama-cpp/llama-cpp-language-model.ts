@@ -68,6 +68,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
     const { LlamaChatSession } = await import('node-llama-cpp');
     const system = options.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const user = options.messages.filter((message) => message.role === 'user').map((message) => message.content);
+    this.checkPromptFits([...system, ...user], options.maxTokens ?? 256);
     // Each question stands alone: no earlier answer may leak into its context.
     await this.sequence.clearHistory();
     const session = new LlamaChatSession({
@@ -94,6 +95,24 @@ export class LlamaCppLanguageModel implements LanguageModel {
       session.dispose({ disposeSequence: false });
     }
     throwIfAborted(options.abortSignal);
+  }
+
+  /**
+   * node-llama-cpp would silently drop the start of a prompt that does not fit the context
+   * (context shift) — for a grounded prompt, the rules or the documents. Refuse instead, naming
+   * the sizes. The chat template adds a few tokens per turn; 32 covers Gemma 3 and Gemma 4.
+   */
+  private checkPromptFits(texts: readonly string[], maxTokens: number): void {
+    const templateTokens = 32;
+    const promptTokens = texts.reduce((sum, text) => sum + this.model.tokenize(text).length, templateTokens);
+    const contextSize = this.context.contextSize;
+    if (promptTokens + maxTokens > contextSize) {
+      throw new GemmaRagError(
+        errorCodes.inputTooLong,
+        `The prompt is about ${promptTokens} tokens and the answer may take ${maxTokens}; the answering model's context holds ${contextSize}. Ask a shorter question, or use fewer or shorter context chunks.`,
+        { data: { tokens: promptTokens + maxTokens, maxTokens: contextSize } },
+      );
+    }
   }
 
   /**
