@@ -61,7 +61,7 @@ const first = await timedIngest();
 const unchanged = await timedIngest();
 await writeFile(join(corpus, 'category-0', 'document-0.md'), `# Document 0\n\n${en} changed\n`);
 const oneChanged = await timedIngest();
-const chunks = store.listCategories().reduce((sum, category) => sum + category.chunks, 0);
+const chunks = (await store.listCategories()).reduce((sum, category) => sum + category.chunks, 0);
 const rows = [
   { run: 'first ingest', ...first },
   { run: 're-ingest, unchanged', ...unchanged },

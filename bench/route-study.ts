@@ -338,7 +338,7 @@ async function main() {
         await saveVectors(cache, args.cache as string);
         let reduced: Profile[] | undefined;
         if (set.heldOut.length > 0) {
-          for (const article of set.heldOut) index.knowledge.removeCategory(article);
+          for (const article of set.heldOut) await index.knowledge.removeCategory(article);
           reduced = [];
           for (const label of set.questions) reduced.push(await profileOf(rag, index, label.question));
         }

@@ -1,11 +1,14 @@
 /**
  * Vector search speed and recall, by hand (not part of the test suite):
  *   node --import tsx bench/search.ts [--n 100000] [--queries 200] [--datasets random,clustered,matryoshka]
- *     [--methods exact,funnel-binary-768,...] [--skip-slow] [--json]
+ *     [--methods exact,funnel-binary-768,...] [--skip-slow] [--json] [--postgres postgres://…]
  * 768-d unit vectors, k = 10, queries drawn from the same distribution as the data (not copies
  * of data points). Recall@10 is against an exact fp32 scan. Peers (usearch, hnswlib-node,
  * sqlite-vec) are skipped with a printed reason when they do not load. `--skip-slow` leaves
  * out HNSW graph builds and the sqlite-vec float scan, which take minutes at 1M.
+ * `--postgres URL` adds the PostgreSQL store (bench/postgres-methods.ts) on that server;
+ * `--methods postgres` runs only those; `--pg-types vector,halfvec`, `--pg-ef-search 40,100,…`,
+ * `--pg-m 24 --pg-ef-construction 128` (the HNSW build; the store's defaults) and `--pg-binary no` choose its rows.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +19,9 @@ import { SqliteVectorStore } from '../src/stores/sqlite/sqlite-vector-store.js';
 import { loadUsearch } from '../src/stores/vector-index/optional-libraries.js';
 import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index/synthetic-vectors.js';
 import { VectorIndex, type VectorIndexOptions } from '../src/stores/vector-index/vector-index.js';
+import { closePostgres, postgresMethods } from './postgres-methods.js';
 import { type BenchRun, markdownTable } from './results/to-markdown.mjs';
+import { upsertRows } from './upsert-rows.js';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
@@ -26,6 +31,12 @@ const { values } = parseArgs({
     datasets: { type: 'string', default: 'random,clustered,matryoshka' },
     methods: { type: 'string' },
     'skip-slow': { type: 'boolean', default: false },
+    postgres: { type: 'string' },
+    'pg-types': { type: 'string', default: 'vector,halfvec' },
+    'pg-ef-search': { type: 'string', default: '40,100,200,400' },
+    'pg-m': { type: 'string', default: '24' },
+    'pg-ef-construction': { type: 'string', default: '128' },
+    'pg-binary': { type: 'string', default: 'yes' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -226,6 +237,21 @@ const methods: Method[] = [
     },
   },
   sqliteStore(),
+  ...(values.postgres
+    ? postgresMethods(
+        {
+          url: values.postgres,
+          types: (values['pg-types'] ?? '').split(',') as Array<'vector' | 'halfvec'>,
+          efSearch: (values['pg-ef-search'] ?? '').split(',').map(Number),
+          m: Number(values['pg-m']),
+          efConstruction: Number(values['pg-ef-construction']),
+          binary: values['pg-binary'] !== 'no',
+        },
+        () => currentDataset,
+        dimensions,
+        k,
+      )
+    : []),
   sqliteVec('sqlite-vec float[768]', 'float', true),
   sqliteVec('sqlite-vec bit[768] C=100 + fp32 rescore', 'bit', false),
 ];
@@ -247,17 +273,7 @@ function sqliteStore(): Method {
       let store = await SqliteVectorStore.open<{ row: number }>(path, { graphFrom: 1 });
       const rows = data.length / dimensions;
       const insertStarted = performance.now();
-      for (let start = 0; start < rows; start += 10_000) {
-        const end = Math.min(rows, start + 10_000);
-        await store.upsert(
-          Array.from({ length: end - start }, (_, offset) => ({
-            id: String(start + offset),
-            namespace: 'chunks',
-            vector: data.subarray((start + offset) * dimensions, (start + offset + 1) * dimensions),
-            metadata: { row: start + offset },
-          })),
-        );
-      }
+      await upsertRows(store, data, dimensions, 10_000);
       const insertMs = performance.now() - insertStarted;
       const graphStarted = performance.now();
       await store.search({ namespace: 'chunks', vector: data.subarray(0, dimensions), topK: k });
@@ -346,7 +362,9 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const runs: Run[] = [];
+let currentDataset = '';
 for (const dataset of datasets) {
+  currentDataset = dataset;
   log(`# ${dataset}: generating ${count} × ${dimensions}`);
   const data = syntheticVectors({ kind: dataset, count, dimensions, seed: 1 });
   const queryData = syntheticVectors({ kind: dataset, count: queryCount, dimensions, seed: 2 });
@@ -373,7 +391,8 @@ for (const dataset of datasets) {
     return new Set(rows);
   });
   for (const method of methods) {
-    if (onlyMethods && !onlyMethods.has(method.name)) continue;
+    const postgresOnly = onlyMethods?.has('postgres') && /PostgreSQL|pgvector/.test(method.name);
+    if (onlyMethods && !onlyMethods.has(method.name) && !postgresOnly) continue;
     if (method.slow && skipSlow) {
       log(`skip ${method.name}: --skip-slow`);
       continue;
@@ -425,6 +444,8 @@ for (const dataset of datasets) {
     if (global.gc) global.gc();
   }
 }
+
+await closePostgres();
 
 const machine = {
   cpus: cpus().length,

@@ -44,11 +44,30 @@ export { KnowledgeIndex } from './retrieval/knowledge-index.js';
 export type { RetrievalResult, ScoredCategory, ScoredDocument } from './retrieval/retrieval-result.js';
 // Interfaces (spec/)
 export type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from './spec/embedding-model.js';
+export type { EmbeddingStamp } from './spec/embedding-stamp.js';
 export { type ErrorCode, errorCodes, GemmaRagError } from './spec/errors.js';
+export type {
+  CategorySummary,
+  DocumentDetails,
+  DocumentSummary,
+  IntegrityReport,
+  KnowledgeAdmin,
+  SearchDescription,
+} from './spec/knowledge-admin.js';
+export type { KnowledgeStore, SearchableKnowledge } from './spec/knowledge-store.js';
+export type {
+  DocumentWrite,
+  KnowledgeWriter,
+  Reembedding,
+  StoredCategory,
+  StoredChunk,
+} from './spec/knowledge-writer.js';
 export type { ChatMessage, GenerateOptions, LanguageModel } from './spec/language-model.js';
 export type { Logger } from './spec/logger.js';
 export type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from './spec/vector-store.js';
+export { type KnowledgeLocation, maskPassword, parseKnowledgeLocation } from './stores/knowledge-location.js';
 export { MemoryVectorStore } from './stores/memory/memory-vector-store.js';
+export { type OpenKnowledgeStoreOptions, openKnowledgeStore } from './stores/open-knowledge-store.js';
 export { SqliteKnowledgeBase } from './stores/sqlite/sqlite-knowledge-base.js';
 export { SqliteVectorStore, type SqliteVectorStoreOptions } from './stores/sqlite/sqlite-vector-store.js';
 export { VectorIndex, type VectorIndexOptions } from './stores/vector-index/vector-index.js';

@@ -26,9 +26,12 @@ import {
   resolveRoute,
 } from './retrieval/route.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
+import type { KnowledgeStore } from './spec/knowledge-store.js';
+import type { KnowledgeWriter } from './spec/knowledge-writer.js';
 import type { LanguageModel } from './spec/language-model.js';
 import { type Logger, silentLogger } from './spec/logger.js';
-import { SqliteKnowledgeBase } from './stores/sqlite/sqlite-knowledge-base.js';
+import { type KnowledgeLocation, parseKnowledgeLocation } from './stores/knowledge-location.js';
+import { openKnowledgeStore } from './stores/open-knowledge-store.js';
 import { parseWithCode } from './util/validation.js';
 
 export interface RagDependencies {
@@ -138,8 +141,8 @@ export class Rag {
   async index(
     knowledgeBase: KnowledgeBase,
     options: { origin?: string; onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
-  ): Promise<KnowledgeIndex<SqliteKnowledgeBase>> {
-    const store = await SqliteKnowledgeBase.open(':memory:');
+  ): Promise<KnowledgeIndex<KnowledgeStore>> {
+    const store = await openKnowledgeStore({ kind: 'sqlite', path: ':memory:' }, { create: true });
     try {
       await ingestDocuments({
         knowledgeBase: store,
@@ -155,29 +158,38 @@ export class Rag {
     return new KnowledgeIndex(this.embedder, store);
   }
 
-  /** Opens a persistent knowledge base for questions; refuses one built with another model. */
-  async open(path: string): Promise<KnowledgeIndex<SqliteKnowledgeBase>> {
-    const store = await SqliteKnowledgeBase.open(path);
+  /**
+   * Opens a persistent knowledge base for questions: a SQLite file path or a postgres:// URL.
+   * Refuses a missing or empty one, and one built with another model.
+   */
+  async open(location: string | KnowledgeLocation): Promise<KnowledgeIndex<KnowledgeStore>> {
+    const store = await openKnowledgeStore(asLocation(location));
     try {
-      checkForQuerying(store, this.embedder);
+      await checkForQuerying(store, this.embedder);
+      const readCalibration = async () => parseCalibration(await store.readSetting(calibrationSettingKey));
+      return new KnowledgeIndex(this.embedder, store, await readCalibration(), readCalibration);
     } catch (error) {
       await store.close();
       throw error;
     }
-    return new KnowledgeIndex(this.embedder, store, parseCalibration(store.getMeta(calibrationSettingKey)));
+  }
+
+  /**
+   * Opens a persistent knowledge base to add to (`create`: make it if missing, as `ingest`
+   * does) or to re-embed. Any model may open it; writes check the embedding stamp.
+   */
+  openForWriting(location: string | KnowledgeLocation, options: { create?: boolean } = {}): Promise<KnowledgeStore> {
+    return openKnowledgeStore(asLocation(location), { create: options.create ?? true });
   }
 
   /** Adds new and changed documents to a persistent knowledge base. */
-  ingest(
-    store: SqliteKnowledgeBase,
-    options: Omit<IngestOptions, 'knowledgeBase' | 'embedder'>,
-  ): Promise<IngestReport> {
+  ingest(store: KnowledgeWriter, options: Omit<IngestOptions, 'knowledgeBase' | 'embedder'>): Promise<IngestReport> {
     return ingestDocuments({ ...options, knowledgeBase: store, embedder: this.embedder });
   }
 
   /** Re-embeds everything in a knowledge base with this pipeline's model and dimensions. */
   reindex(
-    store: SqliteKnowledgeBase,
+    store: KnowledgeWriter,
     options: {
       onProgress?: (done: number, total: number) => void;
       onIndexProgress?: (done: number, total: number) => void;
@@ -221,7 +233,9 @@ export class Rag {
    * Retrieval alone: the route's stages, their scores and whether the question is refused. The
    * request becomes a route in one place (route.ts `resolveRoute`), whoever asks.
    */
-  retrieve(index: KnowledgeIndex, question: string, request: RetrieveRequest = {}): Promise<RetrievalResult> {
+  async retrieve(index: KnowledgeIndex, question: string, request: RetrieveRequest = {}): Promise<RetrievalResult> {
+    // What another process calibrated since this index was opened applies now (serve holds no state).
+    await index.refreshCalibration();
     const { abortSignal, ...routeRequest } = request;
     const key = calibrationKeyFor(routeRequest);
     const route = resolveRoute(routeRequest, this.calibrationFor(index, key));
@@ -287,6 +301,10 @@ export class Rag {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
+
+function asLocation(location: string | KnowledgeLocation): KnowledgeLocation {
+  return typeof location === 'string' ? parseKnowledgeLocation(location) : location;
 }
 
 function chooseProfile(config: ResolvedRagConfig, detected: ModelProfile | undefined, logger: Logger): ModelProfile {

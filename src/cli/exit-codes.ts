@@ -12,6 +12,7 @@ export const exitCodes = {
   modelUnusable: 4,
   downloadFailed: 5,
   engineUnreachable: 6,
+  storeUnavailable: 7,
   aborted: 130,
 } as const;
 
@@ -27,6 +28,7 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.engineFailure]: exitCodes.failure,
   [errorCodes.engineUnreachable]: exitCodes.engineUnreachable,
   [errorCodes.knowledgeBaseMismatch]: exitCodes.badInput,
+  [errorCodes.storeUnavailable]: exitCodes.storeUnavailable,
   [errorCodes.notFound]: exitCodes.badInput,
   [errorCodes.unauthorized]: exitCodes.badInput,
   [errorCodes.payloadTooLarge]: exitCodes.badInput,

@@ -222,8 +222,8 @@ test('hostile input: clear messages, and nothing stored is lost', async () => {
   assert.equal(report.added, 7, 'six Markdown documents and one good JSONL record');
   const store = await SqliteKnowledgeBase.open(db);
   try {
-    assert.equal(store.listDocuments().length, 31, 'the earlier 24 documents are all still there');
-    assert.equal(store.checkIntegrity().integrityCheck, 'ok');
+    assert.equal((await store.listDocuments()).length, 31, 'the earlier 24 documents are all still there');
+    assert.equal((await store.checkIntegrity()).integrityCheck, 'ok');
   } finally {
     await store.close();
   }
@@ -234,7 +234,7 @@ test('calibrated thresholds stored in a knowledge base are used, unless given on
   await ingest(exampleKnowledgeBasePath, '--db', db);
   const store = await SqliteKnowledgeBase.open(db);
   // A record without a route predates routes: it was calibrated for two-stage, and only applies there.
-  store.setMeta('thresholds', JSON.stringify({ category: 0.2, document: 0.3 }));
+  await store.writeSetting('thresholds', JSON.stringify({ category: 0.2, document: 0.3 }));
   await store.close();
   const stored = (
     await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--mode', 'two-stage', '--no-generate', '--json'])

@@ -62,14 +62,14 @@ test('ingest --watch follows files added, changed, renamed and deleted, one JSON
   const store = await SqliteKnowledgeBase.open(db);
   try {
     assert.deepEqual(
-      store.listDocuments().map((document) => [document.category, document.title]),
+      (await store.listDocuments()).map((document) => [document.category, document.title]),
       [
         ['Finance', 'budget › Q1'],
         ['HR', 'Leave'],
       ],
     );
-    assert.match(store.documentsByTitle('Leave')[0]?.chunks[0]?.text ?? '', /fifteen days/);
-    assert.equal(store.checkIntegrity().integrityCheck, 'ok');
+    assert.match((await store.documentsByTitle('Leave'))[0]?.chunks[0]?.text ?? '', /fifteen days/);
+    assert.equal((await store.checkIntegrity()).integrityCheck, 'ok');
   } finally {
     await store.close();
   }

@@ -4,13 +4,13 @@ import { stillPresent } from '../ingest/still-present.js';
 import { type FolderWatch, type WatchChange, type WatchOptions, watchFolders } from '../ingest/watch-folders.js';
 import { errorMessage } from '../knowledge/loaders/error-message.js';
 import type { Rag } from '../rag.js';
-import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 import { type CliIo, writeLine } from './cli-io.js';
 
 export interface CliWatchOptions {
   roots: readonly string[];
   rag: Rag;
-  store: SqliteKnowledgeBase;
+  store: KnowledgeWriter;
   json: boolean;
   load?: WatchOptions['load'];
   category?: string | undefined;

@@ -152,7 +152,7 @@ test('calibrate stores thresholds that ask then uses; bad labels are named by li
   assert.deepEqual(output.labels, { answerable: 4, unanswerable: 2 });
   assert.ok(output.after.answerF1 >= output.before.answerF1);
   const store = await SqliteKnowledgeBase.open(db);
-  const stored = JSON.parse(store.getMeta(calibrationSettingKey) ?? '{}') as Record<string, unknown>;
+  const stored = JSON.parse((await store.readSetting(calibrationSettingKey)) ?? '{}') as Record<string, unknown>;
   await store.close();
   assert.equal(stored.category, output.after.thresholds.category);
   assert.equal(stored.document, output.after.thresholds.document);

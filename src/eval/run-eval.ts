@@ -147,7 +147,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
     // Refusal: the same index without the held-out articles (their vectors are removed, nothing is re-embedded).
     // The route people get unless they choose one, when measured; else the first one asked for.
     const mode = options.modes.includes(defaultRouteName) ? defaultRouteName : (options.modes[0] ?? defaultRouteName);
-    for (const article of heldOutArticles) index.knowledge.removeCategory(article);
+    for (const article of heldOutArticles) await index.knowledge.removeCategory(article);
     const remaining = await scoreQuestions(index, questionTexts, {
       modes: [mode],
       onProgress: (done, total) => options.onProgress?.(`refusal ${dimensions}d`, done, total),

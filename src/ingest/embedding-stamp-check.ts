@@ -1,12 +1,13 @@
 import type { Embedder } from '../embedding/embedder.js';
-import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import {
+  admitStamp,
   type EmbeddingStamp,
   promptFormatVersion,
   sameEmbedding,
   stampMismatchError,
-} from '../stores/sqlite/embedding-stamp.js';
-import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+} from '../knowledge/embedding-stamp.js';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 
 export function stampFor(embedder: Embedder): EmbeddingStamp {
   return {
@@ -20,27 +21,33 @@ export function stampFor(embedder: Embedder): EmbeddingStamp {
   };
 }
 
-/** Before adding to a knowledge base: stamp a new one, refuse one built with another model. */
-export function claimForWriting(knowledgeBase: SqliteKnowledgeBase, embedder: Embedder): void {
-  const current = stampFor(embedder);
-  const stored = knowledgeBase.getStamp();
-  if (!stored || knowledgeBase.isEmpty()) {
-    knowledgeBase.setStamp(current);
-    return;
-  }
-  if (!sameEmbedding(stored, current)) throw stampMismatchError(knowledgeBase.path, stored, current);
+/**
+ * Before embedding anything for a knowledge base: refuse one built with another model, so
+ * the user hears it at once rather than after the first document was embedded. (The store
+ * applies the same rule again inside each write's transaction.)
+ */
+export async function checkForWriting(knowledgeBase: KnowledgeWriter, embedder: Embedder): Promise<void> {
+  admitStamp(
+    knowledgeBase.location,
+    await knowledgeBase.readStamp(),
+    await knowledgeBase.isEmpty(),
+    stampFor(embedder),
+  );
 }
 
 /** Before querying: the knowledge base must hold something, embedded the way we embed the query. */
-export function checkForQuerying(knowledgeBase: SqliteKnowledgeBase, embedder: Embedder): void {
-  const stored = knowledgeBase.getStamp();
-  if (!stored || knowledgeBase.isEmpty()) {
+export async function checkForQuerying(
+  knowledgeBase: Pick<KnowledgeWriter, 'location' | 'readStamp' | 'isEmpty'>,
+  embedder: Embedder,
+): Promise<void> {
+  const stored = await knowledgeBase.readStamp();
+  if (!stored || (await knowledgeBase.isEmpty())) {
     throw new GemmaRagError(
       errorCodes.invalidKnowledgeBase,
-      `The knowledge base ${knowledgeBase.path} is empty. Add documents first: gemma-rag ingest <files or folders> --db ${knowledgeBase.path}`,
-      { data: { path: knowledgeBase.path } },
+      `The knowledge base ${knowledgeBase.location} is empty. Add documents first: gemma-rag ingest <files or folders> --db ${knowledgeBase.location}`,
+      { data: { path: knowledgeBase.location } },
     );
   }
   const current = stampFor(embedder);
-  if (!sameEmbedding(stored, current)) throw stampMismatchError(knowledgeBase.path, stored, current);
+  if (!sameEmbedding(stored, current)) throw stampMismatchError(knowledgeBase.location, stored, current);
 }

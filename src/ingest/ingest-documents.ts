@@ -3,11 +3,11 @@ import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
 import { chunkDocument } from '../knowledge/chunking/chunk-document.js';
 import { withoutUnbrokenRuns } from '../knowledge/chunking/unbroken-runs.js';
-import { categoryText } from '../knowledge/knowledge-base.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
-import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
-import { claimForWriting } from './embedding-stamp-check.js';
+import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
+import { planCategories } from './category-vectors.js';
+import { checkForWriting, stampFor } from './embedding-stamp-check.js';
 
 export interface ChunkingSettings {
   /** Preferred chunk size in tokens (default 512). */
@@ -17,7 +17,7 @@ export interface ChunkingSettings {
 }
 
 export interface IngestOptions {
-  knowledgeBase: SqliteKnowledgeBase;
+  knowledgeBase: KnowledgeWriter;
   embedder: Embedder;
   documents: readonly LoadedDocument[];
   /** Category descriptions by name (the seed JSON's `description`, or a folder's `_category.md`). */
@@ -53,18 +53,27 @@ interface PendingDocument {
  */
 export async function ingestDocuments(options: IngestOptions): Promise<IngestReport> {
   const { knowledgeBase, embedder } = options;
-  claimForWriting(knowledgeBase, embedder);
+  // Early, before anything is embedded; every write checks the stamp again in its transaction.
+  await checkForWriting(knowledgeBase, embedder);
+  const stamp = stampFor(embedder);
   const report: IngestReport = { added: 0, updated: 0, unchanged: 0, removed: 0, chunksEmbedded: 0 };
   const pending: PendingDocument[] = [];
   for (const document of uniqueBySource(options.documents)) {
     const contentHash = hashDocument(document, options.chunking);
-    if (knowledgeBase.findDocument(document.source)?.contentHash === contentHash) report.unchanged++;
+    if ((await knowledgeBase.findDocument(document.source))?.contentHash === contentHash) report.unchanged++;
     else pending.push({ document, contentHash });
   }
+  const categories = await planCategories(
+    knowledgeBase,
+    embedder,
+    new Set(pending.map(({ document }) => document.category)),
+    options.categoryDescriptions ?? {},
+    options.abortSignal,
+  );
+  for (const category of categories.changed) await knowledgeBase.writeCategory(category, stamp);
   // One document at a time, chunked, embedded and committed: memory stays flat on large
   // corpora, and an interrupted run keeps every document it finished.
   options.onProgress?.(0, pending.length);
-  const descriptions = options.categoryDescriptions ?? {};
   for (const [index, { document, contentHash }] of pending.entries()) {
     throwIfAborted(options.abortSignal);
     const chunks = await chunkDocument(withoutUnbrokenRuns(document), {
@@ -74,69 +83,42 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
       overlapTokens: options.chunking?.overlapTokens,
       countTokens: (texts) => embedder.countTokens(texts, options.abortSignal),
     });
-    const categoryVector = await categoryVectorIfNeeded(options, document.category, descriptions[document.category]);
     const vectors = await embedder.embedMany(
       chunks.map((chunk) => chunk.text),
       { prompt: documentPrompt(document.title), abortSignal: options.abortSignal },
     );
-    const outcome = knowledgeBase.writeDocument({
-      source: document.source,
-      title: document.title,
-      contentHash,
-      pages: document.pages,
-      category: {
-        name: document.category,
-        description:
-          descriptions[document.category] ?? knowledgeBase.findCategory(document.category)?.description ?? '',
-        vector: categoryVector,
+    const category = categories.forDocuments.get(document.category) ?? { name: document.category, description: '' };
+    const outcome = await knowledgeBase.writeDocument(
+      {
+        source: document.source,
+        title: document.title,
+        contentHash,
+        pages: document.pages,
+        category,
+        chunks: chunks.map(({ position, text, tokens, location }) => ({
+          position,
+          text,
+          tokens,
+          location,
+          vector: vectors[position] as Float32Array,
+        })),
       },
-      chunks: chunks.map(({ position, text, tokens, location }) => ({
-        position,
-        text,
-        tokens,
-        location,
-        vector: vectors[position] as Float32Array,
-      })),
-    });
+      stamp,
+    );
+    // A new category's vector is written with its first document; later ones just name it.
+    if (category.vector)
+      categories.forDocuments.set(category.name, { name: category.name, description: category.description });
     report[outcome]++;
     report.chunksEmbedded += chunks.length;
     options.onProgress?.(index + 1, pending.length);
   }
-  await refreshChangedDescriptions(options, descriptions);
-  if (options.prune) report.removed = prune(knowledgeBase, options.prune);
-  knowledgeBase.prepareSearch(options.onIndexProgress);
+  if (options.prune) report.removed = await prune(knowledgeBase, options.prune);
+  await knowledgeBase.prepareSearch(options.onIndexProgress);
   return report;
 }
 
-/** A category needs a (new) vector when it is new or its description changed. */
-async function categoryVectorIfNeeded(
-  options: IngestOptions,
-  name: string,
-  description: string | undefined,
-): Promise<Float32Array | undefined> {
-  const stored = options.knowledgeBase.findCategory(name);
-  if (stored && (description === undefined || description === stored.description)) return undefined;
-  return embedCategory(options, name, description ?? '');
-}
-
-/** Categories whose description changed although none of their documents did. */
-async function refreshChangedDescriptions(options: IngestOptions, descriptions: Readonly<Record<string, string>>) {
-  for (const [name, description] of Object.entries(descriptions)) {
-    const stored = options.knowledgeBase.findCategory(name);
-    if (!stored || stored.description === description) continue;
-    options.knowledgeBase.writeCategory({ name, description, vector: await embedCategory(options, name, description) });
-  }
-}
-
-function embedCategory(options: IngestOptions, name: string, description: string): Promise<Float32Array> {
-  return options.embedder.embedQuery(categoryText({ category: name, description, documents: [] }), {
-    promptName: 'Classification',
-    abortSignal: options.abortSignal,
-  });
-}
-
-function prune(knowledgeBase: SqliteKnowledgeBase, prune: NonNullable<IngestOptions['prune']>): number {
-  const gone = knowledgeBase.documentsUnder(prune.paths).filter(({ source }) => !prune.isStillPresent(source));
+async function prune(knowledgeBase: KnowledgeWriter, prune: NonNullable<IngestOptions['prune']>): Promise<number> {
+  const gone = (await knowledgeBase.documentsUnder(prune.paths)).filter(({ source }) => !prune.isStillPresent(source));
   return gone.length === 0 ? 0 : knowledgeBase.removeDocuments(gone.map(({ id }) => id));
 }
 

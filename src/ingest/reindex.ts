@@ -1,20 +1,21 @@
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt } from '../embedding/prompts.js';
-import { categoryText } from '../knowledge/knowledge-base.js';
 import { calibrationSettingKey } from '../retrieval/calibration-record.js';
 import { throwIfAborted } from '../spec/errors.js';
-import { categoryNamespace, chunkNamespace } from '../spec/knowledge-store.js';
-import { categoryVectorId, type SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+import type { KnowledgeWriter, Progress } from '../spec/knowledge-writer.js';
+import { embedCategories } from './category-vectors.js';
 import { stampFor } from './embedding-stamp-check.js';
 
 export interface ReindexOptions {
-  knowledgeBase: SqliteKnowledgeBase;
+  knowledgeBase: KnowledgeWriter;
   embedder: Embedder;
-  onProgress?: ((done: number, total: number) => void) | undefined;
-  /** Called while a large knowledge base's search graph is rebuilt, with counts of vectors. */
-  onIndexProgress?: ((done: number, total: number) => void) | undefined;
+  onProgress?: Progress | undefined;
+  /** Called while a large knowledge base's search index is rebuilt, with counts of vectors. */
+  onIndexProgress?: Progress | undefined;
   abortSignal?: AbortSignal | undefined;
 }
+
+const batchSize = 64;
 
 /**
  * Re-embeds every category and chunk with the current model and dimensions, from the
@@ -23,57 +24,37 @@ export interface ReindexOptions {
  */
 export async function reindexKnowledgeBase(options: ReindexOptions): Promise<{ categories: number; chunks: number }> {
   const { knowledgeBase, embedder } = options;
-  const categories = knowledgeBase.categories();
-  const chunks = knowledgeBase.allChunks();
+  const categories = await knowledgeBase.categories();
+  const chunks = await knowledgeBase.allChunks();
   const total = categories.length + chunks.length;
-  const counts = await knowledgeBase.inTransaction(async () => {
-    options.onProgress?.(0, total);
-    knowledgeBase.dropAllVectors();
-    const categoryVectors = await embedder.embedMany(
-      categories.map((category) =>
-        categoryText({ category: category.name, description: category.description, documents: [] }),
-      ),
-      { prompt: { kind: 'named', name: 'Classification' }, abortSignal: options.abortSignal },
-    );
-    categories.forEach((category, index) => {
-      knowledgeBase.replaceVector(
-        categoryVectorId(category.name),
-        categoryNamespace,
-        categoryVectors[index] as Float32Array,
-        {
-          kind: 'category',
-          category: category.name,
-        },
+  await knowledgeBase.reembedAll(
+    stampFor(embedder),
+    async (reembedding) => {
+      options.onProgress?.(0, total);
+      const categoryVectors = await embedCategories(embedder, categories, options.abortSignal);
+      await reembedding.writeCategoryVectors(
+        categories.map((category, index) => ({ name: category.name, vector: categoryVectors[index] as Float32Array })),
       );
-    });
-    let done = categories.length;
-    options.onProgress?.(done, total);
-    const batchSize = 64;
-    for (let start = 0; start < chunks.length; start += batchSize) {
-      throwIfAborted(options.abortSignal);
-      const batch = chunks.slice(start, start + batchSize);
-      const vectors = await embedder.embedMany(
-        batch.map((chunk) => ({ text: chunk.text, prompt: documentPrompt(chunk.title) })),
-        { prompt: documentPrompt(undefined), abortSignal: options.abortSignal },
-      );
-      batch.forEach((chunk, index) => {
-        knowledgeBase.replaceVector(chunk.vectorId, chunkNamespace, vectors[index] as Float32Array, {
-          kind: 'chunk',
-          category: chunk.category,
-          documentId: chunk.documentId,
-          title: chunk.title,
-          position: chunk.position,
-        });
-      });
-      done += batch.length;
+      let done = categories.length;
       options.onProgress?.(done, total);
-    }
-    knowledgeBase.setStamp(stampFor(embedder));
+      for (let start = 0; start < chunks.length; start += batchSize) {
+        throwIfAborted(options.abortSignal);
+        const batch = chunks.slice(start, start + batchSize);
+        const vectors = await embedder.embedMany(
+          batch.map((chunk) => ({ text: chunk.text, prompt: documentPrompt(chunk.title) })),
+          { prompt: documentPrompt(undefined), abortSignal: options.abortSignal },
+        );
+        await reembedding.writeChunkVectors(
+          batch.map((chunk, index) => ({ chunk, vector: vectors[index] as Float32Array })),
+        );
+        done += batch.length;
+        options.onProgress?.(done, total);
+      }
+    },
     // Calibrated thresholds were measured on the old vectors' scale; recalibrate after a reindex.
-    knowledgeBase.deleteMeta(calibrationSettingKey);
-    return { categories: categories.length, chunks: chunks.length };
-  });
-  // After the commit: a large knowledge base gets its graph rebuilt now, not on the first question.
-  knowledgeBase.prepareSearch(options.onIndexProgress);
-  return counts;
+    { clearSettings: [calibrationSettingKey] },
+  );
+  // After the commit: a large knowledge base gets its search index built now, not on the first question.
+  await knowledgeBase.prepareSearch(options.onIndexProgress);
+  return { categories: categories.length, chunks: chunks.length };
 }

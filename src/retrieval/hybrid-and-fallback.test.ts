@@ -56,8 +56,8 @@ test('keyword terms follow ingest: a changed document no longer matches its old 
   });
   assert.equal((await store.keywordSearch('客户端', { namespace: 'chunks', limit: 10 })).length, 0);
   assert.equal((await store.keywordSearch('远程办公', { namespace: 'chunks', limit: 10 })).length, 1);
-  const id = store.findDocument(original.source)?.id as number;
-  store.removeDocuments([id]);
+  const id = (await store.findDocument(original.source))?.id as number;
+  await store.removeDocuments([id]);
   assert.equal((await store.keywordSearch('远程办公', { namespace: 'chunks', limit: 10 })).length, 0);
   assert.equal((await store.keywordSearch('密码', { namespace: 'categories', limit: 10 })).length, 0);
   assert.equal((await store.keywordSearch('network', { namespace: 'categories', limit: 10 })).length, 1);

@@ -93,7 +93,8 @@ async function retrieveTwoStage(
     namespace: chunkNamespace,
     vector: documentQuery,
     topK: options.chunkCandidates ?? defaultChunkCandidates,
-    filter: (item) => searched.includes(item.category),
+    // Declarative, so a database store filters inside its index.
+    where: { category: searched },
   });
   const keywordHits = route.keywords
     ? await knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth, categories: searched })

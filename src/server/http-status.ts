@@ -10,6 +10,7 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
   [errorCodes.inputTooLong]: 400,
   [errorCodes.knowledgeBaseMismatch]: 409,
   [errorCodes.notFound]: 404,
+  [errorCodes.storeUnavailable]: 503,
   [errorCodes.modelNotFound]: 503,
   [errorCodes.modelIncompatible]: 500,
   [errorCodes.downloadFailed]: 502,

@@ -1,6 +1,7 @@
 import type { Rag } from '../rag.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
-import type { SqliteKnowledgeBase } from '../stores/sqlite/sqlite-knowledge-base.js';
+import type { KnowledgeAdmin } from '../spec/knowledge-admin.js';
+import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** Everything the routes share; built once by the serve command (or a test). */
@@ -8,7 +9,7 @@ export interface ServerContext {
   rag: Rag;
   index: KnowledgeIndex;
   /** The knowledge base behind `index`, for browsing and editing. */
-  store: SqliteKnowledgeBase;
+  store: KnowledgeAdmin & KnowledgeWriter;
   /** false: answers are the matching text itself (as `ask --no-generate`). */
   generate: boolean;
   /** Engine calls go through this queue. */

@@ -26,6 +26,8 @@ export const errorCodes = {
   engineUnreachable: 'ENGINE_UNREACHABLE',
   /** A knowledge base built with another embedding model or dimension than the one in use. */
   knowledgeBaseMismatch: 'KNOWLEDGE_BASE_MISMATCH',
+  /** A knowledge-base database could not be reached, refused the login, or lacks what gemma-rag needs (pgvector). */
+  storeUnavailable: 'STORE_UNAVAILABLE',
   /** A knowledge-base entry (document, category) that does not exist. */
   notFound: 'NOT_FOUND',
   /** A request without the API key the server was started with. */

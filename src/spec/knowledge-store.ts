@@ -1,3 +1,5 @@
+import type { KnowledgeAdmin } from './knowledge-admin.js';
+import type { KnowledgeWriter } from './knowledge-writer.js';
 import type { SourceLocation } from './source-location.js';
 import type { VectorSearchHit, VectorStore } from './vector-store.js';
 
@@ -53,3 +55,10 @@ export interface SearchableKnowledge {
   chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>>;
   close(): Promise<void>;
 }
+
+/**
+ * A persistent knowledge base: searched by retrieval, written by ingest, looked into by
+ * `kb` and `serve`. SQLite and PostgreSQL implement it and pass the same contract suite
+ * (src/stores/knowledge-store.contract.ts); only the composition root knows which one it has.
+ */
+export type KnowledgeStore = SearchableKnowledge & KnowledgeWriter & KnowledgeAdmin;

@@ -12,9 +12,16 @@ export interface VectorSearchOptions<Metadata = Record<string, unknown>> {
   vector: Float32Array;
   /** How many results at most. */
   topK: number;
-  /** Keep only records for which this returns true. */
+  /**
+   * Keep only records whose metadata has, for each field named, one of the values listed.
+   * Unlike `filter`, a database can apply this inside its index (PostgreSQL does): prefer it.
+   */
+  where?: MetadataWhere<Metadata> | undefined;
+  /** Keep only records for which this returns true (evaluated in JavaScript, after `where`). */
   filter?: ((metadata: Metadata) => boolean) | undefined;
 }
+
+export type MetadataWhere<Metadata> = { readonly [Field in keyof Metadata]?: readonly Metadata[Field][] };
 
 export interface VectorSearchHit<Metadata = Record<string, unknown>> {
   id: string;

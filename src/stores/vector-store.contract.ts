@@ -79,6 +79,58 @@ export function vectorStoreContract(name: string, options: VectorStoreContractOp
     );
   });
 
+  withStore('where keeps records whose metadata field has one of the listed values, best first', async (store) => {
+    await store.upsert([
+      record('a', unit(1, 0)),
+      record('b', unit(1, 0.2)),
+      record('c', unit(1, 0.4)),
+      record('d', unit(0, 1)),
+    ]);
+    const hits = await store.search({
+      namespace: 'documents',
+      vector: unit(1, 0),
+      topK: 5,
+      where: { label: ['d', 'b', 'missing'] },
+    });
+    assert.deepEqual(
+      hits.map((hit) => hit.id),
+      ['b', 'd'],
+    );
+    const both = await store.search({
+      namespace: 'documents',
+      vector: unit(1, 0),
+      topK: 5,
+      where: { label: ['a', 'b', 'c'] },
+      filter: (metadata) => metadata.label !== 'a',
+    });
+    assert.deepEqual(
+      both.map((hit) => hit.id),
+      ['b', 'c'],
+    );
+    assert.deepEqual(
+      await store.search({ namespace: 'documents', vector: unit(1, 0), topK: 5, where: { label: [] } }),
+      [],
+    );
+  });
+
+  withStore('a filter that keeps few records still gets topK of them when there are enough', async (store) => {
+    await store.upsert(
+      Array.from({ length: 60 }, (_, index) =>
+        record(`r${String(index).padStart(2, '0')}`, unit(1, index / 60, (index % 7) / 7)),
+      ),
+    );
+    const hits = await store.search({
+      namespace: 'documents',
+      vector: unit(0, 1, 0),
+      topK: 3,
+      filter: (metadata) => metadata.label.endsWith('0'),
+    });
+    assert.deepEqual(
+      hits.map((hit) => hit.id),
+      ['r50', 'r40', 'r30'],
+    );
+  });
+
   withStore('upsert replaces a record with the same id', async (store) => {
     await store.upsert([record('a', unit(1, 0))]);
     await store.upsert([{ ...record('a', unit(0, 1)), metadata: { label: 'second' } }]);

@@ -165,8 +165,8 @@ test('an engine abort under concurrent load: in-flight requests get 503 ENGINE_F
   console.log(`the next question after the crash: ${(performance.now() - restartStarted).toFixed(0)} ms`);
   const store = await SqliteKnowledgeBase.open(db);
   try {
-    assert.equal(store.checkIntegrity().integrityCheck, 'ok');
-    const stored = new Set(store.listDocuments().map((document) => document.title));
+    assert.equal((await store.checkIntegrity()).integrityCheck, 'ok');
+    const stored = new Set((await store.listDocuments()).map((document) => document.title));
     for (const { title } of acknowledged) assert.ok(stored.has(title));
     for (const { kind, title, status } of settled) {
       if (kind === 'write' && status >= 300) assert.ok(!stored.has(title), `a failed write "${title}" left a document`);

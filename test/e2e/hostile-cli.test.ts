@@ -509,7 +509,7 @@ let hostileBytes: Record<string, Buffer>;
 async function snapshot(db: string) {
   const store = await SqliteKnowledgeBase.open(db);
   try {
-    return { documents: store.listDocuments(), integrity: store.checkIntegrity().integrityCheck };
+    return { documents: await store.listDocuments(), integrity: (await store.checkIntegrity()).integrityCheck };
   } finally {
     await store.close();
   }

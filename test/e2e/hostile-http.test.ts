@@ -369,8 +369,8 @@ test('hostile HTTP requests: at least 60 rows; the knowledge base is intact and 
   const accepted = cases.filter((row) => row.path === '/api/documents' && row.status === 201).length;
   const store = await SqliteKnowledgeBase.open(plain.db);
   try {
-    assert.equal(store.checkIntegrity().integrityCheck, 'ok');
-    assert.equal(store.listDocuments().length, documentsBefore + accepted);
+    assert.equal((await store.checkIntegrity()).integrityCheck, 'ok');
+    assert.equal((await store.listDocuments()).length, documentsBefore + accepted);
   } finally {
     await store.close();
   }

@@ -46,7 +46,7 @@ test('the CLI and the server make the same retrieval decision on the same knowle
   // A calibration with a category fallback: `ask` used to ignore it while the server used it.
   const rag = await createRag({ engine: 'lexical' });
   const writer = await SqliteKnowledgeBase.open(db);
-  writer.setMeta(
+  await writer.writeSetting(
     calibrationSettingKey,
     serializeCalibration({
       category: 0.03,

@@ -18,7 +18,8 @@ import {
 } from '../../retrieval/calibration-record.js';
 import type { CategoryFallback } from '../../retrieval/refusal-gate.js';
 import { defaultRouteName, resolveRoute } from '../../retrieval/route.js';
-import type { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import type { KnowledgeAdmin } from '../../spec/knowledge-admin.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
@@ -27,12 +28,12 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { chooseKnowledgeSource } from '../knowledge-base-option.js';
+import { databaseSource, dbEnvironmentVariable } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
 
 interface CalibrateFlags extends EngineFlags {
-  db: string;
+  db?: string;
   labels: string;
   mode: EvalMode;
   categoryFallback: string;
@@ -47,7 +48,7 @@ export function registerCalibrate(program: Command, io: CliIo, run: CommandRunne
     .description(
       'choose the thresholds (and category-fallback margin) that best separate answerable from unanswerable labelled questions, and store them in the knowledge base',
     )
-    .requiredOption('--db <file>', 'the knowledge base to calibrate (built with `gemma-rag ingest`)')
+    .option('--db <location>', 'the knowledge base to calibrate: a SQLite file or postgres://… (env GEMMA_RAG_DB)')
     .requiredOption(
       '--labels <file>',
       'JSON Lines: { "question": "…", "expected": { "category": "…", "title": "…" } | null } per line',
@@ -75,11 +76,18 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
   };
   // Validate everything that needs no model first.
   const labels = await loadLabels(flags.labels);
-  const source = await chooseKnowledgeSource(io, { db: flags.db });
+  const db = flags.db ?? io.environment[dbEnvironmentVariable];
+  if (db === undefined || db.trim() === '') {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'Say which knowledge base to calibrate: --db FILE or postgres://… (or set GEMMA_RAG_DB).',
+    );
+  }
+  const source = databaseSource(db);
   const rag = await createRagForCli(io, config, flags);
   try {
-    await using index = await rag.open(source.path);
-    checkExpectedDocuments(flags.labels, labels, index.knowledge);
+    await using index = await rag.open(source.location);
+    await checkExpectedDocuments(flags.labels, labels, index.knowledge);
     const bar = progressBar(io, 'Scoring labelled questions', { enabled: !flags.json });
     const scored = await scoreQuestions(
       index,
@@ -120,9 +128,9 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
       f1After: chosen.f1,
       calibratedAt: new Date().toISOString(),
     };
-    index.knowledge.setMeta(calibrationSettingKey, serializeCalibration(record));
+    await index.knowledge.writeSetting(calibrationSettingKey, serializeCalibration(record));
     const output = {
-      db: source.path,
+      db: source.display,
       mode: flags.mode,
       engine: rag.embedder.model.label,
       dimensions: rag.embedder.dimensions,
@@ -151,15 +159,15 @@ async function calibrate(io: CliIo, flags: CalibrateFlags): Promise<void> {
         `${name}: category ${fixed(settings.thresholds.category)}, document ${fixed(settings.thresholds.document)}, fallback ${fallback(settings.categoryFallback)} → F1 ${fixed(summary.answerF1)} (answer accuracy ${fixed(summary.answerAccuracy)}, refusal precision ${fixed(summary.refusalPrecision)}, recall ${fixed(summary.refusalRecall)})`,
       );
     }
-    writeLine(io.stdout, `Stored in ${source.path}; ask and search use these thresholds unless given others.`);
+    writeLine(io.stdout, `Stored in ${source.display}; ask and search use these thresholds unless given others.`);
   } finally {
     await rag.dispose();
   }
 }
 
 /** A label naming a document that is not in the knowledge base could never count as answered correctly. */
-function checkExpectedDocuments(path: string, labels: readonly Label[], store: SqliteKnowledgeBase): void {
-  const known = new Set(store.listDocuments().map((document) => `${document.category}\u0000${document.title}`));
+async function checkExpectedDocuments(path: string, labels: readonly Label[], store: KnowledgeAdmin): Promise<void> {
+  const known = new Set((await store.listDocuments()).map((document) => `${document.category}\u0000${document.title}`));
   const problems = labels.flatMap((label) =>
     label.expected && !known.has(`${label.expected.category}\u0000${label.expected.title}`)
       ? [

@@ -6,10 +6,9 @@ import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js'
 import { loadPaths } from '../../knowledge/loaders/read-source.js';
 import { parseOcrLanguages } from '../../knowledge/ocr/ocr-languages.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
-import { dbPathFlag } from '../knowledge-base-option.js';
+import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
 import { watchForCli } from '../watch-output.js';
@@ -31,7 +30,7 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner, 
     .command('ingest')
     .description('add or update documents in a knowledge base; only new or changed files are embedded')
     .argument('<paths...>', `files or folders (folder = category): ${supportedExtensions.join(' ')}`)
-    .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)')
+    .option('--db <location>', `${dbOptionDescription}; created if missing`)
     .option('--category <name>', 'put every document of this run in this category')
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
@@ -71,6 +70,7 @@ async function ingest(
     overlapTokens: flags.chunkOverlap === undefined ? undefined : parseNonNegativeInteger(flags.chunkOverlap),
   };
   const config = configFromFlags(flags);
+  const location = writableLocation(io, flags);
   const roots = paths.map((path) => resolve(path));
   const loadOptions = {
     followSymlinks: flags.followSymlinks ?? false,
@@ -79,7 +79,13 @@ async function ingest(
   };
   const loaded = withCategory(extractCategoryDescriptions(await loadPaths(roots, loadOptions)), flags.category);
   const rag = await createRagForCli(io, config, flags);
-  const store = await SqliteKnowledgeBase.open(dbPathFlag(io, flags));
+  let store: Awaited<ReturnType<typeof rag.openForWriting>>;
+  try {
+    store = await rag.openForWriting(location, { create: true });
+  } catch (error) {
+    await rag.dispose();
+    throw error;
+  }
   const bar = progressBar(io, 'Embedding documents', { enabled: !flags.json });
   const graphBar = progressBar(io, 'Building search graph', { enabled: !flags.json });
   try {
@@ -105,13 +111,13 @@ async function ingest(
     };
     if (flags.json) {
       // With --watch, one line per JSON value, so the change lines that follow can be read as JSON Lines.
-      const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.path };
+      const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location };
       if (flags.watch) writeLine(io.stdout, JSON.stringify(summary));
       else writeJson(io, summary);
     } else {
       writeLine(
         io.stdout,
-        `${store.path}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
+        `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
       );
       for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
     }

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { chunkNamespace } from '../../spec/knowledge-store.js';
-import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
-import type { SearchDescription } from '../../stores/sqlite/sqlite-vector-store.js';
+import type { KnowledgeAdmin, SearchDescription } from '../../spec/knowledge-admin.js';
+import { openKnowledgeStore } from '../../stores/open-knowledge-store.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
-import { dbPathFlag, existingKnowledgeBase } from '../knowledge-base-option.js';
+import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 
 interface KbFlags {
   db?: string;
@@ -26,9 +25,7 @@ interface RemoveFlags extends KbFlags {
 export function registerKb(program: Command, io: CliIo, run: CommandRunner) {
   const kb = program.command('kb').description('look into or edit a knowledge base (no model needed)');
   const withDb = (command: Command) =>
-    command
-      .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)')
-      .option('--json', 'print JSON');
+    command.option('--db <location>', dbOptionDescription).option('--json', 'print JSON');
   withDb(
     kb
       .command('list')
@@ -45,16 +42,17 @@ export function registerKb(program: Command, io: CliIo, run: CommandRunner) {
     .action((flags: RemoveFlags) => run(() => remove(io, flags), flags.json ?? false));
 }
 
-async function openExisting(io: CliIo, flags: KbFlags): Promise<SqliteKnowledgeBase> {
-  return SqliteKnowledgeBase.open(existingKnowledgeBase(dbPathFlag(io, flags)));
+/** The model-free admin view of an existing knowledge base (never creates one). */
+function openExisting(io: CliIo, flags: KbFlags): Promise<KnowledgeAdmin & { close(): Promise<void> }> {
+  return openKnowledgeStore(writableLocation(io, flags));
 }
 
 async function list(io: CliIo, flags: KbFlags): Promise<void> {
   const store = await openExisting(io, flags);
   try {
-    const categories = store.listCategories();
-    const documents = store.listDocuments();
-    const search = store.vectors.describe(chunkNamespace);
+    const categories = await store.listCategories();
+    const documents = await store.listDocuments();
+    const search = await store.describeSearch();
     if (flags.json) {
       writeJson(io, {
         categories,
@@ -76,7 +74,7 @@ async function list(io: CliIo, flags: KbFlags): Promise<void> {
         );
       }
     }
-    if (categories.length === 0) writeLine(io.stdout, `${store.path} is empty.`);
+    if (categories.length === 0) writeLine(io.stdout, `${store.location} is empty.`);
     else writeLine(io.stdout, describeSearch(search));
   } finally {
     await store.close();
@@ -108,7 +106,7 @@ function pickOne<T extends { source: string }>(
 async function show(io: CliIo, flags: ShowFlags): Promise<void> {
   const store = await openExisting(io, flags);
   try {
-    const document = pickOne(store.documentsByTitle(flags.title), flags.title, flags.source, store.path);
+    const document = pickOne(await store.documentsByTitle(flags.title), flags.title, flags.source, store.location);
     if (flags.json) {
       writeJson(io, {
         title: document.title,
@@ -141,13 +139,14 @@ async function remove(io: CliIo, flags: RemoveFlags): Promise<void> {
   const store = await openExisting(io, flags);
   try {
     let removed: number;
-    if (flags.category !== undefined) removed = store.removeCategory(flags.category);
+    if (flags.category !== undefined) removed = await store.removeCategory(flags.category);
     else {
       const title = flags.title as string;
-      removed = store.removeDocuments([pickOne(store.documentsByTitle(title), title, flags.source, store.path).id]);
+      const chosen = pickOne(await store.documentsByTitle(title), title, flags.source, store.location);
+      removed = await store.removeDocuments([chosen.id]);
     }
     if (flags.json) writeJson(io, { removed });
-    else writeLine(io.stdout, `Removed ${removed} document${removed === 1 ? '' : 's'} from ${store.path}.`);
+    else writeLine(io.stdout, `Removed ${removed} document${removed === 1 ? '' : 's'} from ${store.location}.`);
   } finally {
     await store.close();
   }
@@ -162,6 +161,7 @@ function describeSearch(search: SearchDescription): string {
   const chunks = `${search.vectors.toLocaleString('en-US')} chunks`;
   if (search.method === 'exact') return `Search: ${chunks}, exact scan.`;
   if (search.method === 'funnel') return `Search: ${chunks}, sign-bit funnel with exact re-scoring.`;
+  if (search.method === 'hnsw') return `Search: ${chunks}, pgvector HNSW index (ef_search ${search.hnsw?.efSearch}).`;
   const graph = search.graph;
   if (!graph?.file) return `Search: ${chunks}, HNSW graph not built yet (the next ingest or question builds it).`;
   const measured =

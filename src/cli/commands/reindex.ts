@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { openKnowledgeStore } from '../../stores/open-knowledge-store.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
-import { dbPathFlag } from '../knowledge-base-option.js';
+import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { progressBar } from '../progress.js';
 
 interface ReindexFlags extends EngineFlags {
@@ -15,16 +13,24 @@ export function registerReindex(program: Command, io: CliIo, run: CommandRunner)
   const command = program
     .command('reindex')
     .description('re-embed a whole knowledge base with the current model and --dimensions (all or nothing)')
-    .option('--db <file>', 'the knowledge base file (default: $GEMMA_RAG_HOME/knowledge.db)');
+    .option('--db <location>', dbOptionDescription);
   addEngineOptions(command);
   command.action((flags: ReindexFlags) => run(() => reindex(io, flags), flags.json ?? false));
 }
 
 async function reindex(io: CliIo, flags: ReindexFlags): Promise<void> {
-  const path = dbPathFlag(io, flags);
-  if (!existsSync(path)) throw new GemmaRagError(errorCodes.invalidKnowledgeBase, `No knowledge base at ${path}.`);
-  const rag = await createRagForCli(io, configFromFlags(flags), flags);
-  const store = await SqliteKnowledgeBase.open(path);
+  const location = writableLocation(io, flags);
+  const config = configFromFlags(flags);
+  // Before any model loads: a missing knowledge base or unreachable database fails fast.
+  const store = await openKnowledgeStore(location);
+  let rag: Awaited<ReturnType<typeof createRagForCli>>;
+  try {
+    rag = await createRagForCli(io, config, flags);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const path = store.location;
   const bar = progressBar(io, 'Re-embedding', { enabled: !flags.json });
   const graphBar = progressBar(io, 'Building search graph', { enabled: !flags.json });
   try {

@@ -15,7 +15,7 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
+import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge, sourceName } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { watchForCli } from '../watch-output.js';
 
@@ -102,10 +102,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
           exclusive: (work) => queue.run(work),
         })
       : undefined;
-    writeLine(
-      io.stdout,
-      `gemma-rag is serving ${source.kind === 'database' ? source.path : source.path} at ${server.url}`,
-    );
+    writeLine(io.stdout, `gemma-rag is serving ${sourceName(source)} at ${server.url}`);
     writeLine(
       io.stdout,
       `  web UI: ${server.url}/   API: ${server.url}/api/ask   embeddings: ${server.url}/v1/embeddings`,

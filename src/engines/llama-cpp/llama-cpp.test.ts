@@ -103,8 +103,8 @@ test('the limit is one number: a document at exactly the limit, prompt included,
       documents: [{ source: 'limit.txt', title: 'Limit', content: `${content} ${content}`, category: 'limits' }],
       chunking: { targetTokens: 4096 },
     });
-    const [stored] = store.listDocuments();
-    const chunks = store.documentById(stored?.id ?? -1)?.chunks ?? [];
+    const [stored] = await store.listDocuments();
+    const chunks = (await store.documentById(stored?.id ?? -1))?.chunks ?? [];
     assert.ok(chunks.length >= 2);
     for (const chunk of chunks) assert.ok(chunk.tokens <= model.maxInputTokens, `a chunk of ${chunk.tokens} tokens`);
   } finally {

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { Embedder } from '../../embedding/embedder.js';
 import type { PromptChoice } from '../../embedding/prompts.js';
+import { encodeVector } from '../../embedding/vector-codec.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { encodeVector } from '../../stores/sqlite/vector-codec.js';
 import { readBody } from '../read-body.js';
 import { ollamaEmbedRequest, openAiEmbeddingsRequest } from '../request-schemas.js';
 import type { ServerContext } from '../server-context.js';

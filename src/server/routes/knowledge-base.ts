@@ -12,11 +12,11 @@ function documentId(raw: string): number {
 }
 
 export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): void {
-  app.get('/api/kb', (context) => {
-    const documents = server.store.listDocuments();
+  app.get('/api/kb', async (context) => {
+    const documents = await server.store.listDocuments();
     return context.json({
       engine: server.rag.embedder.model.label,
-      categories: server.store.listCategories().map((category) => ({
+      categories: (await server.store.listCategories()).map((category) => ({
         ...category,
         items: documents
           .filter((document) => document.category === category.name)
@@ -32,9 +32,9 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
     });
   });
 
-  app.get('/api/documents/:id', (context) => {
+  app.get('/api/documents/:id', async (context) => {
     const id = documentId(context.req.param('id'));
-    const document = server.store.documentById(id);
+    const document = await server.store.documentById(id);
     if (!document) throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
     return context.json({
       ...document,
@@ -50,7 +50,7 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
         documents: [{ category: request.category, title: request.title, content: request.content, source }],
       }),
     );
-    const stored = server.store.findDocument(source);
+    const stored = await server.store.findDocument(source);
     const outcome = report.added ? 'added' : report.updated ? 'updated' : 'unchanged';
     return context.json(
       { id: stored?.id, source, outcome, chunks: report.chunksEmbedded },
@@ -58,9 +58,9 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
     );
   });
 
-  app.delete('/api/documents/:id', (context) => {
+  app.delete('/api/documents/:id', async (context) => {
     const id = documentId(context.req.param('id'));
-    if (server.store.removeDocuments([id]) === 0)
+    if ((await server.store.removeDocuments([id])) === 0)
       throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
     return context.json({ removed: 1 });
   });

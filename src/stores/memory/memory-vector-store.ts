@@ -1,6 +1,7 @@
 import { cosineSimilarity } from '../../embedding/vector-math.js';
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
 import { compareHits } from '../compare-hits.js';
+import { metadataPredicate } from '../match-where.js';
 import { dimensionMismatch, validateRecords } from '../validate-records.js';
 
 /**
@@ -29,9 +30,10 @@ export class MemoryVectorStore<Metadata = Record<string, unknown>> implements Ve
     if (expected !== undefined && expected !== options.vector.length) {
       throw dimensionMismatch(options.namespace, expected, options.vector.length);
     }
+    const keep = metadataPredicate(options);
     const hits: VectorSearchHit<Metadata>[] = [];
     for (const record of namespace.values()) {
-      if (options.filter && !options.filter(record.metadata)) continue;
+      if (keep && !keep(record.metadata)) continue;
       hits.push({ id: record.id, score: cosineSimilarity(options.vector, record.vector), metadata: record.metadata });
     }
     hits.sort(compareHits);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeVector, decodeVectorInto } from '../../embedding/vector-codec.js';
 import { dotAt } from '../../embedding/vector-math.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { compareHits } from '../compare-hits.js';
@@ -13,7 +14,6 @@ import {
 } from '../vector-index/hnsw-graph.js';
 import { graphCandidates } from '../vector-index/search-plan.js';
 import { cachedStatement, type Database } from './open-database.js';
-import { decodeVector, decodeVectorInto } from './vector-codec.js';
 
 export interface GraphSettings extends Omit<HnswGraphOptions, 'dimensions'> {
   /** Where graph files live; undefined keeps the graph in memory only (`:memory:` databases). */

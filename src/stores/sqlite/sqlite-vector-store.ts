@@ -1,20 +1,15 @@
+import { decodeVector, encodeVector } from '../../embedding/vector-codec.js';
+import type { SearchDescription } from '../../spec/knowledge-admin.js';
 import type { VectorRecord, VectorSearchHit, VectorSearchOptions, VectorStore } from '../../spec/vector-store.js';
+import { metadataPredicate } from '../match-where.js';
 import { dimensionMismatch, validateRecords } from '../validate-records.js';
 import { isUsearchAvailable } from '../vector-index/optional-libraries.js';
 import { VectorIndex } from '../vector-index/vector-index.js';
 import { type BuildProgress, GraphNamespace, type GraphSettings } from './graph-namespace.js';
 import { type Database, openDatabase } from './open-database.js';
-import { decodeVector, encodeVector } from './vector-codec.js';
 
 const defaultExactUpTo = 20_000;
 const defaultGraphFrom = 50_000;
-
-export interface SearchDescription {
-  vectors: number;
-  method: 'exact' | 'funnel' | 'graph';
-  /** For 'graph': its file (null until built), measured candidates and recall, writes not yet in the file. */
-  graph?: { file: string | null; candidates: number | null; measuredRecall: number | null; pendingChanges: number };
-}
 
 export interface SqliteVectorStoreOptions {
   /**
@@ -55,6 +50,8 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
   private readonly exactUpTo: number;
   private readonly graphFrom: number;
   private readonly graphSettings: GraphSettings;
+  /** `PRAGMA data_version` when the cache was last known current (see forgetOthersWrites). */
+  private dataVersion: unknown;
 
   constructor(
     private readonly database: Database,
@@ -156,7 +153,7 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     if (loaded.dimensions !== options.vector.length) {
       throw dimensionMismatch(options.namespace, loaded.dimensions, options.vector.length);
     }
-    const { filter } = options;
+    const filter = metadataPredicate(options);
     if (loaded instanceof GraphNamespace) return loaded.search(options.vector, options.topK, filter);
     const hits = loaded.index.search(
       options.vector,
@@ -233,7 +230,20 @@ export class SqliteVectorStore<Metadata = Record<string, unknown>> implements Ve
     return row?.dimensions;
   }
 
+  /**
+   * Another process (an `ingest` beside a `serve`) committed since the cache was filled:
+   * what it wrote is not in memory. `data_version` moves only on other connections' commits,
+   * so this costs one pragma per search. Graphs replay the change log themselves.
+   */
+  private forgetOthersWrites(): void {
+    const version = this.database.pragma('data_version', { simple: true });
+    if (version === this.dataVersion) return;
+    this.cache.clear();
+    this.dataVersion = version;
+  }
+
   private load(namespace: string): LoadedNamespace<Metadata> | GraphNamespace<Metadata> | undefined {
+    this.forgetOthersWrites();
     const graph = this.graphs.get(namespace) ?? this.openGraph(namespace);
     if (graph) return graph;
     let loaded = this.cache.get(namespace);
