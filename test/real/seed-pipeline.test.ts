@@ -35,10 +35,21 @@ test('ours with the seed’s settings decides as the seed’s own pipeline, scor
   const seed = await runPython(
     weights,
     'seed_pipeline.py',
-    { model_dir: weights.embeddingDir, knowledge_base: knowledgeBase, questions: labels.map((l) => l.question), threshold: 0.4 },
+    {
+      model_dir: weights.embeddingDir,
+      knowledge_base: knowledgeBase,
+      questions: labels.map((l) => l.question),
+      threshold: 0.4,
+    },
     seedSchema,
   );
-  const rag = await createRag({ engine: 'llama-cpp', embeddingModel: weights.embeddingQ8, threads: 2, categoryThreshold: 0.4, documentThreshold: 0.4 });
+  const rag = await createRag({
+    engine: 'llama-cpp',
+    embeddingModel: weights.embeddingQ8,
+    threads: 2,
+    categoryThreshold: 0.4,
+    documentThreshold: 0.4,
+  });
   const defaults = await createRag({ engine: 'llama-cpp', embeddingModel: weights.embeddingQ8, threads: 2 });
   try {
     await using index = await rag.index(knowledgeBase);
@@ -55,7 +66,10 @@ test('ours with the seed’s settings decides as the seed’s own pipeline, scor
       assert.equal(ourCategory?.name, theirs.category, label.question);
       const categoryGap = Math.abs((ourCategory?.score ?? 0) - (theirs.category_score ?? 0));
       largestGap = Math.max(largestGap, categoryGap);
-      assert.ok(categoryGap < tolerance, `${label.question}: category score ${ourCategory?.score} vs ${theirs.category_score}`);
+      assert.ok(
+        categoryGap < tolerance,
+        `${label.question}: category score ${ourCategory?.score} vs ${theirs.category_score}`,
+      );
       const nearGate = (score: number | null | undefined) => score != null && Math.abs(score - 0.4) < tolerance;
       if (theirs.refused_at === 'category') {
         if (!nearGate(theirs.category_score)) assert.equal(ours.refusal, 'category-below-threshold', label.question);
@@ -64,9 +78,16 @@ test('ours with the seed’s settings decides as the seed’s own pipeline, scor
         assert.equal(ourDocument?.title, theirs.document, label.question);
         const documentGap = Math.abs((ourDocument?.score ?? 0) - (theirs.document_score ?? 0));
         largestGap = Math.max(largestGap, documentGap);
-        assert.ok(documentGap < tolerance, `${label.question}: document score ${ourDocument?.score} vs ${theirs.document_score}`);
+        assert.ok(
+          documentGap < tolerance,
+          `${label.question}: document score ${ourDocument?.score} vs ${theirs.document_score}`,
+        );
         if (!nearGate(theirs.document_score)) {
-          assert.equal(ours.document?.title ?? null, theirs.refused_at === null ? theirs.document : null, label.question);
+          assert.equal(
+            ours.document?.title ?? null,
+            theirs.refused_at === null ? theirs.document : null,
+            label.question,
+          );
         }
       }
       // The seed's mistakes (wrong document, or refusing an answerable question, or answering an

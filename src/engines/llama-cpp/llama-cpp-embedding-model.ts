@@ -13,6 +13,8 @@ export interface LlamaCppEmbeddingOptions extends LlamaRuntimeOptions, Embedding
   threads?: number | undefined;
   /** Longest input in tokens; also the context and batch size. Default: the model's training context, at most 8192. */
   maxInputTokens?: number | undefined;
+  /** llama.cpp flash attention. Default `auto` (llama.cpp decides); bench/embed.ts measures both. */
+  flashAttention?: 'auto' | boolean | undefined;
 }
 
 /**
@@ -45,7 +47,10 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
     const detectedProfile = checkEmbeddingGguf(summary, options);
     const llama = await getLlamaRuntime(options);
     try {
-      const model = await llama.loadModel({ modelPath: options.modelPath });
+      const model = await llama.loadModel({
+        modelPath: options.modelPath,
+        defaultContextFlashAttention: options.flashAttention ?? 'auto',
+      });
       const maxInputTokens = Math.min(
         options.maxInputTokens ?? detectedProfile?.maxInputTokens ?? 8192,
         model.trainContextSize,
