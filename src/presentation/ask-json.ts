@@ -6,6 +6,15 @@ export function askJson(rag: Rag, result: AskResult) {
   const { retrieval } = result;
   return {
     question: result.question,
+    /** A follow-up's standalone form (what was searched), how it was made, and from how many turns; null without history. */
+    condensed: result.condensed
+      ? {
+          standalone: result.condensed.standalone,
+          method: result.condensed.method,
+          turns: result.condensed.turns,
+          ...(result.condensed.fallback ? { fallback: result.condensed.fallback } : {}),
+        }
+      : null,
     /** The route that ran (route.ts). */
     mode: retrieval.route,
     /** Whether BM25 keyword ranks were fused in (always for hybrid; with two-stage when asked). */
