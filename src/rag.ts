@@ -5,7 +5,7 @@ import { type ConversationTurn, conversationHistorySchema } from './conversation
 import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
 import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
-import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from './engines/registry.js';
+import { type EngineContext, loadEmbeddingModel, loadLanguageModel, loadRankingModel } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
@@ -13,6 +13,7 @@ import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { calibrationApplies, calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
 import type { CategoryFallback, Thresholds } from './retrieval/refusal-gate.js';
+import type { RerankSettings } from './retrieval/rerank.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
 import { retrieve } from './retrieval/retrieve.js';
 import {
@@ -81,6 +82,8 @@ export class Rag {
     /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
     readonly defaultThresholds: Thresholds,
     private readonly context: EngineContext,
+    /** The cross-encoder stage, when a reranker is configured. */
+    readonly rerank: RerankSettings | undefined,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
     private readonly owner?: Rag | undefined,
   ) {}
@@ -97,16 +100,30 @@ export class Rag {
     const loaded = await loadEmbeddingModel(context);
     const { detectedProfile } = loaded;
     const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
+    let rankingModel: Awaited<ReturnType<typeof loadRankingModel>>;
     try {
+      rankingModel = await loadRankingModel(context);
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
       const explicit = {
         ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
         ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds ?? profile.defaultThresholds, context);
+      const rerank = rankingModel && {
+        model: rankingModel,
+        top: resolved.rerankTop,
+        threshold: resolved.rerankThreshold,
+      };
+      return new Rag(
+        resolved,
+        embedder,
+        explicit,
+        model.suggestedThresholds ?? profile.defaultThresholds,
+        context,
+        rerank,
+      );
     } catch (error) {
-      await model.dispose();
+      await Promise.allSettled([model.dispose(), rankingModel?.dispose()]);
       throw error;
     }
   }
@@ -128,6 +145,7 @@ export class Rag {
       this.explicitThresholds,
       this.defaultThresholds,
       this.context,
+      this.rerank,
       this.owner ?? this,
     );
   }
@@ -219,7 +237,12 @@ export class Rag {
     const { abortSignal, ...routeRequest } = request;
     const key = calibrationKeyFor(routeRequest);
     const route = resolveRoute(routeRequest, this.calibrationFor(index, key));
-    return retrieve(index, question, { route, thresholds: this.thresholdsFor(index, key), abortSignal });
+    return retrieve(index, question, {
+      route,
+      thresholds: this.thresholdsFor(index, key),
+      rerank: this.rerank,
+      abortSignal,
+    });
   }
 
   /**
@@ -297,7 +320,11 @@ export class Rag {
     if (this.owner) return;
     const languageModel = this.languageModel;
     this.languageModel = undefined;
-    await Promise.allSettled([this.embedder.model.dispose(), languageModel?.then((model) => model.dispose())]);
+    await Promise.allSettled([
+      this.embedder.model.dispose(),
+      languageModel?.then((model) => model.dispose()),
+      this.rerank?.model.dispose(),
+    ]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -22,25 +22,34 @@ export function askJson(rag: Rag, result: AskResult) {
     engine: rag.embedder.model.label,
     category: retrieval.category,
     document: retrieval.document
-      ? { title: retrieval.document.title, category: retrieval.document.category, score: retrieval.document.score }
+      ? {
+          title: retrieval.document.title,
+          category: retrieval.document.category,
+          score: retrieval.document.score,
+          rerankScore: retrieval.document.rerankScore,
+        }
       : null,
     scores: {
       categories: retrieval.scores.categories.map(({ name, score, keywordScore }) => ({ name, score, keywordScore })),
-      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore }) => ({
+      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore, rerankScore }) => ({
         title,
         category,
         score,
         keywordScore,
+        rerankScore,
       })),
     },
     searchedCategories: retrieval.searchedCategories,
     thresholds: retrieval.thresholds,
+    /** The reranker as it ran (`engine`, `model`, `top`, `threshold`, `candidates`); null without one. */
+    rerank: retrieval.rerank,
     citations: retrieval.context.map((chunk) => ({
       title: chunk.title,
       category: chunk.category,
       chunk: chunk.text,
       position: chunk.position,
       score: chunk.score,
+      rerankScore: chunk.rerankScore,
       source: chunk.source,
       location: chunk.location ?? null,
       /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" */

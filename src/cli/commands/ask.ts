@@ -12,6 +12,7 @@ import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.
 import {
   addEngineOptions,
   addGenerationOptions,
+  addRerankOptions,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -50,6 +51,7 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
       'a conversation: one question per line from the terminal (or stdin); follow-ups are rewritten into standalone questions; /new starts over, /exit ends',
     );
   addGenerationOptions(command);
+  addRerankOptions(command);
   addEngineOptions(command);
   command.action((question: string | undefined, flags: AskFlags) =>
     run(() => ask(io, question, flags), flags.json ?? false),
@@ -189,6 +191,18 @@ function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult, condensed:
   );
   for (const document of retrieval.scores.documents)
     writeLine(io.stderr, `  ${format(document.score)}  ${document.title}`);
+  if (retrieval.rerank) {
+    const { model, candidates, threshold } = retrieval.rerank;
+    writeLine(
+      io.stderr,
+      `Reranker ${model} — read ${candidates} passage(s) that passed the embedding gate (floor ${threshold}):`,
+    );
+    for (const document of retrieval.scores.documents.filter((entry) => entry.rerankScore !== undefined))
+      writeLine(
+        io.stderr,
+        `  ${format(document.rerankScore ?? 0)}  ${document.title} (cosine ${format(document.score)})`,
+      );
+  }
   writeLine(io.stderr);
 }
 
@@ -210,8 +224,18 @@ function printSource(io: CliIo, result: AskResult): void {
       io.stderr,
       `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${retrieval.document.score.toFixed(3)})`,
     );
-    for (const [index, chunk] of retrieval.context.entries())
-      writeLine(io.stderr, `  [${index + 1}] ${citationLabel(chunk)} (score ${chunk.score.toFixed(3)})`);
+    for (const [index, chunk] of retrieval.context.entries()) {
+      const reranked = chunk.rerankScore === undefined ? '' : `, rerank ${chunk.rerankScore.toFixed(3)}`;
+      writeLine(io.stderr, `  [${index + 1}] ${citationLabel(chunk)} (score ${chunk.score.toFixed(3)}${reranked})`);
+    }
+    return;
+  }
+  if (retrieval.refusal === 'rerank-below-threshold' && retrieval.rerank) {
+    const best = retrieval.scores.documents.find((document) => document.rerankScore !== undefined)?.rerankScore;
+    writeLine(
+      io.stderr,
+      `No passage reached the reranker's floor ${retrieval.rerank.threshold}${best === undefined ? '' : ` (best: ${best.toFixed(3)})`}; the language model was not called.`,
+    );
     return;
   }
   const best =

@@ -11,6 +11,7 @@ import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
+  addRerankOptions,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -53,6 +54,7 @@ export function registerEval(program: Command, io: CliIo, run: CommandRunner) {
     .option('--threshold <x>', 'similarity threshold for both stages in the refusal test (default: the engine’s)')
     .option('--category-threshold <x>', 'stage 1 threshold in the refusal test (overrides --threshold)')
     .option('--document-threshold <x>', 'stage 2 threshold in the refusal test (overrides --threshold)');
+  addRerankOptions(command);
   addEngineOptions(command);
   const dimensionsOption = command.options.find((option) => option.long === '--dimensions');
   if (dimensionsOption) {

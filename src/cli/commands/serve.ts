@@ -9,6 +9,7 @@ import { type CliIo, type CommandRunner, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
   addGenerationOptions,
+  addRerankOptions,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -46,6 +47,7 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
   addKnowledgeBaseOptions(command);
   addGenerationOptions(command);
+  addRerankOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
 }

@@ -78,12 +78,13 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
     return context.json({
       engine: server.rag.embedder.model.label,
       mode: request.mode,
-      results: results.map(({ documentId, title, category, score, keywordScore }) => ({
+      results: results.map(({ documentId, title, category, score, keywordScore, rerankScore }) => ({
         id: documentId,
         title,
         category,
         score,
         keywordScore,
+        rerankScore,
       })),
     });
   });
