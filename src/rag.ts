@@ -4,8 +4,13 @@ import { type CondensedQuestion, condenseQuestion } from './conversation/condens
 import { type ConversationTurn, conversationHistorySchema } from './conversation/conversation-history.js';
 import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
-import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
-import { type EngineContext, loadEmbeddingModel, loadLanguageModel, loadRankingModel } from './engines/registry.js';
+import {
+  defaultModelProfile,
+  defaultThresholdsFor,
+  type ModelProfile,
+  modelProfiles,
+} from './embedding/model-profiles.js';
+import { type EngineContext, type EngineLoaders, inProcessEngines } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
@@ -34,6 +39,8 @@ export interface RagDependencies {
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
   environment?: EngineContext['environment'];
+  /** Where engines run. Default: in this process; `serve` runs them in a child process. */
+  engines?: EngineLoaders | undefined;
   /**
    * Remember every vector the engine computes (by input string), so texts embedded again —
    * at another Matryoshka size through `resized()`, or by another route — cost nothing.
@@ -79,9 +86,10 @@ export class Rag {
     readonly embedder: Embedder,
     /** Thresholds given in the configuration; each overrides calibrated and default ones. */
     private readonly explicitThresholds: Partial<Thresholds>,
-    /** The engine's or profile's defaults (0.4 for EmbeddingGemma, as in the seed). */
-    readonly defaultThresholds: Thresholds,
+    /** The engine's own thresholds (the lexical stand-in's score scale), for every route; else the profile's. */
+    private readonly engineThresholds: Thresholds | undefined,
     private readonly context: EngineContext,
+    private readonly engines: EngineLoaders,
     /** The cross-encoder stage, when a reranker is configured. */
     readonly rerank: RerankSettings | undefined,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
@@ -97,12 +105,13 @@ export class Rag {
       onDownloadProgress: dependencies.onDownloadProgress,
       environment: dependencies.environment,
     };
-    const loaded = await loadEmbeddingModel(context);
+    const engines = dependencies.engines ?? inProcessEngines;
+    const loaded = await engines.loadEmbeddingModel(context);
     const { detectedProfile } = loaded;
     const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
-    let rankingModel: Awaited<ReturnType<typeof loadRankingModel>>;
+    let rankingModel: Awaited<ReturnType<EngineLoaders['loadRankingModel']>>;
     try {
-      rankingModel = await loadRankingModel(context);
+      rankingModel = await engines.loadRankingModel(context);
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
       const explicit = {
@@ -114,14 +123,7 @@ export class Rag {
         top: resolved.rerankTop,
         threshold: resolved.rerankThreshold,
       };
-      return new Rag(
-        resolved,
-        embedder,
-        explicit,
-        model.suggestedThresholds ?? profile.defaultThresholds,
-        context,
-        rerank,
-      );
+      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context, engines, rerank);
     } catch (error) {
       await Promise.allSettled([model.dispose(), rankingModel?.dispose()]);
       throw error;
@@ -143,8 +145,9 @@ export class Rag {
       this.config,
       embedder,
       this.explicitThresholds,
-      this.defaultThresholds,
+      this.engineThresholds,
       this.context,
+      this.engines,
       this.rerank,
       this.owner ?? this,
     );
@@ -212,10 +215,17 @@ export class Rag {
    */
   thresholdsFor(index: KnowledgeIndex, route: CalibrationKey = defaultRouteName): Thresholds {
     const stored = this.calibrationFor(index, route);
+    const defaults = this.defaultThresholds(route);
     return {
-      category: this.explicitThresholds.category ?? stored?.category ?? this.defaultThresholds.category,
-      document: this.explicitThresholds.document ?? stored?.document ?? this.defaultThresholds.document,
+      category: this.explicitThresholds.category ?? stored?.category ?? defaults.category,
+      document: this.explicitThresholds.document ?? stored?.document ?? defaults.document,
     };
+  }
+
+  /** The thresholds a route uses when none are given or calibrated: the engine's, else the profile's for this size. */
+  defaultThresholds(route: CalibrationKey = defaultRouteName): Thresholds {
+    const stages = route === 'two-stage' || route === 'two-stage+keywords' ? 'two-stage' : 'flat';
+    return this.engineThresholds ?? defaultThresholdsFor(this.profile, stages, this.embedder.dimensions);
   }
 
   /** The category fallback calibrated for this route, model and size, if any. */
@@ -308,7 +318,7 @@ export class Rag {
   /** The language model, loaded on first use and shared afterwards. */
   loadLanguageModel(): Promise<LanguageModel> {
     if (this.owner) return this.owner.loadLanguageModel();
-    this.languageModel ??= loadLanguageModel(this.context);
+    this.languageModel ??= this.engines.loadLanguageModel(this.context);
     // A failed load must not be cached: the user may fix the cause and retry.
     this.languageModel.catch(() => {
       this.languageModel = undefined;

@@ -74,14 +74,14 @@ test('a generated answer streams piece by piece from the grounded prompt', async
   assert.deepEqual(call?.messages, groundedMessages('如何重置密码？', [passwordChunk]));
 });
 
-test('the grounded prompt holds the rules, the titled context and the question', () => {
+test('the grounded prompt holds the rules, the titled documents and the question', () => {
   const [system, user] = groundedMessages('如何重置密码？', [passwordChunk]);
   assert.equal(system?.role, 'system');
-  assert.match(system?.content ?? '', /only the CONTEXT/);
+  assert.match(system?.content ?? '', /using only the documents/);
   assert.match(system?.content ?? '', /reply exactly "我不知道。"/);
   assert.match(system?.content ?? '', /same language as the QUESTION/);
   assert.equal(user?.role, 'user');
-  assert.match(user?.content ?? '', /CONTEXT:\nTitle: 账户密码重置\n请访问自助服务门户重置密码。/);
+  assert.match(user?.content ?? '', /\n\[document 1\] Title: 账户密码重置\n请访问自助服务门户重置密码。\n/);
   assert.match(user?.content ?? '', /QUESTION: 如何重置密码？$/);
   assert.match(groundedMessages('How?', [passwordChunk])[0]?.content ?? '', /"I don't know\."/);
 });

@@ -71,6 +71,15 @@ test('embed with --dimensions 256 and a named prompt', async () => {
   assert.equal(titled.prompt, 'title: Passwords | text: ');
 });
 
+test('embed --title "" (or blank) embeds as "title: none", the same vector as no title at all', async () => {
+  const none = (await runCli(['embed', 'x', '--title', 'none', ...lexical, '--json'])).json();
+  for (const blank of ['', '   ']) {
+    const run = (await runCli(['embed', 'x', '--title', blank, ...lexical, '--json'])).json();
+    assert.equal(run.prompt, 'title: none | text: ');
+    assert.deepEqual(run.embeddings, none.embeddings);
+  }
+});
+
 for (const bad of ['0', '1000', 'abc']) {
   test(`--dimensions ${bad} exits 2 and names the value`, async () => {
     const run = await runCli(['embed', 'hello', ...lexical, '--dimensions', bad]);
@@ -86,8 +95,8 @@ test('an unknown prompt name exits 2 and lists the known names', async () => {
   assert.match(run.stderr, /Unknown prompt name "Nope".*Known names: query, document/);
 });
 
-test('ask --engine lexical --no-generate answers from the password document, offline', async () => {
-  const run = await runCli(['ask', '如何重置密码？', ...lexical, '--no-generate', '--json']);
+test('ask --engine lexical --no-generate answers from the password document, offline (the seed’s two stages)', async () => {
+  const run = await runCli(['ask', '如何重置密码？', ...lexical, '--mode', 'two-stage', '--no-generate', '--json']);
   assert.equal(run.exitCode, 0, run.stderr);
   const output = run.json() as unknown as AskJson;
   assert.equal(output.question, '如何重置密码？');
@@ -104,13 +113,24 @@ test('ask --engine lexical --no-generate answers from the password document, off
   assert.deepEqual(Object.keys(output.scores.documents[0] ?? {}).sort(), ['category', 'score', 'title']);
 });
 
-test('ask streams the answer for people and says where it came from', async () => {
+test('ask streams the answer for people and says where it came from, and which route ran', async () => {
   const run = await runCli(['ask', 'How do I book a meeting room?', ...lexical, '--no-generate', '--explain']);
   assert.equal(run.exitCode, 0);
   assert.match(run.stdout, /Find a room/);
   assert.match(run.stderr, /not EmbeddingGemma/);
-  assert.match(run.stderr, /Stage 1 — categories/);
+  assert.match(run.stderr, /route: hybrid — every document, vector and keyword \(BM25\) ranks fused/);
   assert.match(run.stderr, /Source: "Booking meeting rooms"/);
+  const seed = await runCli([
+    'ask',
+    'How do I book a meeting room?',
+    ...lexical,
+    '--mode',
+    'two-stage',
+    '--no-generate',
+    '--explain',
+  ]);
+  assert.match(seed.stderr, /route: two-stage — best category, then its best document/);
+  assert.match(seed.stderr, /Stage 1 — categories/);
 });
 
 test('an unrelated question is refused without touching the language model', async () => {
@@ -244,6 +264,8 @@ test('hybrid mode, category fallback and relative cut-off from the command line'
       'ask',
       '如何重置密码？',
       ...lexical,
+      '--mode',
+      'two-stage',
       '--hybrid',
       '--category-fallback',
       '2',
@@ -269,7 +291,7 @@ test('hybrid mode, category fallback and relative cut-off from the command line'
     ['--category-margin', '2'],
     ['--relative-cutoff', 'x'],
   ] as const) {
-    const bad = await runCli(['ask', 'hello', ...lexical, flag, value]);
+    const bad = await runCli(['ask', 'hello', ...lexical, '--mode', 'two-stage', flag, value]);
     assert.equal(bad.exitCode, 2, `${flag} ${value}`);
     assert.match(bad.stderr, new RegExp(flag));
   }

@@ -198,7 +198,7 @@ export async function createRagForCli(
   io: CliIo,
   config: RagConfig,
   flags: { json?: boolean },
-  extra: Pick<RagDependencies, 'cacheEmbeddings'> = {},
+  extra: Pick<RagDependencies, 'cacheEmbeddings' | 'engines'> = {},
 ): Promise<Rag> {
   const download = progressBar(io, 'Downloading model', { enabled: !flags.json, bytes: true });
   const ask = confirmer(io, !flags.json);

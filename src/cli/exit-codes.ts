@@ -32,6 +32,7 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.payloadTooLarge]: exitCodes.badInput,
   [errorCodes.overloaded]: exitCodes.failure,
   [errorCodes.aborted]: exitCodes.aborted,
+  [errorCodes.internal]: exitCodes.failure,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

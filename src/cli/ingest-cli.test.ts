@@ -233,12 +233,17 @@ test('calibrated thresholds stored in a knowledge base are used, unless given on
   const db = join(directory, 'calibrated.db');
   await ingest(exampleKnowledgeBasePath, '--db', db);
   const store = await SqliteKnowledgeBase.open(db);
+  // A record without a route predates routes: it was calibrated for two-stage, and only applies there.
   store.setMeta('thresholds', JSON.stringify({ category: 0.2, document: 0.3 }));
   await store.close();
   const stored = (
-    await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--no-generate', '--json'])
+    await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--mode', 'two-stage', '--no-generate', '--json'])
   ).json() as unknown as AskJson;
   assert.deepEqual(stored.thresholds, { category: 0.2, document: 0.3 });
+  const otherRoute = (
+    await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--no-generate', '--json'])
+  ).json() as unknown as AskJson;
+  assert.deepEqual(otherRoute.thresholds, { category: 0.05, document: 0.12 }, 'the hybrid route keeps its defaults');
   const explicit = (
     await runCli([
       'ask',
@@ -246,6 +251,8 @@ test('calibrated thresholds stored in a knowledge base are used, unless given on
       '--db',
       db,
       ...lexical,
+      '--mode',
+      'two-stage',
       '--no-generate',
       '--document-threshold',
       '0.1',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
@@ -31,6 +31,32 @@ export function dbPathFlag(io: CliIo, flags: { db?: string }): string {
   return resolve(flags.db ?? defaultKnowledgeBasePath(io.environment));
 }
 
+/**
+ * The path of a knowledge base to read, checked before anything opens it: there, a file, and
+ * not empty. SQLite would happily turn an empty file (or a new path) into a new database,
+ * which a command that only reads must not do.
+ */
+export function existingKnowledgeBase(flag: string): string {
+  const path = resolve(flag);
+  const stats = statSync(path, { throwIfNoEntry: false });
+  const problem =
+    stats === undefined
+      ? 'there is nothing there'
+      : !stats.isFile()
+        ? 'it is a folder, not a file'
+        : stats.size === 0
+          ? 'it is an empty file'
+          : undefined;
+  if (problem) {
+    throw new GemmaRagError(
+      errorCodes.invalidKnowledgeBase,
+      `No knowledge base at ${path}: ${problem}. Create one with: gemma-rag ingest <files or folders> --db ${flag}`,
+      { data: { path } },
+    );
+  }
+  return path;
+}
+
 export type KnowledgeSource =
   | { kind: 'database'; path: string; isDefault: boolean }
   | { kind: 'json'; path: string; knowledgeBase: KnowledgeBase };
@@ -48,15 +74,7 @@ export async function chooseKnowledgeSource(io: CliIo, flags: KnowledgeFlags): P
     );
   }
   if (flags.db !== undefined) {
-    const path = resolve(flags.db);
-    if (!existsSync(path)) {
-      throw new GemmaRagError(
-        errorCodes.invalidKnowledgeBase,
-        `No knowledge base at ${path}. Create it with: gemma-rag ingest <files or folders> --db ${flags.db}`,
-        { data: { path } },
-      );
-    }
-    return { kind: 'database', path, isDefault: false };
+    return { kind: 'database', path: existingKnowledgeBase(flags.db), isDefault: false };
   }
   const defaultDb = defaultKnowledgeBasePath(io.environment);
   if (flags.kb === undefined && existsSync(defaultDb)) return { kind: 'database', path: defaultDb, isDefault: true };

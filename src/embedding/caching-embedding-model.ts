@@ -1,4 +1,10 @@
-import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../spec/embedding-model.js';
+import {
+  type CountTokensOptions,
+  type EmbeddingModel,
+  EmbeddingModelStandIn,
+  type EmbedOptions,
+  type EmbedResult,
+} from '../spec/embedding-model.js';
 
 /**
  * Remembers the engine's raw vector for each finished input string, so work that embeds the
@@ -7,15 +13,7 @@ import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } fr
  * several routes — asks the engine once. Raw vectors are cached, before normalization and
  * truncation, so one cache serves an Embedder of any size.
  */
-export class CachingEmbeddingModel implements EmbeddingModel {
-  readonly engine: string;
-  readonly label: string;
-  readonly modelId: string;
-  readonly fingerprint: string;
-  readonly dimensions: number;
-  readonly maxInputTokens: number;
-  readonly maxEmbeddingsPerCall: number;
-  readonly suggestedThresholds: EmbeddingModel['suggestedThresholds'];
+export class CachingEmbeddingModel extends EmbeddingModelStandIn {
   private readonly vectors = new Map<string, Float32Array>();
   private readonly maxEntries: number;
   /** Inputs the engine embedded, and inputs answered from the cache. */
@@ -26,14 +24,7 @@ export class CachingEmbeddingModel implements EmbeddingModel {
     /** Oldest entries are dropped beyond this many (768-d: ~3 KB each). Default 200,000. */
     options: { maxEntries?: number } = {},
   ) {
-    this.engine = inner.engine;
-    this.label = inner.label;
-    this.modelId = inner.modelId;
-    this.fingerprint = inner.fingerprint;
-    this.dimensions = inner.dimensions;
-    this.maxInputTokens = inner.maxInputTokens;
-    this.maxEmbeddingsPerCall = inner.maxEmbeddingsPerCall;
-    this.suggestedThresholds = inner.suggestedThresholds;
+    super(inner);
     this.maxEntries = options.maxEntries ?? 200_000;
   }
 

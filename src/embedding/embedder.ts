@@ -1,8 +1,9 @@
 import type { EmbeddingModel } from '../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../spec/errors.js';
 import { parseDimensions } from './dimensions.js';
+import { refuseEmptyInputs, refuseInputsOverLimit } from './input-limit.js';
 import type { ModelProfile } from './model-profiles.js';
-import { type PromptChoice, resolvePromptPrefix } from './prompts.js';
+import { documentPrompt, type PromptChoice, resolvePromptPrefix } from './prompts.js';
 import { l2Normalize, truncateMatryoshka } from './vector-math.js';
 
 export interface EmbedderOptions {
@@ -63,13 +64,14 @@ export class Embedder {
     options: { abortSignal?: AbortSignal | undefined } = {},
   ): Promise<Float32Array> {
     const [vector] = await this.embedMany([document.content], {
-      prompt: { kind: 'document', title: document.title?.trim() || 'none' },
+      prompt: documentPrompt(document.title),
       abortSignal: options.abortSignal,
     });
     return vector as Float32Array;
   }
 
   async embedMany(inputs: readonly (string | EmbeddingInput)[], options: EmbedManyOptions): Promise<Float32Array[]> {
+    refuseEmptyInputs(inputs.map((input) => (typeof input === 'string' ? input : input.text)));
     const texts = inputs.map((input) => {
       const { text, prompt } = typeof input === 'string' ? { text: input, prompt: undefined } : input;
       return resolvePromptPrefix(this.profile, prompt ?? options.prompt) + text;
@@ -80,7 +82,15 @@ export class Embedder {
     for (let start = 0; start < texts.length; start += batchSize) {
       throwIfAborted(options.abortSignal);
       const batch = texts.slice(start, start + batchSize);
-      await this.checkInputLengths(batch, start, options.abortSignal);
+      await refuseInputsOverLimit(
+        batch,
+        this.maxInputTokens,
+        (suspects) => this.countTokens(suspects, options.abortSignal),
+        {
+          who: this.profile.displayName,
+          firstIndex: start,
+        },
+      );
       const { embeddings } = await this.model.embed({ values: batch, abortSignal: options.abortSignal });
       this.checkEngineOutput(embeddings, batch.length);
       for (const raw of embeddings) {
@@ -95,34 +105,6 @@ export class Embedder {
   /** Tokens of each text as the model sees it, prompt and special tokens included. */
   countTokens(texts: readonly string[], abortSignal?: AbortSignal): Promise<number[]> {
     return this.model.countTokens({ values: texts, abortSignal });
-  }
-
-  private async checkInputLengths(
-    batch: readonly string[],
-    offset: number,
-    abortSignal: AbortSignal | undefined,
-  ): Promise<void> {
-    const maxTokens = this.maxInputTokens;
-    // A token covers at least one UTF-8 byte, so short texts cannot be over the limit:
-    // skip counting them (and loading a tokenizer) entirely.
-    const suspects = batch
-      .map((text, index) => ({ text, index }))
-      .filter(({ text }) => Buffer.byteLength(text, 'utf8') + 2 > maxTokens);
-    if (suspects.length === 0) return;
-    const counts = await this.countTokens(
-      suspects.map(({ text }) => text),
-      abortSignal,
-    );
-    suspects.forEach(({ text, index }, suspect) => {
-      const tokens = counts[suspect] ?? 0;
-      if (tokens > maxTokens) {
-        throw new GemmaRagError(
-          errorCodes.inputTooLong,
-          `Input ${offset + index + 1} is ${tokens} tokens long (prompt included); ${this.profile.displayName} accepts at most ${maxTokens}. Split it into smaller pieces. It begins: "${text.slice(0, 60)}…"`,
-          { data: { index: offset + index, tokens, maxTokens } },
-        );
-      }
-    });
   }
 
   private checkEngineOutput(embeddings: readonly Float32Array[], expectedCount: number): void {

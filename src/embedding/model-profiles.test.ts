@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { embeddingGemma, embeddingGemma2, profileForGgufArchitecture } from './model-profiles.js';
+import { defaultThresholdsFor, embeddingGemma, embeddingGemma2, profileForGgufArchitecture } from './model-profiles.js';
 
 // Exact strings from the model cards (note the trailing spaces); a typo here silently
 // degrades retrieval, so every one is pinned.
@@ -63,11 +63,20 @@ test('profiles carry limits, dimensions and the Dense-layer requirement', () => 
   }
   assert.equal(embeddingGemma.requiresDenseLayers, true);
   assert.equal(embeddingGemma2.requiresDenseLayers, false);
-  assert.deepEqual(embeddingGemma.defaultThresholds, { category: 0.4, document: 0.4 });
+  assert.deepEqual(embeddingGemma.defaultThresholds.twoStage, { category: 0.4, document: 0.4 });
 });
 
 test('the GGUF architecture selects the profile', () => {
   assert.equal(profileForGgufArchitecture('gemma-embedding'), embeddingGemma);
   assert.equal(profileForGgufArchitecture('gemma-embedding2'), embeddingGemma2);
   assert.equal(profileForGgufArchitecture('bert'), undefined);
+});
+
+test('default thresholds: the seed’s 0.4 gates for two stages; measured document gates by size for the flat routes', () => {
+  assert.deepEqual(defaultThresholdsFor(embeddingGemma, 'two-stage', 128), { category: 0.4, document: 0.4 });
+  assert.equal(defaultThresholdsFor(embeddingGemma, 'flat', 768).document, 0.3);
+  assert.equal(defaultThresholdsFor(embeddingGemma, 'flat', 128).document, 0.38);
+  // Between measured sizes: the next larger size's (more permissive) gate; beyond them, the largest's.
+  assert.equal(defaultThresholdsFor(embeddingGemma, 'flat', 200).document, 0.34);
+  assert.equal(defaultThresholdsFor(embeddingGemma, 'flat', 64).document, 0.38);
 });

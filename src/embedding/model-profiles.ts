@@ -19,8 +19,39 @@ export interface ModelProfile {
   requiresDenseLayers: boolean;
   /** llama.cpp `general.architecture` of this model's GGUF conversions. */
   ggufArchitecture: string;
-  /** Similarity thresholds the seed design uses with this model (stage 1, stage 2). */
-  defaultThresholds: { category: number; document: number };
+  /** Similarity thresholds by route when none are given or calibrated (see `defaultThresholdsFor`). */
+  defaultThresholds: ProfileThresholds;
+}
+
+export interface ProfileThresholds {
+  /** The seed design's gates for the two-stage route (stage 1, stage 2). */
+  twoStage: { category: number; document: number };
+  /**
+   * The document gate of the flat routes (flat, hybrid) by Matryoshka output size. Truncated
+   * vectors score unrelated text higher, so smaller sizes need a higher gate.
+   */
+  flatDocumentBySize: Readonly<Record<number, number>>;
+  /** Where the numbers come from, for docs and `--explain`. */
+  source: string;
+}
+
+/**
+ * The thresholds a route uses by default at an output size. Sizes between the measured ones take
+ * the next larger measured size's gate (the more permissive of the two neighbours).
+ */
+export function defaultThresholdsFor(
+  profile: ModelProfile,
+  stages: 'two-stage' | 'flat',
+  dimensions: number,
+): { category: number; document: number } {
+  const { twoStage, flatDocumentBySize } = profile.defaultThresholds;
+  if (stages === 'two-stage') return { ...twoStage };
+  const sizes = Object.keys(flatDocumentBySize)
+    .map(Number)
+    .sort((left, right) => left - right);
+  const size = sizes.find((candidate) => candidate >= dimensions) ?? sizes.at(-1);
+  const document = size === undefined ? twoStage.document : (flatDocumentBySize[size] ?? twoStage.document);
+  return { category: twoStage.category, document };
 }
 
 export type ModelProfileId = 'embeddinggemma' | 'embeddinggemma-2';
@@ -62,7 +93,13 @@ export const embeddingGemma: ModelProfile = {
   matryoshkaDimensions: [768, 512, 256, 128],
   requiresDenseLayers: true,
   ggufArchitecture: 'gemma-embedding',
-  defaultThresholds: { category: 0.4, document: 0.4 },
+  defaultThresholds: {
+    twoStage: { category: 0.4, document: 0.4 },
+    // Measured on real EmbeddingGemma-300M Q8_0 vectors: XQuAD en, zh, zh→en and a knowledge base
+    // in the seed's shape (bench/route-study.ts; docs/routes.md has the tables).
+    flatDocumentBySize: { 128: 0.38, 256: 0.34, 512: 0.3, 768: 0.3 },
+    source: 'measured on EmbeddingGemma-300M (docs/routes.md)',
+  },
 };
 
 export const embeddingGemma2: ModelProfile = {
@@ -98,7 +135,13 @@ export const embeddingGemma2: ModelProfile = {
   matryoshkaDimensions: [768, 512, 256, 128],
   requiresDenseLayers: false,
   ggufArchitecture: 'gemma-embedding2',
-  defaultThresholds: { category: 0.4, document: 0.4 },
+  defaultThresholds: {
+    twoStage: { category: 0.4, document: 0.4 },
+    // No EmbeddingGemma 2 weights could be had to measure these: EmbeddingGemma's, until
+    // `gemma-rag calibrate` says otherwise for a knowledge base.
+    flatDocumentBySize: { 128: 0.38, 256: 0.34, 512: 0.3, 768: 0.3 },
+    source: 'not measured: EmbeddingGemma-300M values (docs/routes.md)',
+  },
 };
 
 export const modelProfiles: Readonly<Record<ModelProfileId, ModelProfile>> = {

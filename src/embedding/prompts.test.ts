@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { embeddingGemma, embeddingGemma2 } from './model-profiles.js';
-import { documentPrompt, promptNames, resolvePromptPrefix } from './prompts.js';
+import { documentPrompt, promptNames, promptTitle, resolvePromptPrefix } from './prompts.js';
 
 test('named prompts resolve from the profile table', () => {
   assert.equal(
@@ -33,6 +33,25 @@ test('documents with a real title use it; without one, "none"', () => {
   assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt(undefined)), 'title: none | text: ');
   // A pipe in a title would read as the scaffold's separator.
   assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt('A | B')), 'title: A / B | text: ');
+});
+
+test('an empty or blank title becomes "none" however the prompt is built; line breaks in a title fold to spaces', () => {
+  for (const title of ['', ' ', '\t\n ', '\u3000']) {
+    assert.equal(
+      resolvePromptPrefix(embeddingGemma, { kind: 'document', title }),
+      'title: none | text: ',
+      JSON.stringify(title),
+    );
+    assert.equal(resolvePromptPrefix(embeddingGemma, documentPrompt(title)), 'title: none | text: ');
+    assert.equal(promptTitle(title), 'none');
+  }
+  assert.equal(resolvePromptPrefix(embeddingGemma, { kind: 'document', title: 'a\nb' }), 'title: a b | text: ');
+});
+
+test('a title longer than 200 characters is cut where it enters a prompt, never mid-character', () => {
+  const title = promptTitle('年'.repeat(150) + '😀'.repeat(100));
+  assert.equal(Array.from(title).length, 201);
+  assert.ok(title.endsWith('😀…'));
 });
 
 test('custom prompts and no prompt pass through', () => {

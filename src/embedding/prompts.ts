@@ -14,9 +14,27 @@ export function namedPrompt(name: string): PromptChoice {
   return { kind: 'named', name };
 }
 
+/** Longer titles are cut (with `…`) where they enter a prompt: a title names, the text tells. */
+export const maxPromptTitleCharacters = 200;
+
+/**
+ * A title as it may appear in a prompt: whitespace (a newline from a file name, say) folded
+ * to single spaces, `|` (the scaffold's separator) replaced by `/`, at most 200 characters
+ * (a 5,000-word title would leave no room for the text), and `none` — the model card's word
+ * for no title — when nothing is left. The one place a title is made fit for a prompt:
+ * document embeddings and the grounded answer prompt both use it.
+ */
+export function promptTitle(title: string | undefined): string {
+  const folded = title?.replace(/\s+/g, ' ').replaceAll('|', '/').trim() || 'none';
+  const characters = Array.from(folded);
+  return characters.length > maxPromptTitleCharacters
+    ? `${characters.slice(0, maxPromptTitleCharacters).join('').trimEnd()}…`
+    : folded;
+}
+
 /** `title: {title} | text: ` — the model card's recommended document prompt when a real title exists. */
 export function documentPrompt(title: string | undefined): PromptChoice {
-  return { kind: 'document', title: title?.trim() || 'none' };
+  return { kind: 'document', title: promptTitle(title) };
 }
 
 /** Every prompt name the profile answers to: its table, then the card's unnamed extras. */
@@ -31,8 +49,7 @@ export function resolvePromptPrefix(profile: ModelProfile, choice: PromptChoice)
     case 'custom':
       return choice.prefix;
     case 'document':
-      // A `|` inside the title would be read as the scaffold's separator.
-      return `title: ${choice.title.replaceAll('|', '/')} | text: `;
+      return `title: ${promptTitle(choice.title)} | text: `;
     case 'named': {
       const prefix = profile.prompts[choice.name] ?? profile.extraPrompts[choice.name];
       if (prefix === undefined) {

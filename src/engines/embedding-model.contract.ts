@@ -20,6 +20,7 @@ export const embeddingContractCases = [
   'an aborted signal',
   'abort during a call',
   'abort while the server is slow',
+  'the input limit: limit − 1 and limit embed, limit + 1 is INPUT_TOO_LONG',
 ] as const;
 export type EmbeddingContractCase = (typeof embeddingContractCases)[number];
 
@@ -65,6 +66,33 @@ function distinctInputs(count: number): string[] {
     { length: count },
     (_, index) => `task: search result | query: input number ${index} ${'x'.repeat(index % 7)}`,
   );
+}
+
+/**
+ * A text of exactly `tokens` tokens as `model` counts them (special tokens included): words
+ * of one letter, the count found by bisection, then one letter glued on where a word costs
+ * two tokens (tokenizers with one piece per character).
+ */
+export async function textOfTokens(model: EmbeddingModel, tokens: number): Promise<string> {
+  const words = (count: number) => Array.from({ length: count }, () => 'a').join(' ');
+  const count = async (text: string) => (await model.countTokens({ values: [text] }))[0] ?? 0;
+  let low = 0;
+  let high = tokens;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if ((await count(words(middle))) <= tokens) low = middle;
+    else high = middle - 1;
+  }
+  for (const text of [words(low), `${words(low)}b`, `${words(low)} b`]) {
+    if ((await count(text)) === tokens) return text;
+  }
+  throw new Error(`could not build a text of exactly ${tokens} tokens for ${model.engine}`);
+}
+
+function assertTooLong(error: unknown): true {
+  assert.ok(GemmaRagError.isInstance(error), `not a GemmaRagError: ${String(error)}`);
+  assert.equal(error.code, errorCodes.inputTooLong, error.message);
+  return true;
 }
 
 /**
@@ -193,5 +221,23 @@ export function embeddingModelContract(name: string, options: EmbeddingModelCont
     await assertAborted(model.embed({ values: [promptedQuery], abortSignal: controller.signal }));
     const elapsed = performance.now() - started;
     assert.ok(elapsed < 2000, `gave up only after ${Math.round(elapsed)} ms`);
+  });
+
+  withModel('the input limit: limit − 1 and limit embed, limit + 1 is INPUT_TOO_LONG', async (model) => {
+    // Through the Embedder, whose limit is the tighter of the profile's and the engine's…
+    const embedder = new Embedder({ model, profile: embeddingGemma });
+    const limit = embedder.maxInputTokens;
+    const [below, at, above] = await Promise.all([limit - 1, limit, limit + 1].map((n) => textOfTokens(model, n)));
+    const vectors = await embedder.embedMany([below ?? '', at ?? ''], { prompt: noPrompt });
+    assert.equal(vectors.length, 2);
+    const received = options.receivedInputs?.().length ?? 0;
+    await assert.rejects(embedder.embedMany([above ?? ''], { prompt: noPrompt }), assertTooLong);
+    assert.equal(options.receivedInputs?.().length ?? 0, received, 'an over-long input must not reach the model');
+    // …and by the engine itself, at its own limit: never an uncoded failure inside the engine.
+    const [own, ownAbove] = await Promise.all(
+      [model.maxInputTokens, model.maxInputTokens + 1].map((n) => textOfTokens(model, n)),
+    );
+    assert.equal((await model.embed({ values: [own ?? ''] })).embeddings.length, 1);
+    await assert.rejects(model.embed({ values: [ownAbove ?? ''] }), assertTooLong);
   });
 }

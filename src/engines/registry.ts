@@ -197,3 +197,13 @@ export async function loadRankingModel(context: EngineContext): Promise<RankingM
   const { rerankModel, rerankEngine } = context.config;
   return rerankModel === undefined ? undefined : rankingEngines[rerankEngine](context, rerankModel);
 }
+
+/** How a pipeline gets its engines: in this process (the default), or in another (serve). */
+export interface EngineLoaders {
+  loadEmbeddingModel(context: EngineContext): Promise<LoadedEmbeddingModel>;
+  loadLanguageModel(context: EngineContext): Promise<LanguageModel>;
+  /** The reranker, when the configuration names one. */
+  loadRankingModel(context: EngineContext): Promise<RankingModel | undefined>;
+}
+
+export const inProcessEngines: EngineLoaders = { loadEmbeddingModel, loadLanguageModel, loadRankingModel };

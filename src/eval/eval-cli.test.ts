@@ -68,7 +68,7 @@ test('eval xquad end to end on a tiny data set: every mode and size, refusal, ca
   // These questions share words with their paragraphs: even the keyword stand-in finds them all.
   const flat = report.results.find((row) => row.mode === 'flat' && row.dimensions === 768);
   assert.equal(flat?.hitAt1, 1);
-  assert.equal(report.refusal.mode, 'two-stage');
+  assert.equal(report.refusal.mode, 'hybrid', 'the refusal test measures the default route');
   assert.equal(report.refusal.heldOutArticles.length, 1);
   assert.equal(report.refusal.outOfScopeQuestions, 2);
   assert.equal(report.refusal.inScopeQuestions, 4);
@@ -156,7 +156,7 @@ test('calibrate stores thresholds that ask then uses; bad labels are named by li
   await store.close();
   assert.equal(stored.category, output.after.thresholds.category);
   assert.equal(stored.document, output.after.thresholds.document);
-  assert.equal(stored.mode, 'two-stage');
+  assert.equal(stored.mode, 'hybrid', 'calibrated for the default route unless --mode says otherwise');
   assert.deepEqual(stored.embedding, {
     engine: 'lexical',
     modelId: (stored.embedding as { modelId: string }).modelId,

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
 import type { Rag } from '../rag.js';
 import type { CategoryFallback, Thresholds } from '../retrieval/refusal-gate.js';
+import { defaultRouteName } from '../retrieval/route.js';
 import { throwIfAborted } from '../spec/errors.js';
 import {
   countOutcomes,
@@ -97,7 +98,7 @@ export interface EvalOutcome {
 export interface RunEvalOptions {
   dataset: BenchmarkDataset;
   modes: readonly EvalMode[];
-  /** One index per size; the first one (and the first mode) is used for refusal and calibration. */
+  /** One index per size; the first size (and the default route, else the first mode) is used for refusal and calibration. */
   dimensions: readonly number[];
   /**
    * The pipeline at its native size; each size is a `resized()` view of it. Create it with
@@ -151,7 +152,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
     }
     if (dimensionIndex !== 0) continue;
     // Refusal: the same index without the held-out articles (their vectors are removed, nothing is re-embedded).
-    const mode = options.modes[0] ?? 'two-stage';
+    // The route people get unless they choose one, when measured; else the first one asked for.
+    const mode = options.modes.includes(defaultRouteName) ? defaultRouteName : (options.modes[0] ?? defaultRouteName);
     for (const article of heldOutArticles) index.knowledge.removeCategory(article);
     const remaining = await scoreQuestions(index, questionTexts, {
       modes: [mode],

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
 import { chunkDocument } from '../knowledge/chunking/chunk-document.js';
+import { withoutUnbrokenRuns } from '../knowledge/chunking/unbroken-runs.js';
 import { categoryText } from '../knowledge/knowledge-base.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
@@ -66,7 +67,7 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   const descriptions = options.categoryDescriptions ?? {};
   for (const [index, { document, contentHash }] of pending.entries()) {
     throwIfAborted(options.abortSignal);
-    const chunks = await chunkDocument(document, {
+    const chunks = await chunkDocument(withoutUnbrokenRuns(document), {
       prefix: resolvePromptPrefix(embedder.profile, documentPrompt(document.title)),
       maxInputTokens: embedder.maxInputTokens,
       targetTokens: options.chunking?.targetTokens,

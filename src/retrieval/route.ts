@@ -17,9 +17,12 @@ export const routeNames = ['two-stage', 'flat', 'hybrid'] as const;
 export type RouteName = (typeof routeNames)[number];
 
 /** What `ask`, `serve` and the library use unless told otherwise (see docs/routes.md for the evidence). */
-export const defaultRouteName: RouteName = 'two-stage';
+export const defaultRouteName: RouteName = 'hybrid';
 
 /** What a caller may ask for; validated here once for the CLI, the server and the library. */
+/** The most documents one search reports. */
+export const maxTopK = 100;
+
 export const routeRequestSchema = z
   .object({
     mode: z.enum(routeNames).optional(),
@@ -32,7 +35,7 @@ export const routeRequestSchema = z
     /** Drop documents below this fraction of the best document's score. */
     relativeCutoff: z.number().min(0).max(1).optional(),
     /** How many documents to report. Default 5. */
-    topK: z.number().int().min(1).max(100).optional(),
+    topK: z.number().int().min(1).max(maxTopK).optional(),
   })
   .strict();
 

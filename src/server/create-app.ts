@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import { presentError } from '../presentation/error-json.js';
+import { asGemmaRagError, errorCodes, GemmaRagError } from '../spec/errors.js';
 import { httpStatusFor } from './http-status.js';
 import { registerAskRoutes } from './routes/ask.js';
 import { registerEmbeddingRoutes } from './routes/embeddings.js';
@@ -16,8 +17,9 @@ export interface AppOptions {
   corsOrigins?: readonly string[] | undefined;
 }
 
-function errorBody(code: string, message: string, data?: Readonly<Record<string, unknown>>) {
-  return { error: { code, message, ...(data && Object.keys(data).length > 0 ? { data } : {}) } };
+function errorResponse(context: Context, error: unknown): Response {
+  const known = asGemmaRagError(error);
+  return context.json(presentError(known), httpStatusFor(known.code));
 }
 
 /**
@@ -71,14 +73,13 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
   registerKnowledgeBaseRoutes(app, server);
   registerWebRoutes(app, { apiKeyRequired: Boolean(options.apiKey) });
 
-  app.notFound((context) =>
-    context.json(errorBody('NOT_FOUND', `No route for ${context.req.method} ${context.req.path}.`), 404),
-  );
-  app.onError((error, context) => {
-    if (GemmaRagError.isInstance(error)) {
-      return context.json(errorBody(error.code, error.message, error.data), httpStatusFor(error.code));
-    }
-    return context.json(errorBody('INTERNAL', error instanceof Error ? error.message : String(error)), 500);
+  app.notFound((context) => {
+    const { method, path } = context.req;
+    return errorResponse(
+      context,
+      new GemmaRagError(errorCodes.notFound, `No route for ${method} ${path}.`, { data: { method, path } }),
+    );
   });
+  app.onError((error, context) => errorResponse(context, error));
   return app;
 }

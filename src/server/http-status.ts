@@ -13,12 +13,14 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
   [errorCodes.modelNotFound]: 503,
   [errorCodes.modelIncompatible]: 500,
   [errorCodes.downloadFailed]: 502,
-  [errorCodes.engineFailure]: 502,
+  // 503, not 502: the engine may be restarting (serve isolates it), and a retry may succeed.
+  [errorCodes.engineFailure]: 503,
   [errorCodes.engineUnreachable]: 503,
   [errorCodes.unauthorized]: 401,
   [errorCodes.payloadTooLarge]: 413,
   [errorCodes.overloaded]: 503,
   [errorCodes.aborted]: 499 as ContentfulStatusCode,
+  [errorCodes.internal]: 500,
 };
 
 export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {

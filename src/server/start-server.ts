@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
 
 export interface RunningServer {
   url: string;
@@ -22,6 +23,25 @@ export function startServer(app: Hono, options: { host: string; port: number }):
           }),
       });
     });
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, options)));
+  });
+}
+
+/** Why the server cannot listen, in words that point at the flag to change. */
+function listenError(error: unknown, { host, port }: { host: string; port: number }): GemmaRagError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason =
+    code === 'EADDRINUSE'
+      ? `port ${port} is already in use (choose another with --port, or --port 0 for any free one)`
+      : code === 'EACCES'
+        ? `permission denied (ports below 1024 need administrator rights)`
+        : code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN'
+          ? `${host} is not an address of this machine (check --host)`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  return new GemmaRagError(errorCodes.invalidArgument, `Cannot listen on ${host}:${port}: ${reason}.`, {
+    data: { host, port, networkCode: code ?? null },
+    cause: error,
   });
 }

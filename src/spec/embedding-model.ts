@@ -50,3 +50,57 @@ export interface EmbedResult {
   /** One vector per input, in input order. Not necessarily normalized. */
   embeddings: Float32Array[];
 }
+
+/** What an EmbeddingModel declares about itself, without its methods. */
+export type EmbeddingModelInfo = Pick<
+  EmbeddingModel,
+  | 'engine'
+  | 'label'
+  | 'modelId'
+  | 'fingerprint'
+  | 'dimensions'
+  | 'maxInputTokens'
+  | 'maxEmbeddingsPerCall'
+  | 'suggestedThresholds'
+>;
+
+export function embeddingModelInfo(model: EmbeddingModelInfo): EmbeddingModelInfo {
+  const { engine, label, modelId, fingerprint, dimensions, maxInputTokens, maxEmbeddingsPerCall } = model;
+  return {
+    engine,
+    label,
+    modelId,
+    fingerprint,
+    dimensions,
+    maxInputTokens,
+    maxEmbeddingsPerCall,
+    suggestedThresholds: model.suggestedThresholds,
+  };
+}
+
+/** For models that stand in for another (a cache in front of it, a proxy to another process): its facts, copied. */
+export abstract class EmbeddingModelStandIn implements EmbeddingModel {
+  readonly engine: string;
+  readonly label: string;
+  readonly modelId: string;
+  readonly fingerprint: string;
+  readonly dimensions: number;
+  readonly maxInputTokens: number;
+  readonly maxEmbeddingsPerCall: number;
+  readonly suggestedThresholds: EmbeddingModel['suggestedThresholds'];
+
+  constructor(info: EmbeddingModelInfo) {
+    this.engine = info.engine;
+    this.label = info.label;
+    this.modelId = info.modelId;
+    this.fingerprint = info.fingerprint;
+    this.dimensions = info.dimensions;
+    this.maxInputTokens = info.maxInputTokens;
+    this.maxEmbeddingsPerCall = info.maxEmbeddingsPerCall;
+    this.suggestedThresholds = info.suggestedThresholds;
+  }
+
+  abstract countTokens(input: CountTokensOptions): Promise<number[]>;
+  abstract embed(input: EmbedOptions): Promise<EmbedResult>;
+  abstract dispose(): Promise<void>;
+}

@@ -36,6 +36,8 @@ export const errorCodes = {
   overloaded: 'OVERLOADED',
   /** The operation was cancelled through an AbortSignal. */
   aborted: 'ABORTED',
+  /** A failure gemma-rag did not anticipate: a bug. Its message is the original error's. */
+  internal: 'INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
@@ -59,6 +61,18 @@ export class GemmaRagError extends Error {
   static isInstance(value: unknown): value is GemmaRagError {
     return typeof value === 'object' && value !== null && brand in value;
   }
+}
+
+/**
+ * Every error as a GemmaRagError: ours as they are, anything else as INTERNAL with its
+ * message (and the original as `cause`, for its stack). Lets the CLI and the server report
+ * every failure in one shape.
+ */
+export function asGemmaRagError(error: unknown): GemmaRagError {
+  if (GemmaRagError.isInstance(error)) return error;
+  return new GemmaRagError(errorCodes.internal, error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }
 
 export function abortedError(signal: AbortSignal | undefined): GemmaRagError {

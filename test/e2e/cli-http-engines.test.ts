@@ -38,7 +38,7 @@ for (const engine of ['ollama', 'openai-compatible'] as const) {
     assert.equal(output.engine, engine);
     assert.equal(output.refused, false);
     assert.equal(output.answer, '请访问自助服务门户重置密码。');
-    assert.ok(server.embeddingInputs().some((input) => input === 'task: classification | query: 如何重置密码？'));
+    assert.ok(server.embeddingInputs().some((input) => input === 'task: search result | query: 如何重置密码？'));
   });
 }
 

@@ -59,7 +59,13 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
 }
 
 async function ask(io: CliIo, question: string | undefined, flags: AskFlags): Promise<void> {
-  if (!flags.chat && (question === undefined || question.trim() === '')) {
+  if (!flags.chat && question === undefined) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'Missing the question: gemma-rag ask "如何重置密码？", or ask --chat for a conversation.',
+    );
+  }
+  if (!flags.chat && question?.trim() === '') {
     throw new GemmaRagError(
       errorCodes.invalidArgument,
       'The question is empty: ask something, e.g. gemma-rag ask "如何重置密码？"',

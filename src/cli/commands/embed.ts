@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { PromptChoice } from '../../embedding/prompts.js';
-import { resolvePromptPrefix } from '../../embedding/prompts.js';
+import { refuseEmptyInputs } from '../../embedding/input-limit.js';
+import { documentPrompt, type PromptChoice, resolvePromptPrefix } from '../../embedding/prompts.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
@@ -30,15 +30,14 @@ function promptChoice(flags: EmbedFlags): PromptChoice {
   }
   if (flags.promptName !== undefined) return { kind: 'named', name: flags.promptName };
   if (flags.prompt !== undefined) return { kind: 'custom', prefix: flags.prompt };
-  if (flags.title !== undefined) return { kind: 'document', title: flags.title };
+  if (flags.title !== undefined) return documentPrompt(flags.title);
   return { kind: 'none' };
 }
 
 async function embed(io: CliIo, texts: string[], flags: EmbedFlags): Promise<void> {
   const prompt = promptChoice(flags);
-  if (texts.some((text) => text.trim() === '')) {
-    throw new GemmaRagError(errorCodes.invalidArgument, 'Empty text: every argument to embed must contain something.');
-  }
+  // Before a model loads: the Embedder would refuse them too, only later.
+  refuseEmptyInputs(texts);
   const rag = await createRagForCli(io, configFromFlags(flags), flags);
   try {
     const prefix = resolvePromptPrefix(rag.profile, prompt);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -6,7 +5,7 @@ import { chunkNamespace } from '../../spec/knowledge-store.js';
 import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
 import type { SearchDescription } from '../../stores/sqlite/sqlite-vector-store.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
-import { dbPathFlag } from '../knowledge-base-option.js';
+import { dbPathFlag, existingKnowledgeBase } from '../knowledge-base-option.js';
 
 interface KbFlags {
   db?: string;
@@ -47,14 +46,7 @@ export function registerKb(program: Command, io: CliIo, run: CommandRunner) {
 }
 
 async function openExisting(io: CliIo, flags: KbFlags): Promise<SqliteKnowledgeBase> {
-  const path = dbPathFlag(io, flags);
-  if (!existsSync(path)) {
-    throw new GemmaRagError(
-      errorCodes.invalidKnowledgeBase,
-      `No knowledge base at ${path}. Create it with: gemma-rag ingest <paths…> --db ${path}`,
-    );
-  }
-  return SqliteKnowledgeBase.open(path);
+  return SqliteKnowledgeBase.open(existingKnowledgeBase(dbPathFlag(io, flags)));
 }
 
 async function list(io: CliIo, flags: KbFlags): Promise<void> {

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { maxTopK } from '../../retrieval/route.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
@@ -40,6 +41,11 @@ export function registerSearch(program: Command, io: CliIo, run: CommandRunner) 
 
 async function search(io: CliIo, query: string, flags: SearchFlags): Promise<void> {
   const topK = parsePositiveInteger(flags.topK, '--top-k');
+  if (topK > maxTopK) {
+    throw new GemmaRagError(errorCodes.invalidArgument, `--top-k must be at most ${maxTopK}; got ${topK}.`, {
+      data: { flag: '--top-k', value: flags.topK },
+    });
+  }
   const relativeCutoff =
     flags.relativeCutoff === undefined ? undefined : parseFraction(flags.relativeCutoff, '--relative-cutoff');
   if (query.trim() === '') throw new GemmaRagError(errorCodes.invalidArgument, 'The query is empty.');

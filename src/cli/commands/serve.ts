@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { isolatedEngines } from '../../engines/isolated/isolated-engines.js';
 import { createApp } from '../../server/create-app.js';
 import { defaultLimits } from '../../server/server-context.js';
 import { startServer } from '../../server/start-server.js';
@@ -75,6 +76,8 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
       documentThreshold: threshold,
     },
     flags,
+    // A llama.cpp abort must not take the server down: the engines run in a child process.
+    { engines: isolatedEngines() },
   );
   try {
     const index = await openKnowledge(io, rag, source, flags);

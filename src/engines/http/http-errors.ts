@@ -111,6 +111,14 @@ export function serverErrorMessage(body: string): string {
   return body.trim().slice(0, 500);
 }
 
+/**
+ * How servers say an input is over their limit: llama.cpp's server ("input is too large to
+ * process", "exceeds the available context size"), Ollama ("input length exceeds the context
+ * length"), vLLM and OpenAI ("maximum context length is"), TEI ("must have less than N tokens").
+ */
+const inputTooLongReply =
+  /too large to process|exceeds the (available )?context|input length exceeds|maximum context length|must have less than \d+ tokens/i;
+
 /** Maps a non-2xx response to an error people can act on. */
 export function statusError(
   response: { status: number; statusText: string },
@@ -125,6 +133,13 @@ export function statusError(
     return new GemmaRagError(
       errorCodes.modelNotFound,
       `${advice.service} does not have the model "${request.model}" (${serverMessage}). ${advice.modelNotFound(request.model)}`,
+      { data },
+    );
+  }
+  if (inputTooLongReply.test(serverMessage)) {
+    return new GemmaRagError(
+      errorCodes.inputTooLong,
+      `${advice.service} refused an input as too long (${response.status}: ${serverMessage}). Its limit is lower than gemma-rag's: split the input, or raise the server's context or batch size.`,
       { data },
     );
   }

@@ -1,3 +1,4 @@
+import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { throwIfAborted } from '../../spec/errors.js';
 import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
@@ -82,6 +83,7 @@ export class LexicalEmbeddingModel implements EmbeddingModel {
 
   async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
     throwIfAborted(abortSignal);
+    await refuseInputsOverLimit(values, this.maxInputTokens, countGemmaTokens, { who: this.label });
     return { embeddings: values.map((value) => this.embedOne(value)) };
   }
 

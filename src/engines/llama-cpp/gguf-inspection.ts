@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { access, open } from 'node:fs/promises';
 import { type ModelProfile, profileForGgufArchitecture } from '../../embedding/model-profiles.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { GgufFormatError, type GgufHeader, readGgufHeader } from './gguf-header.js';
 
 /** What we need to know about a GGUF file before handing it to llama.cpp. */
 export interface GgufSummary {
@@ -42,30 +43,46 @@ export async function inspectGguf(path: string): Promise<GgufSummary> {
       cause: error,
     });
   }
-  const { readGgufFileInfo } = await import('node-llama-cpp');
-  let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
+  let header: GgufHeader;
   try {
-    info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
+    header = readGgufHeader(path);
   } catch (error) {
+    throw unreadableModelError(path, error);
+  }
+  const architecture = header.metadata.get('general.architecture');
+  if (typeof architecture !== 'string' || architecture === '') {
     throw new GemmaRagError(
       errorCodes.modelIncompatible,
-      `${path} is not a readable GGUF model file: ${error instanceof Error ? error.message : String(error)}`,
-      { data: { path }, cause: error },
+      `${path} is not a usable GGUF model file: it has no general.architecture, so nothing can tell what model it holds.`,
+      { data: { path, reason: 'no general.architecture' } },
     );
   }
-  const architecture = String(info.metadata.general?.architecture ?? 'unknown');
-  const architectureMetadata = (info.metadata as unknown as Record<string, Record<string, unknown> | undefined>)[
-    architecture
-  ];
-  const pooling = architectureMetadata?.pooling_type;
+  const pooling = header.metadata.get(`${architecture}.pooling_type`);
+  const name = header.metadata.get('general.name');
   return {
     path,
     architecture,
-    name: typeof info.metadata.general?.name === 'string' ? info.metadata.general.name : undefined,
+    name: typeof name === 'string' ? name : undefined,
     poolingType: typeof pooling === 'number' ? pooling : undefined,
-    tensorNames: new Set((info.fullTensorInfo ?? info.tensorInfo ?? []).map((tensor) => tensor.name)),
+    tensorNames: new Set(header.tensors.map((tensor) => tensor.name)),
     fingerprint: await fileFingerprint(path),
   };
+}
+
+function unreadableModelError(path: string, error: unknown): GemmaRagError {
+  if (error instanceof GgufFormatError) {
+    return new GemmaRagError(
+      errorCodes.modelIncompatible,
+      `${path} is not a usable GGUF model file: ${error.reason}.`,
+      { data: { path, reason: error.reason, offset: error.offset }, cause: error },
+    );
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = code === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);
+  return new GemmaRagError(errorCodes.modelIncompatible, `${path} cannot be read as a GGUF model file: ${reason}.`, {
+    data: { path, reason },
+    cause: error,
+  });
 }
 
 export interface EmbeddingCheckOptions {

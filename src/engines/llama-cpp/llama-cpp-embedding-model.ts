@@ -1,9 +1,10 @@
 import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { ModelProfile } from '../../embedding/model-profiles.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import { checkEmbeddingGguf, type EmbeddingCheckOptions, inspectGguf } from './gguf-inspection.js';
-import { getLlamaRuntime, type LlamaRuntimeOptions } from './llama-runtime.js';
+import { getLlamaRuntime, type LlamaRuntimeOptions, loadFailure, withLlamaLog } from './llama-runtime.js';
 import { physicalCoreCount } from './physical-cores.js';
 
 export interface LlamaCppEmbeddingOptions extends LlamaRuntimeOptions, EmbeddingCheckOptions {
@@ -47,18 +48,22 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
     const detectedProfile = checkEmbeddingGguf(summary, options);
     const llama = await getLlamaRuntime(options);
     try {
-      const model = await llama.loadModel({
-        modelPath: options.modelPath,
-        defaultContextFlashAttention: options.flashAttention ?? 'auto',
-      });
+      const model = await withLlamaLog(() =>
+        llama.loadModel({
+          modelPath: options.modelPath,
+          defaultContextFlashAttention: options.flashAttention ?? 'auto',
+        }),
+      );
       const maxInputTokens = Math.min(
         options.maxInputTokens ?? detectedProfile?.maxInputTokens ?? 8192,
         model.trainContextSize,
       );
-      // A non-causal model must see its whole input in one micro-batch.
+      // A non-causal model must see its whole input in one micro-batch. node-llama-cpp wants
+      // one free slot beyond the input (it refuses length >= context size), so an input of
+      // exactly maxInputTokens needs a context one larger.
       const context = await model.createEmbeddingContext({
-        contextSize: maxInputTokens,
-        batchSize: maxInputTokens,
+        contextSize: maxInputTokens + 1,
+        batchSize: maxInputTokens + 1,
         threads: options.threads ?? physicalCoreCount(),
       });
       return new LlamaCppEmbeddingModel(
@@ -71,12 +76,7 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
         context,
       );
     } catch (error) {
-      if (GemmaRagError.isInstance(error)) throw error;
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        `llama.cpp could not load ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-        { data: { path: options.modelPath }, cause: error },
-      );
+      throw loadFailure(options.modelPath, error);
     }
   }
 
@@ -89,16 +89,30 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
   async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
     // The native context is not re-entrant: serialize callers.
     const run = this.queue.then(async () => {
+      await refuseInputsOverLimit(values, this.maxInputTokens, (texts) => this.countTokens({ values: texts }), {
+        who: this.modelId,
+      });
       const embeddings: Float32Array[] = [];
       for (const value of values) {
         throwIfAborted(abortSignal);
-        const embedding = await this.context.getEmbeddingFor(value);
-        embeddings.push(Float32Array.from(embedding.vector));
+        embeddings.push(await this.embedOne(value));
       }
       return { embeddings };
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private async embedOne(value: string): Promise<Float32Array> {
+    try {
+      return Float32Array.from((await this.context.getEmbeddingFor(value)).vector);
+    } catch (error) {
+      throw new GemmaRagError(
+        errorCodes.engineFailure,
+        `llama.cpp failed to embed with ${this.modelId}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
   }
 
   async dispose(): Promise<void> {

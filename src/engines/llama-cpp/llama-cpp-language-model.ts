@@ -4,7 +4,7 @@ import type { GenerateOptions, LanguageModel } from '../../spec/language-model.j
 import { pushStream } from '../../util/push-stream.js';
 import { chatWrapperFor } from './chat-wrapper.js';
 import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
-import { getLlamaRuntime, type LlamaRuntimeOptions } from './llama-runtime.js';
+import { getLlamaRuntime, type LlamaRuntimeOptions, loadFailure, withLlamaLog } from './llama-runtime.js';
 import { physicalCoreCount } from './physical-cores.js';
 
 export interface LlamaCppLanguageModelOptions extends LlamaRuntimeOptions {
@@ -34,18 +34,14 @@ export class LlamaCppLanguageModel implements LanguageModel {
     checkGenerationGguf(summary);
     const llama = await getLlamaRuntime(options);
     try {
-      const model = await llama.loadModel({ modelPath: options.modelPath });
+      const model = await withLlamaLog(() => llama.loadModel({ modelPath: options.modelPath }));
       const context = await model.createContext({
         contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
         threads: options.threads ?? physicalCoreCount(),
       });
       return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context, context.getSequence());
     } catch (error) {
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        `llama.cpp could not load ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-        { data: { path: options.modelPath }, cause: error },
-      );
+      throw loadFailure(options.modelPath, error);
     }
   }
 
@@ -88,6 +84,17 @@ export class LlamaCppLanguageModel implements LanguageModel {
       session.dispose({ disposeSequence: false });
     }
     throwIfAborted(options.abortSignal);
+  }
+
+  /**
+   * What the model's context held after the last answer — the rendered prompt, then the
+   * answer — as token ids and as text with special tokens spelled out. For diagnostics, and
+   * for tests that check how a prompt was tokenized (text in messages must never become
+   * control tokens: node-llama-cpp tokenizes message text with special tokens off).
+   */
+  lastContext(): { tokens: readonly number[]; text: string } {
+    const tokens = [...this.sequence.contextTokens];
+    return { tokens, text: this.model.detokenize(tokens, true) };
   }
 
   async dispose(): Promise<void> {

@@ -10,8 +10,12 @@ import {
 } from '../../../test/fixtures/tiny-models.js';
 import { Embedder } from '../../embedding/embedder.js';
 import { embeddingGemma } from '../../embedding/model-profiles.js';
+import { documentPrompt, resolvePromptPrefix } from '../../embedding/prompts.js';
 import { cosineSimilarity, dot } from '../../embedding/vector-math.js';
+import { ingestDocuments } from '../../ingest/ingest-documents.js';
 import { errorCodes } from '../../spec/errors.js';
+import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
+import { textOfTokens } from '../embedding-model.contract.js';
 import { chatWrapperFor } from './chat-wrapper.js';
 import { LlamaCppEmbeddingModel } from './llama-cpp-embedding-model.js';
 import { LlamaCppLanguageModel } from './llama-cpp-language-model.js';
@@ -75,6 +79,37 @@ test('token counts include BOS and EOS; over 2048 tokens is an error naming the 
       return true;
     },
   );
+});
+
+test('the limit is one number: a document at exactly the limit, prompt included, embeds; ingest keeps every chunk within it', async () => {
+  assert.equal(embedder.maxInputTokens, model.maxInputTokens);
+  assert.equal(model.maxInputTokens, embeddingGemma.maxInputTokens);
+  const prompt = documentPrompt('Limit');
+  const prefix = resolvePromptPrefix(embeddingGemma, prompt);
+  const words = await textOfTokens(model, model.maxInputTokens);
+  // Drop as many words as the prompt takes: prompt + content is then exactly the limit.
+  const [withPrompt = 0] = await model.countTokens({ values: [prefix + words] });
+  const content = words
+    .split(' ')
+    .slice(withPrompt - model.maxInputTokens)
+    .join(' ');
+  assert.equal((await model.countTokens({ values: [prefix + content] }))[0], model.maxInputTokens);
+  assert.equal((await embedder.embedMany([{ text: content, prompt }], { prompt })).length, 1);
+  const store = await SqliteKnowledgeBase.open(':memory:');
+  try {
+    await ingestDocuments({
+      knowledgeBase: store,
+      embedder,
+      documents: [{ source: 'limit.txt', title: 'Limit', content: `${content} ${content}`, category: 'limits' }],
+      chunking: { targetTokens: 4096 },
+    });
+    const [stored] = store.listDocuments();
+    const chunks = store.documentById(stored?.id ?? -1)?.chunks ?? [];
+    assert.ok(chunks.length >= 2);
+    for (const chunk of chunks) assert.ok(chunk.tokens <= model.maxInputTokens, `a chunk of ${chunk.tokens} tokens`);
+  } finally {
+    await store.close();
+  }
 });
 
 test('an EmbeddingGemma GGUF without its Dense layers is refused, naming them', async () => {
@@ -154,7 +189,7 @@ test('a missing file is MODEL_NOT_FOUND; a non-GGUF file is refused clearly', as
     LlamaCppEmbeddingModel.load({ modelPath: import.meta.filename, ...engine }),
     (error: { code: string; message: string }) => {
       assert.equal(error.code, errorCodes.modelIncompatible);
-      assert.match(error.message, /not a readable GGUF/);
+      assert.match(error.message, /not a usable GGUF model file: it does not start with the GGUF magic/);
       return true;
     },
   );

@@ -9,6 +9,56 @@ export interface LlamaRuntimeOptions {
 let shared: { key: string; llama: Promise<Llama> } | undefined;
 
 /**
+ * llama.cpp's error lines, newest last. It reports why a model failed to load only in its
+ * log ("key not found in model: …"); node-llama-cpp's exception says "Failed to load model".
+ * Keeping them here, instead of on the console, lets the failure carry its reason.
+ */
+const recentErrors: string[] = [];
+let errorsLogged = 0;
+
+function rememberError(message: string): void {
+  recentErrors.push(message.trim());
+  errorsLogged++;
+  if (recentErrors.length > 20) recentErrors.shift();
+}
+
+/** Runs `action`; if it fails, the error gets llama.cpp's log lines from meanwhile as `llamaLog`. */
+export async function withLlamaLog<Result>(action: () => Promise<Result>): Promise<Result> {
+  const before = errorsLogged;
+  try {
+    return await action();
+  } catch (error) {
+    const count = Math.min(errorsLogged - before, recentErrors.length);
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
+      llamaLog: count > 0 ? recentErrors.slice(-count) : [],
+    });
+  }
+}
+
+/**
+ * A model that llama.cpp refuses to load: MODEL_INCOMPATIBLE when its log blames the file
+ * (missing keys or tensors, wrong shapes), ENGINE_FAILURE otherwise (memory, the backend).
+ */
+export function loadFailure(path: string, error: unknown): GemmaRagError {
+  if (GemmaRagError.isInstance(error)) return error;
+  const log = (error as { llamaLog?: string[] } | undefined)?.llamaLog ?? [];
+  const message = error instanceof Error ? error.message : String(error);
+  const fileProblem = log.find((line) => /error loading model/i.test(line) && !/alloc|memory/i.test(line));
+  if (fileProblem) {
+    const reason = fileProblem.replace(/^.*?error loading model:\s*/i, '');
+    return new GemmaRagError(errorCodes.modelIncompatible, `${path} cannot be loaded by llama.cpp: ${reason}`, {
+      data: { path, reason, log },
+      cause: error,
+    });
+  }
+  return new GemmaRagError(
+    errorCodes.engineFailure,
+    `llama.cpp could not load ${path}: ${[message, ...log].join('; ')}`,
+    { data: { path, log }, cause: error },
+  );
+}
+
+/**
  * One llama.cpp binding per process: loading it twice wastes memory and start-up time.
  * node-llama-cpp is imported lazily so the lexical engine never pays for it.
  */
@@ -18,10 +68,18 @@ export function getLlamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llam
   if (shared?.key === key) return shared.llama;
   const llama = (async () => {
     try {
-      const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+      const { getLlama, LlamaLogLevel, LlamaLogLevelGreaterThan } = await import('node-llama-cpp');
       // Never build from source or download binaries at run time: the prebuilt binaries
       // ship inside the npm package, and a silent hour-long build is worse than an error.
-      return await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false });
+      return await getLlama({
+        gpu,
+        build: 'never',
+        logLevel: LlamaLogLevel.error,
+        logger: (level, message) => {
+          if (!LlamaLogLevelGreaterThan(level, LlamaLogLevel.error)) rememberError(message);
+        },
+        progressLogs: false,
+      });
     } catch (error) {
       throw new GemmaRagError(
         errorCodes.engineFailure,

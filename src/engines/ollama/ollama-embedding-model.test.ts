@@ -4,7 +4,7 @@ import { FakeModelServer, fakeEmbedding } from '../../../test/fixtures/fake-mode
 import { Embedder } from '../../embedding/embedder.js';
 import { embeddingGemma } from '../../embedding/model-profiles.js';
 import { type ErrorCode, errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { embeddingModelContract } from '../embedding-model.contract.js';
+import { embeddingModelContract, textOfTokens } from '../embedding-model.contract.js';
 import { unreachableErrorCode } from '../http/http-errors.js';
 import { OllamaEmbeddingModel } from './ollama-embedding-model.js';
 import { ollamaBaseUrlFromEnvironment } from './ollama-settings.js';
@@ -193,5 +193,20 @@ test('OLLAMA_HOST is read the way the ollama command reads it', () => {
       expected,
       String(value),
     );
+  }
+});
+
+test('a server whose own limit is lower refuses an input as INPUT_TOO_LONG, in its words, not as an engine failure', async () => {
+  const strict = await FakeModelServer.start({ maxInputTokens: 512 });
+  try {
+    const model = await OllamaEmbeddingModel.create({ baseUrl: strict.baseUrl });
+    await assertFails(
+      model.embed({ values: [await textOfTokens(model, 600)] }),
+      errorCodes.inputTooLong,
+      /exceeds the context length/,
+    );
+    assert.equal((await model.embed({ values: [await textOfTokens(model, 512)] })).embeddings.length, 1);
+  } finally {
+    await strict.close();
   }
 });

@@ -1,3 +1,4 @@
+import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
@@ -105,6 +106,7 @@ export class OllamaEmbeddingModel implements EmbeddingModel {
     throwIfAborted(abortSignal);
     checkBatchSize(values.length, this.maxEmbeddingsPerCall, this.engine);
     if (values.length === 0) return { embeddings: [] };
+    await refuseInputsOverLimit(values, this.maxInputTokens, countGemmaTokens, { who: `Ollama (${this.modelId})` });
     const embeddings = await requestEmbeddings(this.client, this.modelId, values, this.requestExtras, abortSignal);
     return { embeddings: toFloat32Vectors(embeddings, values.length, this.dimensions, `Ollama (${this.modelId})`) };
   }

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { FakeModelServer } from '../../../test/fixtures/fake-model-server.js';
 import { cosineSimilarity } from '../../embedding/vector-math.js';
 import { type ErrorCode, errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { embeddingModelContract } from '../embedding-model.contract.js';
+import { embeddingModelContract, textOfTokens } from '../embedding-model.contract.js';
 import { unreachableErrorCode } from '../http/http-errors.js';
 import { OpenAiCompatibleEmbeddingModel } from './openai-compatible-embedding-model.js';
 import { apiKeyFromEnvironment, openAiApiRoot } from './openai-compatible-settings.js';
@@ -153,4 +153,19 @@ test('API keys: GEMMA_RAG_ENGINE_API_KEY anywhere; OPENAI_API_KEY only for api.o
     apiKeyFromEnvironment('https://api.openai.com', { ...environment, GEMMA_RAG_ENGINE_API_KEY: 'own' }),
     'own',
   );
+});
+
+test('a server whose own limit is lower refuses an input as INPUT_TOO_LONG, in its words, not as an engine failure', async () => {
+  const strict = await FakeModelServer.start({ maxInputTokens: 512 });
+  try {
+    const model = await OpenAiCompatibleEmbeddingModel.create({ baseUrl: strict.baseUrl, model: 'embeddinggemma' });
+    await assertFails(
+      model.embed({ values: [await textOfTokens(model, 600)] }),
+      errorCodes.inputTooLong,
+      /exceeds the available context size/,
+    );
+    assert.equal((await model.embed({ values: [await textOfTokens(model, 512)] })).embeddings.length, 1);
+  } finally {
+    await strict.close();
+  }
 });

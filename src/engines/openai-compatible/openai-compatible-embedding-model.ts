@@ -1,3 +1,4 @@
+import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
@@ -89,6 +90,9 @@ export class OpenAiCompatibleEmbeddingModel implements EmbeddingModel {
     throwIfAborted(abortSignal);
     checkBatchSize(values.length, this.maxEmbeddingsPerCall, this.engine);
     if (values.length === 0) return { embeddings: [] };
+    await refuseInputsOverLimit(values, this.maxInputTokens, countGemmaTokens, {
+      who: `The server at ${this.client.baseUrl} (${this.modelId})`,
+    });
     const vectors = await requestEmbeddings(this.client, this.modelId, values, this.requestedDimensions, abortSignal);
     return {
       embeddings: toFloat32Vectors(

@@ -4,6 +4,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { modelsDirectory } from '../../models/model-home.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { checkModelFiles } from './model-files.js';
 
 /**
  * ONNX weight variants gemma-rag accepts. fp16 and q4f16 are refused: EmbeddingGemma's
@@ -97,6 +98,7 @@ export async function resolveModelSource(options: ModelSourceOptions): Promise<M
       );
     }
     await checkFolder(folder, onnxFile, options);
+    await checkModelFiles(folder, onnxFile);
     return {
       pathOrRepository: folder,
       folder,
@@ -113,6 +115,7 @@ export async function resolveModelSource(options: ModelSourceOptions): Promise<M
     // Load a downloaded repository as the folder it is: transformers.js 4.3.2 looks up
     // tokenizer_config.json on the Hub even with local_files_only (get_tokenizer_files
     // drops the options), which fails offline; a folder path never reaches the network.
+    await checkModelFiles(folder, onnxFile, { downloaded: true });
     return {
       pathOrRepository: folder,
       folder,
@@ -182,8 +185,28 @@ export function isMissingFileError(error: unknown): boolean {
   );
 }
 
+/** Which files a loading step of transformers.js reads: named when that step fails on their content. */
+export type LoadingStep = 'config' | 'tokenizer' | 'weights';
+
+function stepFiles(step: LoadingStep, source: ModelSource): string {
+  const files = {
+    config: ['config.json'],
+    tokenizer: ['tokenizer.json', 'tokenizer_config.json'],
+    weights: [source.onnxFile],
+  };
+  return files[step].map((file) => join(source.folder, file)).join(' and ');
+}
+
+// onnxruntime's words for a file it cannot parse (as opposed to, say, running out of memory).
+const unreadableWeights = /protobuf|load model from .* failed|is a directory|invalid model|onnx/i;
+
 /** Turns transformers.js loading failures into our errors; keeps ours as they are. */
-export function loadingError(error: unknown, source: ModelSource, options: ModelSourceOptions): GemmaRagError {
+export function loadingError(
+  error: unknown,
+  source: ModelSource,
+  options: ModelSourceOptions,
+  step?: LoadingStep,
+): GemmaRagError {
   if (GemmaRagError.isInstance(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   if (isMissingFileError(error)) {
@@ -208,6 +231,15 @@ export function loadingError(error: unknown, source: ModelSource, options: Model
       }`,
       { data: { model: options.model }, cause: error },
     );
+  }
+  // The files are all there (checked before loading), so a failure to read the config or
+  // tokenizer is their content; for the weights only when onnxruntime says it cannot parse them.
+  if (step === 'config' || step === 'tokenizer' || (step === 'weights' && unreadableWeights.test(reason))) {
+    const files = stepFiles(step, source);
+    return new GemmaRagError(errorCodes.modelIncompatible, `${files} of ${options.model} cannot be used: ${reason}`, {
+      data: { model: options.model, files, reason },
+      cause: error,
+    });
   }
   return new GemmaRagError(errorCodes.engineFailure, `transformers.js could not load ${options.model}: ${reason}`, {
     data: { model: options.model },

@@ -1,8 +1,10 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
+import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import { embeddingGemma, embeddingGemma2, type ModelProfile } from '../../embedding/model-profiles.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import {
+  type LoadingStep,
   loadingError,
   type ModelSourceOptions,
   modelFingerprint,
@@ -63,6 +65,7 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
       ...(source.cacheDir ? { cache_dir: source.cacheDir } : {}),
       ...(options.onProgress ? { progress_callback: progressReporter(options.onProgress) } : {}),
     };
+    let step: LoadingStep = 'config';
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     let profile: ModelProfile | undefined;
@@ -73,7 +76,9 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
         // Text only: without these the vision and audio towers (~470M parameters) would load too.
         Object.assign(config, { vision_config: null, audio_config: null });
       }
+      step = 'tokenizer';
       tokenizer = await transformers.AutoTokenizer.from_pretrained(source.pathOrRepository, common);
+      step = 'weights';
       model = await transformers.AutoModel.from_pretrained(source.pathOrRepository, {
         ...common,
         config,
@@ -82,7 +87,7 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
         session_options: sessionOptions(options.threads),
       });
     } catch (error) {
-      throw loadingError(error, source, sourceOptions);
+      throw loadingError(error, source, sourceOptions, step);
     }
     try {
       // Positions are computed inside the graph from 0: left padding would shift them.
@@ -126,18 +131,13 @@ export class TransformersEmbeddingModel implements EmbeddingModel {
     const embeddings: Float32Array[] = new Array(values.length);
     // Group inputs of similar length so that little padding is computed.
     const lengths = await this.countTokens({ values });
+    await refuseInputsOverLimit(values, this.maxInputTokens, (texts) => this.countTokens({ values: texts }), {
+      who: this.modelId,
+    });
     const order = values.map((_, index) => index).sort((left, right) => (lengths[left] ?? 0) - (lengths[right] ?? 0));
     for (let start = 0; start < order.length; start += rowsPerRun) {
       throwIfAborted(abortSignal);
       const rows = order.slice(start, start + rowsPerRun);
-      const longest = Math.max(...rows.map((row) => lengths[row] ?? 0));
-      if (longest > this.maxInputTokens) {
-        throw new GemmaRagError(
-          errorCodes.inputTooLong,
-          `An input is ${longest} tokens long; ${this.modelId} takes at most ${this.maxInputTokens}.`,
-          { data: { tokens: longest, maxTokens: this.maxInputTokens } },
-        );
-      }
       const vectors = await this.run(rows.map((row) => values[row] ?? ''));
       rows.forEach((row, index) => {
         embeddings[row] = vectors[index] as Float32Array;

@@ -1,8 +1,15 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import type { ChatMessage, GenerateOptions, LanguageModel } from '../../spec/language-model.js';
+import { defuseControlTokens } from '../../text/control-tokens.js';
 import { pushStream } from '../../util/push-stream.js';
-import { loadingError, type ModelSourceOptions, parseTransformersDtype, resolveModelSource } from './model-source.js';
+import {
+  type LoadingStep,
+  loadingError,
+  type ModelSourceOptions,
+  parseTransformersDtype,
+  resolveModelSource,
+} from './model-source.js';
 import { progressReporter } from './transformers-embedding-model.js';
 import {
   loadTransformers,
@@ -38,6 +45,8 @@ export class TransformersLanguageModel implements LanguageModel {
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
     private readonly stopTokenIds: number[],
+    /** The tokenizer's special tokens (`<start_of_turn>`, …), as text. */
+    private readonly controlTokens: readonly string[],
   ) {}
 
   static async load(options: TransformersLanguageModelOptions = {}): Promise<TransformersLanguageModel> {
@@ -61,8 +70,10 @@ export class TransformersLanguageModel implements LanguageModel {
       ...(source.cacheDir ? { cache_dir: source.cacheDir } : {}),
       ...(options.onProgress ? { progress_callback: progressReporter(options.onProgress) } : {}),
     };
+    let step: LoadingStep = 'tokenizer';
     try {
       const tokenizer = await transformers.AutoTokenizer.from_pretrained(source.pathOrRepository, common);
+      step = 'weights';
       const loaded = await transformers.AutoModelForCausalLM.from_pretrained(source.pathOrRepository, {
         ...common,
         dtype,
@@ -74,15 +85,19 @@ export class TransformersLanguageModel implements LanguageModel {
         const id = vocabulary.get(token);
         return id === undefined ? [] : [id];
       });
+      const controlTokens = [...tokenizer._tokenizer.get_added_tokens_decoder().values()]
+        .filter((token) => token.special)
+        .map((token) => token.content);
       return new TransformersLanguageModel(
         `${source.repository ?? source.folder} (${dtype})`,
         transformers,
         tokenizer,
         loaded,
         stopTokenIds,
+        controlTokens,
       );
     } catch (error) {
-      throw loadingError(error, source, sourceOptions);
+      throw loadingError(error, source, sourceOptions, step);
     }
   }
 
@@ -118,17 +133,7 @@ export class TransformersLanguageModel implements LanguageModel {
     throwIfAborted(options.abortSignal);
     const temperature = options.temperature ?? 0;
     try {
-      const templateOptions = {
-        add_generation_prompt: true,
-        tokenize: true,
-        return_dict: true,
-        // A template variable of Gemma 4's: answer directly, no thinking aloud before a grounded answer.
-        enable_thinking: false,
-      } as const;
-      const inputs = this.tokenizer.apply_chat_template(chatMessages(options.messages), templateOptions) as unknown as {
-        input_ids: Tensor;
-        attention_mask: Tensor;
-      };
+      const inputs = this.promptInputs(options.messages);
       const streamer = new this.transformers.TextStreamer(this.tokenizer, {
         skip_prompt: true,
         skip_special_tokens: true,
@@ -157,6 +162,30 @@ export class TransformersLanguageModel implements LanguageModel {
       );
     }
     throwIfAborted(options.abortSignal);
+  }
+
+  /**
+   * The prompt as the model sees it: the tokenizer's chat template over the messages, with
+   * every special token of the tokenizer defused in the message text first. The template is
+   * rendered to text and tokenized with special tokens parsed, so a document's (or a
+   * question's) `<end_of_turn>` would otherwise become a real end of turn.
+   */
+  promptInputs(messages: readonly ChatMessage[]): { input_ids: Tensor; attention_mask: Tensor } {
+    const safe = chatMessages(messages).map((message) => ({
+      ...message,
+      content: defuseControlTokens(message.content, this.controlTokens),
+    }));
+    const templateOptions = {
+      add_generation_prompt: true,
+      tokenize: true,
+      return_dict: true,
+      // A template variable of Gemma 4's: answer directly, no thinking aloud before a grounded answer.
+      enable_thinking: false,
+    } as const;
+    return this.tokenizer.apply_chat_template(safe, templateOptions) as unknown as {
+      input_ids: Tensor;
+      attention_mask: Tensor;
+    };
   }
 
   async dispose(): Promise<void> {

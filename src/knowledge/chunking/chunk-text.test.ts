@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
 import { chunkText } from './chunk-text.js';
 import { splitIntoPieces } from './split-text.js';
+import { elideUnbrokenRuns } from './unbroken-runs.js';
 
 const prefix = 'title: 年假规定 | text: ';
 
@@ -87,4 +88,33 @@ test('a title so long that nothing fits is an INPUT_TOO_LONG error', async () =>
     }),
     { code: 'INPUT_TOO_LONG' },
   );
+});
+
+test('a run of 300,000 characters without a sentence end is tokenized about twice, not four times', async () => {
+  const text = '我们的公司规定员工每年有十二天年假'.repeat(300_000 / 17);
+  let counted = 0;
+  const started = performance.now();
+  const chunks = await chunkText(text, {
+    maxInputTokens: 2048,
+    prefix,
+    countTokens: (texts) => {
+      counted += texts.reduce((sum, piece) => sum + piece.length, 0);
+      return countGemmaTokens(texts);
+    },
+  });
+  console.log(
+    `300,000 CJK characters without a break: ${chunks.length} chunks in ${(performance.now() - started).toFixed(0)} ms, ${counted} characters tokenized`,
+  );
+  assert.equal(chunks.map((chunk) => chunk.text).join(''), text, 'every character kept, in order');
+  assert.ok(counted < 2.2 * text.length, `${counted} characters tokenized for ${text.length}`);
+});
+
+test('runs of thousands of characters without a space (base64, hex, minified code) are left out with a note; CJK is kept', () => {
+  const base64 = 'QUJD'.repeat(75_000);
+  const elided = elideUnbrokenRuns(`Before.\n${base64}\nAfter.`);
+  assert.equal(elided, 'Before.\n[300000 characters without a space left out]\nAfter.');
+  const url = `https://example.com/${'a'.repeat(2000)}`;
+  assert.equal(elideUnbrokenRuns(url), url, 'a long URL is still text');
+  const cjk = '年假'.repeat(10_000);
+  assert.equal(elideUnbrokenRuns(cjk), cjk);
 });

@@ -59,8 +59,19 @@ export async function chunkText(text: string, options: ChunkOptions): Promise<Ch
   return chunks;
 }
 
+/**
+ * A piece this many times the target in characters has no usable boundary (no sentence ends
+ * in thousands of characters): it is cut into target-sized parts before anything counts it,
+ * since a token covers at least a character. Counting it whole first would tokenize it twice,
+ * and JavaScript tokenizers take seconds per hundred thousand characters.
+ */
+const unbrokenPieceFactor = 8;
+
 /** Counts every piece; pieces over the target are split further until none is. */
-async function measurePieces(texts: string[], target: number, countTokens: TokenCounter): Promise<Piece[]> {
+async function measurePieces(pieces: string[], target: number, countTokens: TokenCounter): Promise<Piece[]> {
+  const texts = pieces.flatMap((piece) =>
+    piece.length > target * unbrokenPieceFactor ? splitEvenly(piece, Math.ceil(piece.length / target)) : [piece],
+  );
   const counts = await countTokens(texts);
   const result: Piece[] = [];
   for (const [index, text] of texts.entries()) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import { test } from 'node:test';
 import { temporaryFolder, writeTree } from '../../../test/fixtures/temporary-files.js';
+import { htmlNestingDepth } from './html-depth.js';
 import { htmlLoader } from './html-loader.js';
 import { loadPaths } from './read-source.js';
 
@@ -86,4 +87,32 @@ test('HTML: a page that is only scripts has no text and is reported, not indexed
   assert.deepEqual(documents, []);
   assert.equal(skipped.length, 1);
   assert.match(skipped[0]?.reason ?? '', /^no text content/);
+});
+
+const load = (text: string) =>
+  htmlLoader.load({ path: '/kb/deep.html', text, bytes: new Uint8Array(), defaultCategory: 'web' });
+const nested = (depth: number, inner: string) =>
+  `<html><body>${'<div>'.repeat(depth)}${inner}${'</div>'.repeat(depth)}</body></html>`;
+
+test('a page nested 20,000 levels deep is skipped with the reason at once (it took 50 s to overflow the stack)', async () => {
+  const started = performance.now();
+  const result = await load(nested(20_000, 'deep text'));
+  console.log(`20,000-deep HTML refused in ${(performance.now() - started).toFixed(0)} ms`);
+  assert.deepEqual(result.documents, []);
+  assert.match(result.skipped[0]?.reason ?? '', /nested more than 512 levels/);
+});
+
+test('a page nested a few hundred levels deep is read without Readability, its text kept', async () => {
+  const started = performance.now();
+  const result = await load(nested(400, '<p>The VPN needs the company certificate.</p>'));
+  console.log(`400-deep HTML read in ${(performance.now() - started).toFixed(0)} ms`);
+  assert.match(result.documents[0]?.content ?? '', /company certificate/);
+});
+
+test('nesting depth counts real nesting: unclosed <p>s, void elements and tags inside scripts do not deepen it', () => {
+  assert.equal(htmlNestingDepth(nested(7, 'x')), 7);
+  assert.equal(htmlNestingDepth(`<div>${'<p>para '.repeat(5000)}<br><img src=x><hr></div>`), 1);
+  assert.equal(htmlNestingDepth(`<script>const s = "${'<div>'.repeat(5000)}";</script><div></div>`), 1);
+  assert.equal(htmlNestingDepth(`<!-- ${'<div>'.repeat(5000)} --><span></span>`), 1);
+  assert.equal(htmlNestingDepth(nested(10_000, 'x'), 100), 101, 'counting stops past the bound');
 });

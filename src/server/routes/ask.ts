@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { askJson } from '../../presentation/ask-json.js';
-import { GemmaRagError } from '../../spec/errors.js';
-import { httpStatusFor } from '../http-status.js';
+import { presentError } from '../../presentation/error-json.js';
+import { asGemmaRagError } from '../../spec/errors.js';
 import { readBody } from '../read-body.js';
 import { askRequest, searchRequest } from '../request-schemas.js';
 import type { ServerContext } from '../server-context.js';
@@ -51,17 +51,7 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
         await Promise.all(pending);
         await stream.writeSSE({ event: 'result', data: JSON.stringify(askJson(server.rag, result)) });
       } catch (error) {
-        const known = GemmaRagError.isInstance(error);
-        await stream.writeSSE({
-          event: 'error',
-          data: JSON.stringify({
-            error: {
-              code: known ? error.code : 'INTERNAL',
-              message: error instanceof Error ? error.message : String(error),
-              status: known ? httpStatusFor(error.code) : 500,
-            },
-          }),
-        });
+        await stream.writeSSE({ event: 'error', data: JSON.stringify(presentError(asGemmaRagError(error))) });
       }
     });
   });

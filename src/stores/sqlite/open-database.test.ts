@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -51,13 +51,32 @@ test('a knowledge base from a newer gemma-rag is refused, not damaged', async ()
     newer.pragma('user_version = 99');
     newer.close();
     await assert.rejects(SqliteKnowledgeBase.open(path), (error: { code: string; message: string }) => {
-      assert.equal(error.code, errorCodes.invalidArgument);
+      assert.equal(error.code, errorCodes.invalidKnowledgeBase);
       assert.match(error.message, /newer gemma-rag/);
       return true;
     });
     const check = new Sqlite(path);
     assert.equal(check.pragma('user_version', { simple: true }), 99);
     check.close();
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});
+
+test("another program's SQLite database is refused and left byte for byte as it was", async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'gemma-rag-foreign-'));
+  const path = join(directory, 'invoices.db');
+  try {
+    const foreign = new Sqlite(path);
+    foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);');
+    foreign.close();
+    const bytes = await readFile(path);
+    await assert.rejects(SqliteKnowledgeBase.open(path), (error: { code: string; message: string }) => {
+      assert.equal(error.code, errorCodes.invalidKnowledgeBase);
+      assert.match(error.message, /another program's SQLite database \(tables invoices\)/);
+      return true;
+    });
+    assert.deepEqual(await readFile(path), bytes);
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

@@ -14,12 +14,14 @@ export type Database = BetterSqlite3.Database;
 export async function openDatabase(path: string): Promise<Database> {
   const { default: Sqlite } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  let database: Database;
+  let database: Database | undefined;
   try {
     database = new Sqlite(path);
     // First: switching to WAL needs a lock another process (a reader while ingest starts)
     // may hold for a moment; without a timeout that is an immediate SQLITE_BUSY.
     database.pragma('busy_timeout = 5000');
+    // Before anything is written (WAL mode is kept in the file header).
+    if (database.pragma('user_version', { simple: true }) === 0) refuseForeignDatabase(database);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
@@ -29,8 +31,9 @@ export async function openDatabase(path: string): Promise<Database> {
     if (path !== ':memory:') database.pragma('mmap_size = 17179869184');
     migrate(database);
   } catch (error) {
+    database?.close();
     throw new GemmaRagError(
-      errorCodes.invalidArgument,
+      errorCodes.invalidKnowledgeBase,
       `Cannot open knowledge base ${path}: ${error instanceof Error ? error.message : String(error)}`,
       { data: { path }, cause: error },
     );
@@ -62,6 +65,23 @@ function migrate(database: Database): void {
       })
       .immediate();
     if (!applied) return;
+  }
+}
+
+/**
+ * A database with tables but no gemma-rag schema version belongs to another program: adding
+ * our tables to it would change someone else's file. Only an empty database becomes a new
+ * knowledge base.
+ */
+function refuseForeignDatabase(database: Database): void {
+  const tables = database
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4")
+    .pluck()
+    .all() as string[];
+  if (tables.length > 0) {
+    throw new Error(
+      `it is another program's SQLite database (tables ${tables.join(', ')}${tables.length > 3 ? ', …' : ''}), not a gemma-rag knowledge base; it was left unchanged`,
+    );
   }
 }
 
