@@ -66,6 +66,8 @@ test('ask in the page: streamed answer, stages, a citation that opens its source
   assert.match((await page.locator('.chunk.cited').textContent()) ?? '', /自助服务门户/);
   await page.screenshot({ path: join(artifacts, 'web-ui-answer.png'), fullPage: true });
 
+  // A new thread: otherwise, without a language model, this question would be joined to the last one.
+  await page.click('#new-thread');
   await page.fill('#question', '今天天气怎么样？');
   await page.click('#ask-button');
   await page.locator('#answer[data-refused="true"]').waitFor();
