@@ -18,7 +18,10 @@ const uploadQuery = z
       .trim()
       .min(1, 'name the file')
       .max(255)
-      .refine((name) => !/[/\\\u0000]/.test(name) && name !== '.' && name !== '..', 'a file name, not a path'),
+      .refine(
+        (name) => !name.includes('/') && !name.includes('\\') && !name.includes('\u0000') && !/^\.\.?$/.test(name),
+        'a file name, not a path',
+      ),
     category: z.string().trim().min(1).max(200).default('Uploads'),
   })
   .strict();
