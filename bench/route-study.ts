@@ -51,6 +51,7 @@ interface Doc {
   id: string;
   category: string;
   score: number;
+  keywordScore?: number | undefined;
 }
 interface Profile {
   categories: Array<{ name: string; score: number }>;
@@ -62,10 +63,11 @@ const open = { category: -1, document: -1 };
 
 async function profileOf(rag: Rag, index: Awaited<ReturnType<Rag['index']>>, question: string): Promise<Profile> {
   const all = Number.MAX_SAFE_INTEGER;
-  const toDoc = (document: { category: string; title: string; score: number }) => ({
+  const toDoc = (document: { category: string; title: string; score: number; keywordScore?: number | undefined }) => ({
     id: documentId(document),
     category: document.category,
     score: document.score,
+    keywordScore: document.keywordScore,
   });
   const route = (mode: 'flat' | 'hybrid' | 'two-stage') => ({ ...resolveRoute({ mode }), topK: all });
   const flat = await retrieve(index, question, { route: route('flat'), thresholds: open });
@@ -105,6 +107,32 @@ function boosted(documents: readonly Doc[], profile: Profile, weight: number): D
     .map((entry) => entry.document);
 }
 
+/** Document-level RRF with the keyword list weighted by `weight` (XQuAD documents are one chunk each). */
+function weightedFusion(profile: Profile, weight: number): Doc[] {
+  const keywordRank = new Map(
+    profile.hybrid
+      .filter((document) => (document.keywordScore ?? 0) > 0)
+      .sort((left, right) => (right.keywordScore ?? 0) - (left.keywordScore ?? 0))
+      .map((document, rank) => [document.id, rank + 1]),
+  );
+  const fused = (document: Doc, rank: number) => {
+    const keyword = keywordRank.get(document.id);
+    return 1 / (60 + rank + 1) + (keyword === undefined ? 0 : weight / (60 + keyword));
+  };
+  return profile.flat
+    .map((document, rank) => ({ document, key: fused(document, rank), rank }))
+    .sort((left, right) => right.key - left.key || left.rank - right.rank)
+    .map((entry) => entry.document);
+}
+
+/** Keyword fusion only among documents within `band` of the best cosine; the rest keep cosine order. */
+function banded(profile: Profile, band: number): Doc[] {
+  const best = profile.flat[0]?.score ?? 0;
+  const near = new Set(profile.flat.filter((document) => document.score >= best - band).map((document) => document.id));
+  const fusedNear = profile.hybrid.filter((document) => near.has(document.id));
+  return [...fusedNear, ...profile.flat.filter((document) => !near.has(document.id))];
+}
+
 const routes: Record<string, Route> = {
   'seed two-stage': (profile, t) => {
     const best = profile.categories[0];
@@ -129,6 +157,10 @@ const routes: Record<string, Route> = {
     return top && top.score >= t ? top : null;
   },
   'hybrid (first fused ≥ t)': (profile, t) => firstAbove(profile.hybrid, t),
+  'hybrid, keyword weight 0.5': (profile, t) => firstAbove(weightedFusion(profile, 0.5), t),
+  'hybrid, keyword weight 0.25': (profile, t) => firstAbove(weightedFusion(profile, 0.25), t),
+  'hybrid, keywords within 0.05 of best cosine': (profile, t) => firstAbove(banded(profile, 0.05), t),
+  'hybrid, keywords within 0.1 of best cosine': (profile, t) => firstAbove(banded(profile, 0.1), t),
   'hybrid in top-3 categories': (profile, t) => firstAbove(inCategories(profile.hybrid, topCategories(profile, 3)), t),
   'hybrid + category boost 0.1': (profile, t) => firstAbove(boosted(profile.hybrid, profile, 0.1), t),
   'flat + category boost 0.1': (profile, t) => firstAbove(boosted(profile.flat, profile, 0.1), t),

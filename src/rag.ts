@@ -10,7 +10,7 @@ import {
   type ModelProfile,
   modelProfiles,
 } from './embedding/model-profiles.js';
-import { type EngineContext, type EngineLoaders, inProcessEngines } from './engines/registry.js';
+import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
@@ -313,6 +313,11 @@ export class Rag {
   ) {
     const retrieval = await this.retrieve(index, query, { ...options, mode: options.mode ?? 'hybrid' });
     return retrieval.scores.documents;
+  }
+
+  /** What the answering model's file says about itself (llama-cpp GGUF only), without loading or downloading it. */
+  inspectLanguageModel() {
+    return inspectLanguageModel(this.context);
   }
 
   /** The language model, loaded on first use and shared afterwards. */

@@ -28,7 +28,7 @@ def best_match(query: np.ndarray, candidates: np.ndarray) -> tuple[int, float]:
 
 def main() -> None:
     request = json.load(sys.stdin)
-    torch.set_num_threads(int(request.get("threads", 2)))
+    torch.set_num_threads(int(request.get("threads", 1)))
     model = SentenceTransformer(request["model_dir"], device="cpu", model_kwargs={"torch_dtype": torch.float32})
     threshold = float(request.get("threshold", 0.4))
     knowledge_base = request["knowledge_base"]

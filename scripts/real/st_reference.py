@@ -16,7 +16,7 @@ from sentence_transformers import SentenceTransformer
 
 def main() -> None:
     request = json.load(sys.stdin)
-    torch.set_num_threads(int(request.get("threads", 2)))
+    torch.set_num_threads(int(request.get("threads", 1)))
     model = SentenceTransformer(request["model_dir"], device="cpu", model_kwargs={"torch_dtype": torch.float32})
     texts = request.get("texts", [])
     vectors = {}

@@ -38,7 +38,12 @@ test("a refusal never loads or calls the language model, and answers in the ques
     throw new Error('must not be loaded');
   };
   const chinese = await answerQuestion({ question: '今天天气怎么样？', retrieval: retrieval(null), languageModel });
-  assert.deepEqual(chinese, { answer: '抱歉，知识库中没有找到能回答这个问题的文档。', refused: true, kind: 'refusal' });
+  assert.deepEqual(chinese, {
+    answer: '抱歉，知识库中没有找到能回答这个问题的文档。',
+    refused: true,
+    refusedBy: 'gate',
+    kind: 'refusal',
+  });
   const japanese = await answerQuestion({ question: '天気はどうですか', retrieval: retrieval(null), languageModel });
   assert.match(japanese.answer, /見つかりませんでした/);
   const english = await answerQuestion({ question: 'Weather?', retrieval: retrieval(null), languageModel });
@@ -53,7 +58,7 @@ test('without a language model the answer is the matching text itself', async ()
     retrieval: retrieval(passwordDocument),
     onText: (text) => streamed.push(text),
   });
-  assert.deepEqual(result, { answer: passwordChunk.text, refused: false, kind: 'extractive' });
+  assert.deepEqual(result, { answer: passwordChunk.text, refused: false, refusedBy: null, kind: 'extractive' });
   assert.deepEqual(streamed, [passwordChunk.text]);
 });
 
@@ -68,7 +73,7 @@ test('a generated answer streams piece by piece from the grounded prompt', async
     maxTokens: 64,
   });
   assert.deepEqual(streamed, ['请访问', '自助服务门户。']);
-  assert.deepEqual(result, { answer: '请访问自助服务门户。', refused: false, kind: 'generated' });
+  assert.deepEqual(result, { answer: '请访问自助服务门户。', refused: false, refusedBy: null, kind: 'generated' });
   const [call] = model.received;
   assert.equal(call?.maxTokens, 64);
   assert.deepEqual(call?.messages, groundedMessages('如何重置密码？', [passwordChunk]));
@@ -84,4 +89,39 @@ test('the grounded prompt holds the rules, the titled documents and the question
   assert.match(user?.content ?? '', /\n\[document 1\] Title: 账户密码重置\n请访问自助服务门户重置密码。\n/);
   assert.match(user?.content ?? '', /QUESTION: 如何重置密码？$/);
   assert.match(groundedMessages('How?', [passwordChunk])[0]?.content ?? '', /"I don't know\."/);
+});
+
+test('the model saying the context lacks the answer is a refusal by the model, in every reply language, and cites nothing', async () => {
+  const notFound = [
+    '我不知道。',
+    "I don't know.",
+    'I do not know',
+    'わかりません。',
+    '모르겠습니다.',
+    '“I don’t know.”',
+    "I don't know. The context does not say.",
+  ];
+  for (const reply of notFound) {
+    const result = await answerQuestion({
+      question: '如何重置密码？',
+      retrieval: retrieval(passwordDocument),
+      languageModel: async () => new ScriptedLanguageModel([reply]),
+    });
+    assert.equal(result.refused, true, reply);
+    assert.equal(result.refusedBy, 'model', reply);
+  }
+  for (const reply of [
+    '请访问自助服务门户重置密码。',
+    "I don't know why you would, but the portal at https://password.example.com resets it; bring your badge to the 8th floor if you have no phone.",
+  ]) {
+    const result = await answerQuestion({
+      question: '如何重置密码？',
+      retrieval: retrieval(passwordDocument),
+      languageModel: async () => new ScriptedLanguageModel([reply]),
+    });
+    assert.equal(result.refused, false, reply);
+    assert.equal(result.refusedBy, null);
+  }
+  const gate = await answerQuestion({ question: '天气', retrieval: retrieval(null) });
+  assert.equal(gate.refusedBy, 'gate');
 });

@@ -1,7 +1,7 @@
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import { groundedMessages } from './grounded-prompt.js';
-import { refusalMessage } from './localized-replies.js';
+import { isNotFoundReply, refusalMessage } from './localized-replies.js';
 
 export interface AnswerOptions {
   /** The question answered (a follow-up's standalone form). */
@@ -22,7 +22,14 @@ export interface AnswerOptions {
 
 export interface Answer {
   answer: string;
+  /** No answer from the knowledge base: the gate found nothing, or the model found nothing in what it was given. */
   refused: boolean;
+  /**
+   * Who refused: `gate` — retrieval found nothing relevant and no model was called; `model` —
+   * the model replied that the context does not contain the answer (the documents are then not
+   * cited); null when answered.
+   */
+  refusedBy: 'gate' | 'model' | null;
   /** `generated` by a language model, `extractive` (the document itself), or `refusal`. */
   kind: 'generated' | 'extractive' | 'refusal';
 }
@@ -32,12 +39,12 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   if (!retrieval.document) {
     const answer = refusalMessage(options.replyLanguageOf ?? question);
     options.onText?.(answer);
-    return { answer, refused: true, kind: 'refusal' };
+    return { answer, refused: true, refusedBy: 'gate', kind: 'refusal' };
   }
   if (!options.languageModel) {
     const answer = retrieval.context.map((chunk) => chunk.text).join('\n\n');
     options.onText?.(answer);
-    return { answer, refused: false, kind: 'extractive' };
+    return { answer, refused: false, refusedBy: null, kind: 'extractive' };
   }
   const model = await options.languageModel();
   let answer = '';
@@ -49,5 +56,7 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     answer += text;
     options.onText?.(text);
   }
-  return { answer: answer.trim(), refused: false, kind: 'generated' };
+  const text = answer.trim();
+  const notFound = isNotFoundReply(text);
+  return { answer: text, refused: notFound, refusedBy: notFound ? 'model' : null, kind: 'generated' };
 }

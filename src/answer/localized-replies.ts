@@ -23,3 +23,41 @@ export function refusalMessage(question: string): string {
 export function dontKnowPhrase(question: string): string {
   return dontKnow[detectReplyLanguage(question)];
 }
+
+/**
+ * Other ways models phrase the same reply, per language, beside the phrase they are told to use.
+ * Matched after normalization (see `isNotFoundReply`).
+ */
+const dontKnowVariants = [
+  ...Object.values(dontKnow),
+  'i do not know',
+  'i dont know',
+  '不知道',
+  '我不清楚',
+  '分かりません',
+  'わかりかねます',
+  '모릅니다',
+];
+
+const normalize = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replaceAll('’', "'")
+    .replace(/[\s"'“”「」『』*_`]+/g, ' ')
+    .replace(/[.。!！?？,，、:：;；…~\-\s]+$/u, '')
+    .trim();
+
+const phrases = [...new Set(dontKnowVariants.map(normalize))];
+
+/**
+ * Whether a grounded answer is the model saying the context does not contain the answer — in any
+ * of our reply languages, whatever the question's. Either the phrase alone, or the phrase opening
+ * a short reply ("I don't know. The context does not say."): a long answer that merely contains
+ * "I don't know" somewhere is an answer.
+ */
+export function isNotFoundReply(answer: string): boolean {
+  const text = normalize(answer);
+  if (text === '') return false;
+  return phrases.some((phrase) => text === phrase || (text.startsWith(phrase) && text.length <= phrase.length + 60));
+}

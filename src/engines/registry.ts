@@ -11,6 +11,7 @@ import type { EmbeddingModel } from '../spec/embedding-model.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { Logger } from '../spec/logger.js';
 import type { RankingModel } from '../spec/ranking-model.js';
+import type { GenerationModelFacts } from './llama-cpp/generation-model-facts.js';
 
 /** What engine factories may use besides the configuration. */
 export interface EngineContext {
@@ -97,8 +98,17 @@ const embeddingEngines: Record<EmbeddingEngineId, (context: EngineContext) => Pr
 const generationEngines: Record<GenerationEngineId, (context: EngineContext) => Promise<LanguageModel>> = {
   'llama-cpp': async (context) => {
     const { LlamaCppLanguageModel } = await import('./llama-cpp/llama-cpp-language-model.js');
+    const { generationModelWarning } = await import('./llama-cpp/generation-model-facts.js');
     const modelPath = await resolveModel(resolveOptions(context, 'generation', context.config.generationModel));
-    return LlamaCppLanguageModel.load({ modelPath, threads: context.config.threads, gpu: context.config.gpu });
+    const model = await LlamaCppLanguageModel.load({
+      modelPath,
+      threads: context.config.threads,
+      gpu: context.config.gpu,
+    });
+    // Once per load: a pretrained model "answers" by continuing the prompt, which looks like a bug in gemma-rag.
+    const warning = generationModelWarning(modelPath, model.facts);
+    if (warning) context.logger.warn(warning);
+    return model;
   },
   // HTTP engines: model names belong to the server; nothing is resolved or downloaded here.
   ollama: async (context) => {
@@ -196,6 +206,24 @@ export function loadLanguageModel(context: EngineContext): Promise<LanguageModel
 export async function loadRankingModel(context: EngineContext): Promise<RankingModel | undefined> {
   const { rerankModel, rerankEngine } = context.config;
   return rerankModel === undefined ? undefined : rankingEngines[rerankEngine](context, rerankModel);
+}
+
+/**
+ * What the answering model file says about itself, without loading it (llama-cpp only: other
+ * engines' models live on a server or in a repository). Never downloads.
+ */
+export async function inspectLanguageModel(
+  context: EngineContext,
+): Promise<{ path: string; facts: GenerationModelFacts } | undefined> {
+  if (generationEngineFor(context.config) !== 'llama-cpp') return undefined;
+  const { generationModelFacts } = await import('./llama-cpp/generation-model-facts.js');
+  const { inspectGguf } = await import('./llama-cpp/gguf-inspection.js');
+  const path = await resolveModel({
+    ...resolveOptions(context, 'generation', context.config.generationModel),
+    allowDownload: false,
+  });
+  const summary = await inspectGguf(path);
+  return { path, facts: generationModelFacts(path, summary.metadata) };
 }
 
 /** How a pipeline gets its engines: in this process (the default), or in another (serve). */

@@ -43,7 +43,8 @@ export function askJson(rag: Rag, result: AskResult) {
     thresholds: retrieval.thresholds,
     /** The reranker as it ran (`engine`, `model`, `top`, `threshold`, `candidates`); null without one. */
     rerank: retrieval.rerank,
-    citations: retrieval.context.map((chunk) => ({
+    // A model that found no answer in the context did not use it: nothing to cite.
+    citations: (result.refusedBy === 'model' ? [] : retrieval.context).map((chunk) => ({
       title: chunk.title,
       category: chunk.category,
       chunk: chunk.text,
@@ -56,6 +57,7 @@ export function askJson(rag: Rag, result: AskResult) {
       cite: citationLabel(chunk),
     })),
     refused: result.refused,
+    refusedBy: result.refusedBy,
     answer: result.answer,
   };
 }

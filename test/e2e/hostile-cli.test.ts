@@ -81,7 +81,6 @@ const cases: CliCase[] = [
   },
   {
     name: 'ask: control characters and a lone surrogate',
-    // It shares "reset" with a document and is answered (hybrid route): no language model is at hand.
     argv: (f) => [
       'ask',
       'pass\u0000word \u001b[31m reset\u0007 \ud800?',

@@ -32,7 +32,7 @@ function referenceFor(weights: RealWeights) {
 }
 
 async function openRag(file: string): Promise<Rag> {
-  return createRag({ engine: 'llama-cpp', embeddingModel: file, threads: 2 }, { cacheEmbeddings: true });
+  return createRag({ engine: 'llama-cpp', embeddingModel: file, threads: 1 }, { cacheEmbeddings: true });
 }
 
 /** Ours against sentence-transformers fp32, at every Matryoshka size, on one GGUF. */

@@ -46,11 +46,11 @@ test('ours with the seed’s settings decides as the seed’s own pipeline, scor
   const rag = await createRag({
     engine: 'llama-cpp',
     embeddingModel: weights.embeddingQ8,
-    threads: 2,
+    threads: 1,
     categoryThreshold: 0.4,
     documentThreshold: 0.4,
   });
-  const defaults = await createRag({ engine: 'llama-cpp', embeddingModel: weights.embeddingQ8, threads: 2 });
+  const defaults = await createRag({ engine: 'llama-cpp', embeddingModel: weights.embeddingQ8, threads: 1 });
   try {
     await using index = await rag.index(knowledgeBase);
     await using defaultIndex = await defaults.index(knowledgeBase);

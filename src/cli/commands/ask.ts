@@ -225,6 +225,13 @@ function describeRoute(retrieval: RetrievalResult): string {
 
 function printSource(io: CliIo, result: AskResult): void {
   const { retrieval } = result;
+  if (retrieval.document && result.refusedBy === 'model') {
+    writeLine(
+      io.stderr,
+      `The language model found no answer in "${retrieval.document.title}" (score ${retrieval.document.score.toFixed(3)}), the closest document; nothing is cited.`,
+    );
+    return;
+  }
   if (retrieval.document) {
     writeLine(
       io.stderr,

@@ -7,9 +7,17 @@ import {
 } from '../../doctor/model-card-reference.js';
 import { namedPrompt } from '../../embedding/prompts.js';
 import { cosineSimilarity, dot } from '../../embedding/vector-math.js';
+import { generationModelWarning } from '../../engines/llama-cpp/generation-model-facts.js';
 import type { Rag } from '../../rag.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
-import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
+import {
+  addEngineOptions,
+  addGenerationOptions,
+  configFromFlags,
+  createRagForCli,
+  type EngineFlags,
+} from '../engine-options.js';
 import { exitCodes } from '../exit-codes.js';
 
 interface DoctorFlags extends EngineFlags {
@@ -42,6 +50,7 @@ export function registerDoctor(program: Command, io: CliIo, run: CommandRunner) 
     .option('--compare-engine <engine>', 'a second engine that should give the same vectors (cosine ≥ 0.999)')
     .option('--compare-base-url <url>', 'its server address')
     .option('--compare-embedding-model <model>', 'its model (file, repository or server-side name)');
+  addGenerationOptions(command);
   addEngineOptions(command);
   command.action((flags: DoctorFlags) => run(() => doctor(io, flags), flags.json ?? false));
 }
@@ -80,6 +89,7 @@ async function doctor(io: CliIo, flags: DoctorFlags): Promise<number> {
     }
     await checkVectors(rag, record);
     await checkReference(rag, flags, record);
+    await checkAnsweringModel(rag, flags, record);
     if (flags.compareEngine) {
       other = await createRagForCli(
         io,
@@ -175,6 +185,37 @@ async function checkReference(rag: Rag, flags: DoctorFlags, record: (check: Doct
     name: 'model card reference',
     status: reference.passed ? 'pass' : 'fail',
     detail: `similarities ${reference.similarities.map((value) => value.toFixed(4)).join(', ')} vs ${reference.expected.join(', ')} (±${reference.tolerance} for ${precision})${reference.problems.length ? `: ${reference.problems.join('; ')}` : ''}`,
+  });
+}
+
+/** The answering model, from its file alone: a pretrained model continues text instead of answering. */
+async function checkAnsweringModel(
+  rag: Rag,
+  flags: DoctorFlags & { generationModel?: string },
+  record: (check: DoctorCheck) => void,
+): Promise<void> {
+  const name = 'answering model';
+  let inspected: Awaited<ReturnType<Rag['inspectLanguageModel']>>;
+  try {
+    inspected = await rag.inspectLanguageModel();
+  } catch (error) {
+    const missing = GemmaRagError.isInstance(error) && error.code === errorCodes.modelNotFound;
+    if (missing && !flags.generationModel) {
+      record({ name, status: 'skip', detail: 'no answering model downloaded yet (gemma-rag pull generation)' });
+    } else record({ name, status: 'fail', detail: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  if (!inspected) {
+    record({ name, status: 'skip', detail: 'served by a model server or repository; only GGUF files are inspected' });
+    return;
+  }
+  const { path, facts } = inspected;
+  const summary = `${facts.name ?? path} (${facts.architecture}${facts.contextLength ? `, context ${facts.contextLength}` : ''}, chat template ${facts.chatTemplate ? 'yes' : 'no'})`;
+  const warning = generationModelWarning(path, facts);
+  record({
+    name,
+    status: facts.tuning === 'pretrained' ? 'fail' : 'pass',
+    detail: warning ? `${summary}: ${warning}` : `${summary}: ${facts.tuning} — ${facts.evidence}`,
   });
 }
 

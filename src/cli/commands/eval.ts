@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { CachingEmbeddingModel } from '../../embedding/caching-embedding-model.js';
 import { parseDimensions } from '../../embedding/dimensions.js';
 import { defaultModelProfile } from '../../embedding/model-profiles.js';
 import { type EvalMode, evalModes } from '../../eval/answer-decision.js';
 import { writeEvalCharts } from '../../eval/charts/write-eval-charts.js';
+import { loadEmbeddingCache, saveEmbeddingCache } from '../../eval/embedding-cache-file.js';
 import { formatEvalReport } from '../../eval/format-eval-report.js';
 import { runEval } from '../../eval/run-eval.js';
 import { loadXquad } from '../../eval/xquad-dataset.js';
@@ -33,6 +35,7 @@ interface EvalFlags extends EngineFlags {
   threshold?: string;
   categoryThreshold?: string;
   documentThreshold?: string;
+  embeddingCache?: string;
 }
 
 export function registerEval(program: Command, io: CliIo, run: CommandRunner) {
@@ -53,7 +56,11 @@ export function registerEval(program: Command, io: CliIo, run: CommandRunner) {
     .option('--category-fallback <n>', 'categories the calibrated fallback may search (1 = no fallback)', '2')
     .option('--threshold <x>', 'similarity threshold for both stages in the refusal test (default: the engine’s)')
     .option('--category-threshold <x>', 'stage 1 threshold in the refusal test (overrides --threshold)')
-    .option('--document-threshold <x>', 'stage 2 threshold in the refusal test (overrides --threshold)');
+    .option('--document-threshold <x>', 'stage 2 threshold in the refusal test (overrides --threshold)')
+    .option(
+      '--embedding-cache <file>',
+      'keep every vector in this file and reuse it next time (per model): repeated runs embed nothing twice',
+    );
   addRerankOptions(command);
   addEngineOptions(command);
   const dimensionsOption = command.options.find((option) => option.long === '--dimensions');
@@ -106,7 +113,13 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
   const bars = new Map<string, ReturnType<typeof progressBar>>();
   // One engine for every size: each text is embedded once and truncated per size.
   const rag = await createRagForCli(io, config, flags, { cacheEmbeddings: true });
+  const cache = flags.embeddingCache ? resolve(flags.embeddingCache) : undefined;
+  const cached = rag.embedder.model instanceof CachingEmbeddingModel ? rag.embedder.model : undefined;
   try {
+    if (cache && cached) {
+      const loaded = await loadEmbeddingCache(cached, cache);
+      if (!flags.json) writeLine(io.stderr, `Reusing ${loaded} vectors from ${cache}`);
+    }
     const { report, scorePoints } = await runEval({
       dataset,
       modes,
@@ -117,6 +130,8 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
       fallbackCategories,
       rag,
       onProgress: (stage, done, total) => {
+        // Keep what was embedded so far, so an interrupted run loses little.
+        if (cache && cached && done === total && total > 0) void saveEmbeddingCache(cached, cache).catch(() => {});
         let bar = bars.get(stage);
         if (!bar) {
           for (const other of bars.values()) other.stop();
@@ -127,6 +142,7 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
       },
     });
     for (const bar of bars.values()) bar.stop();
+    if (cache && cached) await saveEmbeddingCache(cached, cache);
     const charts = flags.charts ? await writeEvalCharts(resolve(flags.charts), report, scorePoints) : [];
     if (flags.json) {
       writeJson(io, { ...report, ...(flags.charts ? { charts } : {}) });

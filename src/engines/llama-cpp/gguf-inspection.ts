@@ -12,6 +12,8 @@ export interface GgufSummary {
   /** llama.cpp pooling type: 0 none, 1 mean, 2 cls, 3 last, 4 rank; undefined when absent. */
   poolingType: number | undefined;
   tensorNames: ReadonlySet<string>;
+  /** Every metadata key (arrays and long strings by type and length only). */
+  metadata: GgufHeader['metadata'];
   /** sha256 over the file size and its first and last MiB: cheap, and changes with the weights. */
   fingerprint: string;
 }
@@ -65,6 +67,7 @@ export async function inspectGguf(path: string): Promise<GgufSummary> {
     name: typeof name === 'string' ? name : undefined,
     poolingType: typeof pooling === 'number' ? pooling : undefined,
     tensorNames: new Set(header.tensors.map((tensor) => tensor.name)),
+    metadata: header.metadata,
     fingerprint: await fileFingerprint(path),
   };
 }

@@ -3,6 +3,7 @@ import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../s
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
 import { chatWrapperFor } from './chat-wrapper.js';
+import { type GenerationModelFacts, generationModelFacts } from './generation-model-facts.js';
 import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
 import { getLlamaRuntime, type LlamaRuntimeOptions, loadFailure, withLlamaLog } from './llama-runtime.js';
 import { physicalCoreCount } from './physical-cores.js';
@@ -21,6 +22,8 @@ export class LlamaCppLanguageModel implements LanguageModel {
 
   private constructor(
     readonly modelId: string,
+    /** What the file says about itself: pretrained or instruction-tuned, chat template, context. */
+    readonly facts: GenerationModelFacts,
     private readonly architecture: string,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
@@ -39,7 +42,14 @@ export class LlamaCppLanguageModel implements LanguageModel {
         contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
         threads: options.threads ?? physicalCoreCount(),
       });
-      return new LlamaCppLanguageModel(options.modelPath, summary.architecture, model, context, context.getSequence());
+      return new LlamaCppLanguageModel(
+        options.modelPath,
+        generationModelFacts(options.modelPath, summary.metadata),
+        summary.architecture,
+        model,
+        context,
+        context.getSequence(),
+      );
     } catch (error) {
       throw loadFailure(options.modelPath, error);
     }
@@ -58,6 +68,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
     const { LlamaChatSession } = await import('node-llama-cpp');
     const system = options.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const user = options.messages.filter((message) => message.role === 'user').map((message) => message.content);
+    this.checkPromptFits([...system, ...user], options.maxTokens ?? 256);
     // Each question stands alone: no earlier answer may leak into its context.
     await this.sequence.clearHistory();
     const session = new LlamaChatSession({
@@ -84,6 +95,24 @@ export class LlamaCppLanguageModel implements LanguageModel {
       session.dispose({ disposeSequence: false });
     }
     throwIfAborted(options.abortSignal);
+  }
+
+  /**
+   * node-llama-cpp would silently drop the start of a prompt that does not fit the context
+   * (context shift) — for a grounded prompt, the rules or the documents. Refuse instead, naming
+   * the sizes. The chat template adds a few tokens per turn; 32 covers Gemma 3 and Gemma 4.
+   */
+  private checkPromptFits(texts: readonly string[], maxTokens: number): void {
+    const templateTokens = 32;
+    const promptTokens = texts.reduce((sum, text) => sum + this.model.tokenize(text).length, templateTokens);
+    const contextSize = this.context.contextSize;
+    if (promptTokens + maxTokens > contextSize) {
+      throw new GemmaRagError(
+        errorCodes.inputTooLong,
+        `The prompt is about ${promptTokens} tokens and the answer may take ${maxTokens}; the answering model's context holds ${contextSize}. Ask a shorter question, or use fewer or shorter context chunks.`,
+        { data: { tokens: promptTokens + maxTokens, maxTokens: contextSize } },
+      );
+    }
   }
 
   /**

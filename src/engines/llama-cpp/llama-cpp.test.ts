@@ -251,6 +251,27 @@ test('generation honours abort: the stream ends with ABORTED', async () => {
   }
 });
 
+test('a prompt that does not fit the context is INPUT_TOO_LONG, never silently cut', async () => {
+  const generator = await LlamaCppLanguageModel.load({ modelPath: paths.generator, ...engine, contextSize: 512 });
+  try {
+    const drain = async (content: string, maxTokens: number) => {
+      for await (const _chunk of generator.generate({ messages: [{ role: 'user', content }], maxTokens })) {
+        // drain
+      }
+    };
+    await assert.rejects(drain('lamp '.repeat(600), 8), (error: { code: string; data: Record<string, unknown> }) => {
+      assert.equal(error.code, errorCodes.inputTooLong);
+      assert.equal(error.data.maxTokens, 512);
+      return true;
+    });
+    // The answer's budget counts too.
+    await assert.rejects(drain('hello', 600), { code: errorCodes.inputTooLong });
+    await drain('hello', 8);
+  } finally {
+    await generator.dispose();
+  }
+});
+
 test('an embedding GGUF is refused as a generator', async () => {
   await assert.rejects(
     LlamaCppLanguageModel.load({ modelPath: paths.embedding, ...engine }),

