@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium, type TestBrowser } from '../fixtures/chromium.js';
 import { FakeModelServer } from '../fixtures/fake-model-server.js';
 import { startTestServer, type TestServer } from '../fixtures/test-server.js';
+import { chromiumMissing } from '../fixtures/text-images.js';
 
 // The finished web UI in headless Chromium: a conversation thread with follow-ups, answers as
 // sanitized Markdown (a hostile answer runs nothing), copy, keyboard, drag-and-drop upload into
 // the knowledge base, dark mode. The language model is scripted behind a local OpenAI-compatible
 // server; retrieval is the lexical stand-in on the example knowledge base.
-const executablePath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const skip = existsSync(executablePath)
-  ? false
-  : `${executablePath} is not installed (apt-get install chromium; .ci/run does it)`;
+const skip = chromiumMissing;
 
 const hostileMarkdown = [
   '**Annual leave**: 12 days in the first year.',
@@ -30,8 +27,8 @@ const hostileMarkdown = [
 
 let models: FakeModelServer;
 let server: TestServer;
+let chromium: TestBrowser;
 let browser: BrowserContext;
-let profile: string;
 
 before(async () => {
   if (skip) return;
@@ -51,30 +48,16 @@ before(async () => {
     },
     generate: true,
   });
-  profile = await mkdtemp(join(tmpdir(), 'gemma-rag-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    viewport: { width: 900, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromium = await launchChromium({ width: 900, height: 1000 });
+  browser = chromium.context;
   await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   await mkdir(artifacts, { recursive: true });
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await server?.close();
   await models?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 async function askInPage(page: import('playwright-core').Page, question: string) {
