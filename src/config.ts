@@ -2,8 +2,13 @@ import { z } from 'zod';
 
 export const embeddingEngineIds = ['llama-cpp', 'lexical', 'ollama', 'openai-compatible', 'transformers'] as const;
 export const generationEngineIds = ['llama-cpp', 'ollama', 'openai-compatible', 'transformers'] as const;
+export const rankingEngineIds = ['llama-cpp', 'openai-compatible'] as const;
 export type EmbeddingEngineId = (typeof embeddingEngineIds)[number];
 export type GenerationEngineId = (typeof generationEngineIds)[number];
+export type RankingEngineId = (typeof rankingEngineIds)[number];
+
+/** Passages the reranker reads per question, and its score floor, unless configured. */
+export const rerankDefaults = { top: 20, threshold: 0.1 } as const;
 
 const threshold = z.number().min(-1).max(1);
 
@@ -43,6 +48,22 @@ export const ragConfigSchema = z
      * `q8` or `q4`. Default `q8`. float16 variants are refused (activations overflow to NaN).
      */
     dtype: z.enum(['fp32', 'q8', 'q4']).optional(),
+    /**
+     * A cross-encoder that reorders the passages that passed the embedding gate: a reranker GGUF
+     * (path, `hf:` URI or alias) for llama-cpp, the server's model name for openai-compatible.
+     * Unset: no reranking.
+     */
+    rerankModel: z.string().min(1).optional(),
+    /** Engine that reranks. Default `llama-cpp`. */
+    rerankEngine: z.enum(rankingEngineIds).default('llama-cpp'),
+    /** Server address for an openai-compatible reranker; default `baseUrl`. */
+    rerankBaseUrl: z.string().url().optional(),
+    /** What an openai-compatible reranker returns: `logits` (llama-server, default) or `probabilities`. */
+    rerankScores: z.enum(['logits', 'probabilities']).optional(),
+    /** Passages (chunks) the reranker reads per question, best first. Default 20. */
+    rerankTop: z.number().int().min(1).max(200).default(rerankDefaults.top),
+    /** The reranker's own floor in [0, 1]: a passage below it is not answered from. Default 0.1. */
+    rerankThreshold: z.number().min(0).max(1).default(rerankDefaults.threshold),
   })
   .strict();
 

@@ -10,6 +10,8 @@
 
 export { groundedMessages } from './answer/grounded-prompt.js';
 export { embeddingEngineIds, generationEngineIds, type RagConfig, ragConfigSchema } from './config.js';
+export type { CondensedQuestion } from './conversation/condense-question.js';
+export { type ConversationTurn, conversationLimits } from './conversation/conversation-history.js';
 // EmbeddingGemma semantics, whatever engine runs it (embedding/)
 export { Embedder, type EmbedderOptions, type EmbedManyOptions } from './embedding/embedder.js';
 export {

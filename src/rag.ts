@@ -1,5 +1,7 @@
 import { type Answer, answerQuestion } from './answer/answer-question.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
+import { type CondensedQuestion, condenseQuestion } from './conversation/condense-question.js';
+import { type ConversationTurn, conversationHistorySchema } from './conversation/conversation-history.js';
 import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
 import {
@@ -16,6 +18,7 @@ import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { calibrationApplies, calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
 import type { CategoryFallback, Thresholds } from './retrieval/refusal-gate.js';
+import type { RerankSettings } from './retrieval/rerank.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
 import { retrieve } from './retrieval/retrieve.js';
 import {
@@ -53,6 +56,12 @@ export interface RagDependencies {
 export interface AskOptions extends RetrieveRequest {
   /** false: answer with the matching document itself instead of calling a language model. */
   generate?: boolean | undefined;
+  /**
+   * Earlier turns of the conversation, oldest first (at most 20). A follow-up is made into a
+   * standalone question before retrieval: by the language model, or without one (`generate:
+   * false`) by joining it to the previous question.
+   */
+  history?: readonly ConversationTurn[] | undefined;
   maxTokens?: number | undefined;
   onText?: ((text: string) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
@@ -61,7 +70,10 @@ export interface AskOptions extends RetrieveRequest {
 export type RetrieveRequest = RouteRequest & { abortSignal?: AbortSignal | undefined };
 
 export interface AskResult extends Answer {
+  /** The question as asked. */
   question: string;
+  /** The follow-up's standalone form, which retrieval searched; null without history. */
+  condensed: CondensedQuestion | null;
   retrieval: RetrievalResult;
 }
 
@@ -81,6 +93,8 @@ export class Rag {
     private readonly engineThresholds: Thresholds | undefined,
     private readonly context: EngineContext,
     private readonly engines: EngineLoaders,
+    /** The cross-encoder stage, when a reranker is configured. */
+    readonly rerank: RerankSettings | undefined,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
     private readonly owner?: Rag | undefined,
   ) {}
@@ -98,16 +112,23 @@ export class Rag {
     const loaded = await engines.loadEmbeddingModel(context);
     const { detectedProfile } = loaded;
     const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
+    let rankingModel: Awaited<ReturnType<EngineLoaders['loadRankingModel']>>;
     try {
+      rankingModel = await engines.loadRankingModel(context);
       const profile = chooseProfile(resolved, detectedProfile, context.logger);
       const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
       const explicit = {
         ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
         ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
       };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context, engines);
+      const rerank = rankingModel && {
+        model: rankingModel,
+        top: resolved.rerankTop,
+        threshold: resolved.rerankThreshold,
+      };
+      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context, engines, rerank);
     } catch (error) {
-      await model.dispose();
+      await Promise.allSettled([model.dispose(), rankingModel?.dispose()]);
       throw error;
     }
   }
@@ -130,6 +151,7 @@ export class Rag {
       this.engineThresholds,
       this.context,
       this.engines,
+      this.rerank,
       this.owner ?? this,
     );
   }
@@ -239,30 +261,62 @@ export class Rag {
     const { abortSignal, ...routeRequest } = request;
     const key = calibrationKeyFor(routeRequest);
     const route = resolveRoute(routeRequest, this.calibrationFor(index, key));
-    return retrieve(index, question, { route, thresholds: this.thresholdsFor(index, key), abortSignal });
+    return retrieve(index, question, {
+      route,
+      thresholds: this.thresholdsFor(index, key),
+      rerank: this.rerank,
+      abortSignal,
+    });
   }
 
-  /** Answers from a retrieval result; a refusal never loads the language model. */
+  /**
+   * A follow-up as a standalone question, for retrieval and the refusal gate; null when there
+   * is no history. Uses the language model unless `generate` is false.
+   */
+  condense(
+    question: string,
+    history: readonly ConversationTurn[] | undefined,
+    options: Pick<AskOptions, 'generate' | 'abortSignal'> = {},
+  ): Promise<CondensedQuestion | null> {
+    return condenseQuestion({
+      question,
+      history: parseWithCode(conversationHistorySchema, history ?? [], 'conversation history'),
+      languageModel: options.generate === false ? undefined : () => this.loadLanguageModel(),
+      abortSignal: options.abortSignal,
+    });
+  }
+
+  /**
+   * Answers from a retrieval result; a refusal never loads the language model. With `condensed`,
+   * the standalone question is answered and a refusal speaks the follow-up's language.
+   */
   async answer(
     question: string,
     retrieval: RetrievalResult,
-    options: Pick<AskOptions, 'generate' | 'maxTokens' | 'onText' | 'abortSignal'> = {},
+    options: Pick<AskOptions, 'generate' | 'maxTokens' | 'onText' | 'abortSignal'> & {
+      condensed?: CondensedQuestion | null | undefined;
+    } = {},
   ): Promise<AskResult> {
+    const condensed = options.condensed ?? null;
     const answer = await answerQuestion({
-      question,
+      question: condensed?.standalone ?? question,
+      replyLanguageOf: question,
       retrieval,
       languageModel: options.generate === false ? undefined : () => this.loadLanguageModel(),
       onText: options.onText,
       maxTokens: options.maxTokens,
       abortSignal: options.abortSignal,
     });
-    return { question, retrieval, ...answer };
+    return { question, condensed, retrieval, ...answer };
   }
 
+  /** Condense (with history), retrieve, answer: the whole pipeline for one question. */
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    const { generate, maxTokens, onText, ...request } = options;
-    const retrieval = await this.retrieve(index, question, request);
-    return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal: options.abortSignal });
+    const { generate, maxTokens, onText, history, ...request } = options;
+    const { abortSignal } = options;
+    const condensed = await this.condense(question, history, { generate, abortSignal });
+    const retrieval = await this.retrieve(index, condensed?.standalone ?? question, request);
+    return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal, condensed });
   }
 
   /** Documents ranked for a query by a flat route (hybrid unless `mode: 'flat'`), best first. */
@@ -295,7 +349,11 @@ export class Rag {
     if (this.owner) return;
     const languageModel = this.languageModel;
     this.languageModel = undefined;
-    await Promise.allSettled([this.embedder.model.dispose(), languageModel?.then((model) => model.dispose())]);
+    await Promise.allSettled([
+      this.embedder.model.dispose(),
+      languageModel?.then((model) => model.dispose()),
+      this.rerank?.model.dispose(),
+    ]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,4 +1,7 @@
 // The gemma-rag web UI: plain modules, no build step, served by `gemma-rag serve`.
+import { renderMarkdown } from '/markdown.js';
+import { setUpUploads } from '/upload.js';
+
 const $ = (id) => document.getElementById(id);
 const keyRequired = document.body.dataset.apiKeyRequired === 'true';
 
@@ -13,9 +16,12 @@ async function askForKey() {
   localStorage.setItem('gemma-rag-api-key', $('api-key').value.trim());
 }
 
+function authorization() {
+  return apiKey() ? { authorization: `Bearer ${apiKey()}` } : {};
+}
+
 async function api(path, options = {}) {
-  const headers = { 'content-type': 'application/json', ...(options.headers ?? {}) };
-  if (apiKey()) headers.authorization = `Bearer ${apiKey()}`;
+  const headers = { 'content-type': 'application/json', ...authorization(), ...(options.headers ?? {}) };
   const response = await fetch(path, { ...options, headers });
   if (response.status === 401 && keyRequired) {
     await askForKey();
@@ -36,9 +42,20 @@ function element(tag, attributes = {}, ...children) {
 
 const score = (value) => (typeof value === 'number' ? value.toFixed(3) : '–');
 
+/** How a follow-up was understood: the standalone question that was searched. */
+function condensedStage(condensed) {
+  const how = condensed.method === 'language-model' ? 'rewritten' : 'joined to the previous question';
+  return element(
+    'span',
+    { class: 'stage', 'data-testid': 'stage-condensed', title: how },
+    `Understood as: ${condensed.standalone}`,
+  );
+}
+
 function renderStages(result) {
   const stages = $('stages');
   stages.replaceChildren();
+  if (result.condensed) stages.append(condensedStage(result.condensed));
   const categoryThreshold = result.thresholds?.category;
   if (result.mode === 'two-stage') {
     const best = result.scores?.categories?.[0];
@@ -146,6 +163,38 @@ async function* readEvents(response) {
 }
 
 let knownDocuments = new Map();
+/** The conversation so far, oldest first: what the server condenses a follow-up with. */
+let history = [];
+let answerText = '';
+let pendingRender = 0;
+
+function showAnswer(text) {
+  answerText = text;
+  if (pendingRender) return;
+  // Tokens arrive faster than frames: render at most once a frame.
+  pendingRender = requestAnimationFrame(() => {
+    pendingRender = 0;
+    renderMarkdown($('answer'), answerText);
+  });
+}
+
+/** The finished turn moves up into the thread, as it was shown (already sanitized). */
+function archiveCurrentTurn() {
+  if ($('result').hidden || !$('asked').textContent) return;
+  const answer = $('answer').cloneNode(true);
+  answer.removeAttribute('id');
+  $('thread').append(
+    element('article', { class: 'turn', 'data-testid': 'turn' }, element('p', { class: 'asked' }, $('asked').textContent), answer),
+  );
+}
+
+function newThread() {
+  history = [];
+  $('thread').replaceChildren();
+  $('result').hidden = true;
+  $('asked').textContent = '';
+  $('question').focus();
+}
 
 async function ask(event) {
   event.preventDefault();
@@ -153,16 +202,22 @@ async function ask(event) {
   if (!question) return;
   const button = $('ask-button');
   button.disabled = true;
+  archiveCurrentTurn();
   $('result').hidden = false;
+  $('asked').textContent = question;
+  $('question').value = '';
   $('not-found').hidden = true;
   $('error').hidden = true;
-  $('answer').textContent = '';
+  $('copy-answer').hidden = true;
+  answerText = '';
+  $('answer').replaceChildren();
+  delete $('answer').dataset.refused;
   $('citations').replaceChildren();
   $('stages').replaceChildren(element('span', { class: 'stage' }, 'Searching…'));
   try {
     const response = await api('/api/ask', {
       method: 'POST',
-      body: JSON.stringify({ question, mode: $('mode').value, stream: true }),
+      body: JSON.stringify({ question, mode: $('mode').value, stream: true, history: history.slice(-20) }),
       headers: { accept: 'text/event-stream' },
     });
     if (!response.ok) {
@@ -171,16 +226,24 @@ async function ask(event) {
     }
     for await (const { event: name, data } of readEvents(response)) {
       const payload = JSON.parse(data);
-      if (name === 'retrieval' && payload.refused) $('not-found').hidden = false;
-      if (name === 'token') $('answer').textContent += payload.text;
+      if (name === 'retrieval') {
+        if (payload.refused) $('not-found').hidden = false;
+        if (payload.condensed) $('stages').replaceChildren(condensedStage(payload.condensed));
+      }
+      if (name === 'token') showAnswer(answerText + payload.text);
       if (name === 'error') throw new Error(payload.error.message);
       if (name === 'result') {
         renderStages(payload);
         renderScores(payload);
         renderCitations(payload, knownDocuments);
-        $('answer').textContent = payload.answer;
+        cancelAnimationFrame(pendingRender);
+        pendingRender = 0;
+        answerText = payload.answer;
+        renderMarkdown($('answer'), payload.answer);
         $('not-found').hidden = !payload.refused;
         $('answer').dataset.refused = String(payload.refused);
+        $('copy-answer').hidden = false;
+        history = [...history, { question, answer: payload.answer }].slice(-20);
       }
     }
   } catch (error) {
@@ -222,11 +285,51 @@ async function loadKnowledgeBase() {
   }
 }
 
+async function copyAnswer() {
+  const button = $('copy-answer');
+  try {
+    await navigator.clipboard.writeText(answerText);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed';
+  }
+  setTimeout(() => {
+    button.textContent = 'Copy answer';
+  }, 1500);
+}
+
 $('ask-form').addEventListener('submit', ask);
 $('question').addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) $('ask-form').requestSubmit();
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $('ask-form').requestSubmit();
+  }
 });
 $('source-close').addEventListener('click', () => {
   $('source').hidden = true;
+});
+$('new-thread').addEventListener('click', newThread);
+$('copy-answer').addEventListener('click', copyAnswer);
+document.addEventListener('keydown', (event) => {
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName ?? '');
+  if (event.key === 'Escape' && !$('source').hidden) {
+    $('source').hidden = true;
+    $('question').focus();
+  } else if (event.key === '/' && !typing) {
+    event.preventDefault();
+    $('question').focus();
+  } else if (event.altKey && event.key.toLowerCase() === 'n') {
+    event.preventDefault();
+    newThread();
+  }
+});
+setUpUploads({
+  zone: $('drop-zone'),
+  input: $('upload-input'),
+  category: $('upload-category'),
+  list: $('uploads'),
+  element,
+  headers: authorization,
+  done: loadKnowledgeBase,
 });
 loadKnowledgeBase();

@@ -26,6 +26,7 @@ function retrieval(document: typeof passwordDocument | null): RetrievalResult {
     context: document ? [passwordChunk] : [],
     scores: { categories: [], documents: [] },
     thresholds: { category: 0.4, document: 0.4 },
+    rerank: null,
     refusal: document ? null : 'document-below-threshold',
   };
 }

@@ -4,7 +4,10 @@ import { groundedMessages } from './grounded-prompt.js';
 import { isNotFoundReply, refusalMessage } from './localized-replies.js';
 
 export interface AnswerOptions {
+  /** The question answered (a follow-up's standalone form). */
   question: string;
+  /** The text whose language a refusal is written in. Default `question`; a follow-up as asked. */
+  replyLanguageOf?: string | undefined;
   retrieval: RetrievalResult;
   /**
    * Gives the language model, loading it on first use. Only called when there is a
@@ -34,7 +37,7 @@ export interface Answer {
 export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const { question, retrieval } = options;
   if (!retrieval.document) {
-    const answer = refusalMessage(question);
+    const answer = refusalMessage(options.replyLanguageOf ?? question);
     options.onText?.(answer);
     return { answer, refused: true, refusedBy: 'gate', kind: 'refusal' };
   }

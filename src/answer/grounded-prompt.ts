@@ -1,26 +1,9 @@
-import { createHash } from 'node:crypto';
 import { promptTitle } from '../embedding/prompts.js';
 import type { ContextChunk } from '../retrieval/retrieval-result.js';
 import type { ChatMessage } from '../spec/language-model.js';
 import { defuseControlTokens } from '../text/control-tokens.js';
+import { dataMarkers, markerId } from './data-markers.js';
 import { dontKnowPhrase } from './localized-replies.js';
-
-/** The lines that open and close the quoted documents; `id` is what a document cannot know. */
-export function dataMarkers(id: string): { begin: string; end: string } {
-  return { begin: `[[BEGIN DATA ${id}]]`, end: `[[END DATA ${id}]]` };
-}
-
-/**
- * A marker id no document in this prompt contains: derived from the prompt's own text, so a
- * document would have to contain the hash of itself to forge it. Deterministic, so the same
- * question over the same documents gets the same prompt (and, at temperature 0, answer).
- */
-function markerId(question: string, quoted: string): string {
-  for (let salt = 0; ; salt++) {
-    const id = createHash('sha256').update(`${salt}\n${question}\n${quoted}`).digest('hex').slice(0, 12);
-    if (!quoted.includes(id) && !question.includes(id)) return id;
-  }
-}
 
 /**
  * The seed's grounded prompt — answer only from the documents, otherwise say "I don't know",

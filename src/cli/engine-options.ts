@@ -1,5 +1,11 @@
 import { type Command, Option } from 'commander';
-import { embeddingEngineIds, generationEngineIds, type RagConfig } from '../config.js';
+import {
+  embeddingEngineIds,
+  generationEngineIds,
+  type RagConfig,
+  rankingEngineIds,
+  rerankDefaults,
+} from '../config.js';
 import { parseDimensions } from '../embedding/dimensions.js';
 import { defaultModelProfile } from '../embedding/model-profiles.js';
 import { parseTransformersDtype } from '../engines/transformers/model-source.js';
@@ -8,7 +14,7 @@ import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { Logger } from '../spec/logger.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { confirmer } from './confirm.js';
-import { parsePositiveInteger } from './parse-flags.js';
+import { parseFraction, parsePositiveInteger } from './parse-flags.js';
 import { progressBar } from './progress.js';
 
 /** Flags every model-using command shares, as commander parses them. */
@@ -29,6 +35,12 @@ export interface EngineFlags {
   allowMissingDense?: boolean;
   dtype?: string;
   json?: boolean;
+  rerank?: string;
+  rerankTop?: string;
+  rerankThreshold?: string;
+  rerankEngine?: string;
+  rerankBaseUrl?: string;
+  rerankScores?: string;
 }
 
 /**
@@ -83,6 +95,60 @@ export function addGenerationOptions(command: Command): Command {
     .option('--generation-base-url <url>', 'address of the answering model server, if not --base-url');
 }
 
+/** The optional reranking stage: `ask`, `search`, `serve` and `eval` take it. */
+export function addRerankOptions(command: Command): Command {
+  return command
+    .option(
+      '--rerank <model>',
+      'rerank what passed the embedding gate with a cross-encoder: a reranker GGUF, hf: URI or alias (bge-reranker-v2-m3) for llama-cpp, the server model name for openai-compatible',
+    )
+    .option('--rerank-top <n>', `with --rerank: how many passages it reads (default ${rerankDefaults.top})`)
+    .option(
+      '--rerank-threshold <x>',
+      `with --rerank: its own score floor from 0 to 1 (default ${rerankDefaults.threshold}); the embedding gate still applies`,
+    )
+    .addOption(
+      new Option('--rerank-engine <engine>', 'with --rerank: engine that reranks (default llama-cpp)').choices([
+        ...rankingEngineIds,
+      ]),
+    )
+    .option(
+      '--rerank-base-url <url>',
+      'with --rerank-engine openai-compatible: server with /v1/rerank (default --base-url)',
+    )
+    .addOption(
+      new Option(
+        '--rerank-scores <kind>',
+        "with --rerank-engine openai-compatible: the server's scores are logits (llama-server, default) or probabilities",
+      ).choices(['logits', 'probabilities']),
+    );
+}
+
+function rerankConfigFromFlags(flags: EngineFlags): Partial<RagConfig> {
+  const model = flags.rerank;
+  if (model === undefined) {
+    const stray = (['rerankTop', 'rerankThreshold', 'rerankEngine', 'rerankBaseUrl', 'rerankScores'] as const).find(
+      (key) => flags[key] !== undefined,
+    );
+    if (stray) {
+      throw new GemmaRagError(errorCodes.invalidArgument, 'The --rerank-… options need --rerank MODEL.', {
+        data: { flag: stray },
+      });
+    }
+    return {};
+  }
+  return {
+    rerankModel: model,
+    ...(flags.rerankEngine ? { rerankEngine: flags.rerankEngine as RagConfig['rerankEngine'] } : {}),
+    ...(flags.rerankBaseUrl ? { rerankBaseUrl: flags.rerankBaseUrl } : {}),
+    ...(flags.rerankScores ? { rerankScores: flags.rerankScores as RagConfig['rerankScores'] } : {}),
+    ...(flags.rerankTop === undefined ? {} : { rerankTop: parsePositiveInteger(flags.rerankTop, '--rerank-top') }),
+    ...(flags.rerankThreshold === undefined
+      ? {}
+      : { rerankThreshold: parseFraction(flags.rerankThreshold, '--rerank-threshold') }),
+  };
+}
+
 export function parseThreshold(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
@@ -119,6 +185,7 @@ export function configFromFlags(
     pull: flags.pull ?? false,
     allowMissingDense: flags.allowMissingDense ?? false,
     ...(flags.dtype === undefined ? {} : { dtype: parseTransformersDtype(flags.dtype, '--dtype') }),
+    ...rerankConfigFromFlags(flags),
   };
 }
 

@@ -2,6 +2,7 @@ import {
   type EmbeddingEngineId,
   type GenerationEngineId,
   generationEngineIds,
+  type RankingEngineId,
   type ResolvedRagConfig,
 } from '../config.js';
 import type { ModelProfile } from '../embedding/model-profiles.js';
@@ -9,6 +10,7 @@ import { type ResolveModelOptions, resolveModel } from '../models/model-resolver
 import type { EmbeddingModel } from '../spec/embedding-model.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { Logger } from '../spec/logger.js';
+import type { RankingModel } from '../spec/ranking-model.js';
 import type { GenerationModelFacts } from './llama-cpp/generation-model-facts.js';
 
 /** What engine factories may use besides the configuration. */
@@ -28,7 +30,11 @@ export interface LoadedEmbeddingModel {
   detectedProfile: ModelProfile | undefined;
 }
 
-function resolveOptions(context: EngineContext, role: 'embedding' | 'generation', reference: string | undefined) {
+function resolveOptions(
+  context: EngineContext,
+  role: 'embedding' | 'generation' | 'reranking',
+  reference: string | undefined,
+) {
   return {
     role,
     reference,
@@ -133,6 +139,24 @@ const generationEngines: Record<GenerationEngineId, (context: EngineContext) => 
   },
 };
 
+const rankingEngines: Record<RankingEngineId, (context: EngineContext, model: string) => Promise<RankingModel>> = {
+  'llama-cpp': async (context, model) => {
+    const { LlamaCppRankingModel } = await import('./llama-cpp/llama-cpp-ranking-model.js');
+    const modelPath = await resolveModel(resolveOptions(context, 'reranking', model));
+    return LlamaCppRankingModel.load({ modelPath, threads: context.config.threads, gpu: context.config.gpu });
+  },
+  'openai-compatible': async (context, model) => {
+    const { OpenAiCompatibleRankingModel } = await import('./openai-compatible/openai-compatible-ranking-model.js');
+    const baseUrl = context.config.rerankBaseUrl ?? openAiCompatibleBaseUrl(context);
+    return OpenAiCompatibleRankingModel.create({
+      baseUrl,
+      apiKey: await openAiCompatibleKey(context, baseUrl),
+      model,
+      scores: context.config.rerankScores,
+    });
+  },
+};
+
 /** A repository id or folder for the transformers engine: the flag, then the role's environment variable, then the default. */
 function transformersReference(context: EngineContext, role: 'embedding' | 'generation'): string | undefined {
   const environment = environmentOf(context);
@@ -178,6 +202,12 @@ export function loadLanguageModel(context: EngineContext): Promise<LanguageModel
   return generationEngines[generationEngineFor(context.config)](context);
 }
 
+/** The reranker, when one is configured (`rerankModel`); undefined otherwise. */
+export async function loadRankingModel(context: EngineContext): Promise<RankingModel | undefined> {
+  const { rerankModel, rerankEngine } = context.config;
+  return rerankModel === undefined ? undefined : rankingEngines[rerankEngine](context, rerankModel);
+}
+
 /**
  * What the answering model file says about itself, without loading it (llama-cpp only: other
  * engines' models live on a server or in a repository). Never downloads.
@@ -200,6 +230,8 @@ export async function inspectLanguageModel(
 export interface EngineLoaders {
   loadEmbeddingModel(context: EngineContext): Promise<LoadedEmbeddingModel>;
   loadLanguageModel(context: EngineContext): Promise<LanguageModel>;
+  /** The reranker, when the configuration names one. */
+  loadRankingModel(context: EngineContext): Promise<RankingModel | undefined>;
 }
 
-export const inProcessEngines: EngineLoaders = { loadEmbeddingModel, loadLanguageModel };
+export const inProcessEngines: EngineLoaders = { loadEmbeddingModel, loadLanguageModel, loadRankingModel };

@@ -1,4 +1,4 @@
-import { type GateSettings, decide as gate } from '../retrieval/refusal-gate.js';
+import { type GateSettings, decide as gate, type RefusalReason } from '../retrieval/refusal-gate.js';
 import { type RouteName, routeNames } from '../retrieval/route.js';
 
 /** The routes the benchmark measures: every route `ask` offers (two-stage without keyword fusion). */
@@ -34,7 +34,7 @@ export type DecisionSettings = GateSettings;
 export interface Decision {
   /** The document the answer would be grounded on; null = refused. */
   answer: ScoredKey | null;
-  refusal: 'category-below-threshold' | 'document-below-threshold' | null;
+  refusal: RefusalReason | null;
   /** Stage 1's best score (two-stage), else undefined. */
   categoryScore: number | undefined;
   /** The best cosine among the documents the route would answer from, when that stage ran. */

@@ -13,7 +13,7 @@ export function formatEvalReport(report: EvalReport): string {
     ...report.results
       .map((row) =>
         [
-          row.mode,
+          row.reranked ? `${row.mode} + rerank` : row.mode,
           row.dimensions,
           fixed(row.categoryAccuracy),
           fixed(row.hitAt1),
@@ -28,6 +28,7 @@ export function formatEvalReport(report: EvalReport): string {
       .map((row) => `| ${row} |`),
     '',
   ];
+  lines.push(...rerankGain(report));
   const { refusal, calibration } = report;
   lines.push(
     `Refusal (${refusal.mode}, ${refusal.dimensions} dims, ${refusal.heldOutArticles.length} articles held out with seed ${refusal.seed}: ${refusal.outOfScopeQuestions} out-of-scope, ${refusal.inScopeQuestions} in-scope questions)`,
@@ -48,4 +49,29 @@ export function formatEvalReport(report: EvalReport): string {
   }
   lines.push('', `Held-out articles: ${refusal.heldOutArticles.join(', ')}`);
   return lines.join('\n');
+}
+
+/** What reranking changed, per mode and size: reranked row minus the route's own, same questions. */
+function rerankGain(report: EvalReport): string[] {
+  if (!report.reranker) return [];
+  const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
+  const rows = report.results
+    .filter((row) => row.reranked)
+    .flatMap((reranked) => {
+      const plain = report.results.find(
+        (row) => !row.reranked && row.mode === reranked.mode && row.dimensions === reranked.dimensions,
+      );
+      if (!plain) return [];
+      return [
+        `| ${reranked.mode} | ${reranked.dimensions} | ${signed(reranked.hitAt1 - plain.hitAt1)} | ${signed(reranked.recallAt5 - plain.recallAt5)} | ${signed(reranked.mrrAt10 - plain.mrrAt10)} | ${signed(reranked.ndcgAt10 - plain.ndcgAt10)} |`,
+      ];
+    });
+  return [
+    `Reranker gain (${report.reranker.engine} ${report.reranker.model}, top ${report.reranker.top} passages; questions ${report.lang}): reranked minus not reranked`,
+    '',
+    '| mode | dims | Δ hit@1 | Δ recall@5 | Δ MRR@10 | Δ nDCG@10 |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ];
 }

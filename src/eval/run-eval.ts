@@ -21,6 +21,8 @@ import type { BenchmarkDataset } from './xquad-dataset.js';
 
 export interface ModeResult {
   mode: EvalMode;
+  /** Documents in the reranker's order (`eval --rerank`), or the route's own. */
+  reranked: boolean;
   dimensions: number;
   /** Two-stage: share of questions whose gold category ranks first in stage 1 (ties count as misses); else null. */
   categoryAccuracy: number | null;
@@ -71,6 +73,8 @@ export interface EvalReport {
   engine: string;
   questions: number;
   results: ModeResult[];
+  /** The reranker `eval --rerank` measured, if any. */
+  reranker?: { engine: string; model: string; top: number } | undefined;
   refusal: RefusalReport;
   calibration?: CalibrationReport | undefined;
   /** Texts the engine embedded, and requests answered from the cache (every size and pass share them). */
@@ -137,11 +141,14 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
     });
     const scored = await scoreQuestions(index, questionTexts, {
       modes: options.modes,
+      rerank: rag.rerank,
       onProgress: (done, total) => options.onProgress?.(`questions ${dimensions}d`, done, total),
       abortSignal: options.abortSignal,
     });
     for (const mode of options.modes) {
-      results.push(rankingMetrics(mode, dimensions, scored.get(mode) ?? [], dataset));
+      const scores = scored.get(mode) ?? [];
+      results.push(rankingMetrics(mode, dimensions, scores, dataset));
+      if (rag.rerank) results.push(rankingMetrics(mode, dimensions, scores.map(rerankedView), dataset, true));
     }
     if (dimensionIndex !== 0) continue;
     // Refusal: the same index without the held-out articles (their vectors are removed, nothing is re-embedded).
@@ -195,6 +202,15 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
       engine,
       questions: dataset.questions.length,
       results,
+      ...(options.rag.rerank
+        ? {
+            reranker: {
+              engine: options.rag.rerank.model.engine,
+              model: options.rag.rerank.model.modelId,
+              top: options.rag.rerank.top,
+            },
+          }
+        : {}),
       refusal,
       ...(calibration ? { calibration } : {}),
       ...(options.rag.embedder.model instanceof CachingEmbeddingModel
@@ -206,11 +222,18 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
   };
 }
 
+/** A question's scores as the reranker ordered them (category ranking unchanged: it runs before). */
+function rerankedView(scores: QuestionScores): QuestionScores {
+  if (!scores.reranked) throw new Error('rerankedView needs scores taken with a reranker');
+  return { ...scores, ranking: scores.reranked.ranking, milliseconds: scores.reranked.milliseconds };
+}
+
 function rankingMetrics(
   mode: EvalMode,
   dimensions: number,
   scores: readonly QuestionScores[],
   dataset: BenchmarkDataset,
+  reranked = false,
 ): ModeResult {
   const perQuestion = scores.map((question, position) => {
     const gold = dataset.questions[position];
@@ -228,6 +251,7 @@ function rankingMetrics(
   const latencies = scores.map((question) => question.milliseconds);
   return {
     mode,
+    reranked,
     dimensions,
     categoryAccuracy: mode === 'two-stage' ? average((row) => row.category) : null,
     hitAt1: average((row) => row.hitAt1),

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import type { CategoryFallback, Thresholds } from '../retrieval/refusal-gate.js';
-import type { ScoredDocument } from '../retrieval/retrieval-result.js';
+import type { RerankSettings } from '../retrieval/rerank.js';
+import type { RetrievalResult, ScoredDocument } from '../retrieval/retrieval-result.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { resolveRoute } from '../retrieval/route.js';
 import type { DocumentKey, EvalMode, ScoredKey, ScoreProfile } from './answer-decision.js';
@@ -19,6 +20,8 @@ export interface QuestionScores {
   categoryRanking: RankedItem[];
   /** Wall time of the mode's `retrieve` call (embedding the question included). */
   milliseconds: number;
+  /** With a reranker: the mode's documents in rerank order (those it read first), and that call's time. */
+  reranked?: { ranking: RankedItem[]; milliseconds: number } | undefined;
 }
 
 export const documentId = (document: DocumentKey): string => `${document.category}\u0000${document.title}`;
@@ -29,6 +32,8 @@ export interface ScoreQuestionsOptions {
   modes: readonly EvalMode[];
   /** Two-stage ranking metrics with the category fallback on (default off, the seed's single category). */
   categoryFallback?: CategoryFallback | undefined;
+  /** Also rank each mode's documents with this reranker (its floor is ignored: rankings are complete). */
+  rerank?: RerankSettings | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
@@ -62,6 +67,14 @@ export async function scoreQuestions(
     const result = await work();
     return { result, milliseconds: performance.now() - start };
   };
+  const byPosition = (result: RetrievalResult): RankedItem[] =>
+    result.scores.documents.map((document, position) => ({ id: documentId(document), score: -position }));
+  const rerankRanking = async (route: typeof flatRoute, question: string) => {
+    if (!options.rerank) return undefined;
+    const rerank = { ...options.rerank, threshold: 0 };
+    const { result, milliseconds } = await timed(() => retrieve(index, question, { ...common, route, rerank }));
+    return { ranking: byPosition(result), milliseconds };
+  };
   options.onProgress?.(0, questions.length);
   for (const [done, question] of questions.entries()) {
     const needsFlat = options.modes.includes('flat') || options.modes.includes('two-stage');
@@ -74,6 +87,7 @@ export async function scoreQuestions(
           ranking: flatDocuments.map((document) => ({ id: documentId(document), score: document.score })),
           categoryRanking: [],
           milliseconds: flat.milliseconds,
+          reranked: await rerankRanking(flatRoute, question),
         });
       } else if (mode === 'two-stage') {
         const { result, milliseconds } = await timed(() =>
@@ -87,6 +101,7 @@ export async function scoreQuestions(
           ranking: result.scores.documents.map((document) => ({ id: documentId(document), score: document.score })),
           categoryRanking: result.scores.categories.map((category) => ({ id: category.name, score: category.score })),
           milliseconds,
+          reranked: await rerankRanking(twoStageRoute, question),
         });
       } else if (mode === 'hybrid') {
         const { result, milliseconds } = await timed(() =>
@@ -96,9 +111,10 @@ export async function scoreQuestions(
         results.get(mode)?.push({
           profile: { categories: [], documents },
           // Ordered by fused rank, not by the cosine it reports: the position is the ranking key.
-          ranking: documents.map((document, position) => ({ id: documentId(document), score: -position })),
+          ranking: byPosition(result),
           categoryRanking: [],
           milliseconds,
+          reranked: await rerankRanking(hybridRoute, question),
         });
       }
     }

@@ -4,7 +4,7 @@
  */
 export interface CatalogEntry {
   alias: string;
-  role: 'embedding' | 'generation';
+  role: 'embedding' | 'generation' | 'reranking';
   uri: string;
   description: string;
 }
@@ -40,9 +40,19 @@ export const modelCatalog: readonly CatalogEntry[] = [
     uri: 'hf:ggml-org/gemma-4-E4B-it-GGUF:Q4_K_M',
     description: 'Gemma 4 E4B instruction-tuned, Q4_K_M',
   },
+  {
+    alias: 'bge-reranker-v2-m3',
+    role: 'reranking',
+    uri: 'hf:gpustack/bge-reranker-v2-m3-GGUF:Q8_0',
+    description: 'BAAI bge-reranker-v2-m3 cross-encoder, Q8_0 (~0.6 GB), multilingual — for --rerank',
+  },
 ];
 
-export const defaultModelAlias = { embedding: 'embeddinggemma', generation: 'gemma3-4b' } as const;
+export const defaultModelAlias = {
+  embedding: 'embeddinggemma',
+  generation: 'gemma3-4b',
+  reranking: 'bge-reranker-v2-m3',
+} as const;
 
 export type ModelRole = CatalogEntry['role'];
 

@@ -23,11 +23,13 @@ export interface ResolveModelOptions {
 export const modelEnvironmentVariables: Record<ModelRole, string> = {
   embedding: 'GEMMA_RAG_EMBEDDING_MODEL',
   generation: 'GEMMA_RAG_GENERATION_MODEL',
+  reranking: 'GEMMA_RAG_RERANK_MODEL',
 };
 
 const flagForRole: Record<ModelRole, string> = {
   embedding: '--embedding-model',
   generation: '--generation-model',
+  reranking: '--rerank',
 };
 
 const manifestSchema = z.record(z.string(), z.string());
@@ -79,7 +81,9 @@ function howToGetModel(role: ModelRole, reference: string): string[] {
   ];
   if (role === 'embedding')
     lines.push('Or try without any model: --engine lexical (keyword matching, not EmbeddingGemma).');
-  else lines.push('Or answer without a language model: --no-generate (shows the matching document).');
+  else if (role === 'generation')
+    lines.push('Or answer without a language model: --no-generate (shows the matching document).');
+  else lines.push('Or leave out --rerank: the embedding ranking is used as it is.');
   return lines;
 }
 

@@ -6,6 +6,15 @@ export function askJson(rag: Rag, result: AskResult) {
   const { retrieval } = result;
   return {
     question: result.question,
+    /** A follow-up's standalone form (what was searched), how it was made, and from how many turns; null without history. */
+    condensed: result.condensed
+      ? {
+          standalone: result.condensed.standalone,
+          method: result.condensed.method,
+          turns: result.condensed.turns,
+          ...(result.condensed.fallback ? { fallback: result.condensed.fallback } : {}),
+        }
+      : null,
     /** The route that ran (route.ts). */
     mode: retrieval.route,
     /** Whether BM25 keyword ranks were fused in (always for hybrid; with two-stage when asked). */
@@ -13,19 +22,27 @@ export function askJson(rag: Rag, result: AskResult) {
     engine: rag.embedder.model.label,
     category: retrieval.category,
     document: retrieval.document
-      ? { title: retrieval.document.title, category: retrieval.document.category, score: retrieval.document.score }
+      ? {
+          title: retrieval.document.title,
+          category: retrieval.document.category,
+          score: retrieval.document.score,
+          rerankScore: retrieval.document.rerankScore,
+        }
       : null,
     scores: {
       categories: retrieval.scores.categories.map(({ name, score, keywordScore }) => ({ name, score, keywordScore })),
-      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore }) => ({
+      documents: retrieval.scores.documents.map(({ title, category, score, keywordScore, rerankScore }) => ({
         title,
         category,
         score,
         keywordScore,
+        rerankScore,
       })),
     },
     searchedCategories: retrieval.searchedCategories,
     thresholds: retrieval.thresholds,
+    /** The reranker as it ran (`engine`, `model`, `top`, `threshold`, `candidates`); null without one. */
+    rerank: retrieval.rerank,
     // A model that found no answer in the context did not use it: nothing to cite.
     citations: (result.refusedBy === 'model' ? [] : retrieval.context).map((chunk) => ({
       title: chunk.title,
@@ -33,6 +50,7 @@ export function askJson(rag: Rag, result: AskResult) {
       chunk: chunk.text,
       position: chunk.position,
       score: chunk.score,
+      rerankScore: chunk.rerankScore,
       source: chunk.source,
       location: chunk.location ?? null,
       /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" */

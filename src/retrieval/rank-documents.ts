@@ -10,6 +10,8 @@ export interface RankedChunk {
   score: number;
   /** Reciprocal-rank-fusion score, in hybrid mode. */
   fused?: number | undefined;
+  /** The reranker's score in [0, 1], when it read this chunk. */
+  rerankScore?: number | undefined;
 }
 
 export interface RankedDocument extends ScoredDocument {

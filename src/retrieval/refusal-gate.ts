@@ -73,7 +73,27 @@ export function selectCategories<Category extends Scored & { name: string }>(
   return { chosen, searched };
 }
 
-export type RefusalReason = 'category-below-threshold' | 'document-below-threshold';
+/**
+ * With a reranker (retrieval/rerank.ts), documents come in rerank order and must pass both
+ * gates: the first whose cosine reaches the document threshold and whose rerank score reaches
+ * the reranker's floor answers. The embedding gate keeps its meaning; the reranker only
+ * reorders and filters what passed it.
+ */
+export function firstReranked<Candidate extends Scored & { rerankScore?: number | undefined }>(
+  ranked: readonly Candidate[],
+  thresholds: { document: number; rerank: number },
+): Candidate | null {
+  return (
+    ranked.find(
+      (candidate) =>
+        candidate.score >= thresholds.document &&
+        candidate.rerankScore !== undefined &&
+        candidate.rerankScore >= thresholds.rerank,
+    ) ?? null
+  );
+}
+
+export type RefusalReason = 'category-below-threshold' | 'document-below-threshold' | 'rerank-below-threshold';
 
 export interface GateDecision<Category, Document> {
   category: Category | null;

@@ -19,6 +19,8 @@ export interface ScoredDocument {
   score: number;
   /** Best BM25 score of its chunks, when keyword search took part and matched. */
   keywordScore?: number | undefined;
+  /** The reranker's best score for its chunks, in [0, 1], when it read any of them. */
+  rerankScore?: number | undefined;
 }
 
 /** A chunk handed to the language model as context, and cited in the answer. */
@@ -32,6 +34,19 @@ export interface ContextChunk {
   source: string;
   /** Where in the file the chunk came from, when the format and the stored chunk say. */
   location?: SourceLocation | undefined;
+  /** The reranker's score, when it read this chunk. */
+  rerankScore?: number | undefined;
+}
+
+/** The reranking stage as it ran. */
+export interface RerankReport {
+  engine: string;
+  model: string;
+  /** Chunks it may read (`--rerank-top`) and its floor (`--rerank-threshold`). */
+  top: number;
+  threshold: number;
+  /** Chunks it read: those that passed the embedding gate, at most `top`. */
+  candidates: number;
 }
 
 export type { RefusalReason } from './refusal-gate.js';
@@ -54,5 +69,7 @@ export interface RetrievalResult {
   /** Every score computed, best first, for --explain and JSON output. */
   scores: { categories: ScoredCategory[]; documents: ScoredDocument[] };
   thresholds: { category: number; document: number };
+  /** The reranking stage, when a reranker is configured. */
+  rerank: RerankReport | null;
   refusal: RefusalReason | null;
 }

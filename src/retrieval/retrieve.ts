@@ -4,8 +4,15 @@ import type { VectorSearchHit } from '../spec/vector-store.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
 import { fuseNearTies, reciprocalRankFusion } from './reciprocal-rank-fusion.js';
-import { firstEligible, selectCategories, type Thresholds } from './refusal-gate.js';
-import type { ContextChunk, RetrievalResult, ScoredCategory, ScoredDocument } from './retrieval-result.js';
+import { firstEligible, firstReranked, type RefusalReason, selectCategories, type Thresholds } from './refusal-gate.js';
+import { type RerankSettings, rerankDocuments } from './rerank.js';
+import type {
+  ContextChunk,
+  RerankReport,
+  RetrievalResult,
+  ScoredCategory,
+  ScoredDocument,
+} from './retrieval-result.js';
 import type { Route } from './route.js';
 
 export interface RetrieveOptions {
@@ -20,6 +27,8 @@ export interface RetrieveOptions {
   chunkCandidates?: number | undefined;
   /** Most chunks of the chosen document given to the language model. Default 3. */
   contextChunks?: number | undefined;
+  /** A cross-encoder that reorders (and may refuse) what passed the embedding gate; none by default. */
+  rerank?: RerankSettings | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -76,6 +85,7 @@ async function retrieveTwoStage(
   if (!chosen) {
     return {
       ...base,
+      rerank: rerankReport(options.rerank, 0),
       category: null,
       document: null,
       context: [],
@@ -105,7 +115,7 @@ async function retrieveTwoStage(
     ...base,
     category: chosen,
     searchedCategories: searched,
-    ...(await choose(index, documents, categories, options)),
+    ...(await choose(index, question, documents, categories, options)),
   };
 }
 
@@ -169,7 +179,7 @@ async function retrieveFlat(
     thresholds: options.thresholds,
     category: null,
     searchedCategories: [],
-    ...(await choose(index, documents, [], options)),
+    ...(await choose(index, question, documents, [], options)),
   };
 }
 
@@ -182,37 +192,66 @@ function cutOff(documents: RankedDocument[], route: Route): RankedDocument[] {
 }
 
 /**
- * The refusal gate (refusal-gate.ts) picks the document; the report lists the top documents in
- * the route's order, and always includes the chosen one.
+ * The refusal gate (refusal-gate.ts) picks the document — after the reranker, when there is
+ * one; the report lists the top documents in the route's (or rerank) order, and always
+ * includes the chosen one.
  */
 async function choose(
   index: KnowledgeIndex,
-  documents: RankedDocument[],
+  question: string,
+  ranked: RankedDocument[],
   categories: ScoredCategory[],
   options: RetrieveOptions,
-): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal'>> {
-  const chosen = firstEligible(documents, options.thresholds.document);
+): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal' | 'rerank'>> {
+  const { thresholds, rerank } = options;
+  const reranked = rerank
+    ? await rerankDocuments(index.knowledge, question, ranked, thresholds.document, rerank, options.abortSignal)
+    : undefined;
+  const documents = reranked?.documents ?? ranked;
+  const chosen = rerank
+    ? firstReranked(documents, { document: thresholds.document, rerank: rerank.threshold })
+    : firstEligible(documents, thresholds.document);
   // Two-stage reports every document of the searched categories; flat routes their top k.
   const reported = options.route.stages === 'two-stage' ? [...documents] : documents.slice(0, options.route.topK);
   if (chosen && !reported.includes(chosen)) reported.push(chosen);
   const scores = { categories, documents: reported.map(toScoredDocument) };
-  if (!chosen) return { document: null, context: [], scores, refusal: 'document-below-threshold' };
+  const report = rerankReport(rerank, reranked?.candidates ?? 0);
+  if (!chosen) {
+    const refusal: RefusalReason =
+      rerank && firstEligible(documents, thresholds.document) ? 'rerank-below-threshold' : 'document-below-threshold';
+    return { document: null, context: [], scores, refusal, rerank: report };
+  }
   return {
     document: toScoredDocument(chosen),
     context: await contextOf(index, chosen, options),
     scores,
     refusal: null,
+    rerank: report,
   };
 }
 
-/** The best chunk, plus the document's next-best chunks that also clear the threshold, in reading order. */
+function rerankReport(rerank: RerankSettings | undefined, candidates: number): RerankReport | null {
+  if (!rerank) return null;
+  const { model, top, threshold } = rerank;
+  return { engine: model.engine, model: model.modelId, top, threshold, candidates };
+}
+
+/**
+ * The best chunk, plus the document's next-best chunks that also clear the threshold (the
+ * reranker's floor when it ran), in reading order.
+ */
 async function contextOf(
   index: KnowledgeIndex,
   document: RankedDocument,
   options: RetrieveOptions,
 ): Promise<ContextChunk[]> {
+  const { rerank, thresholds } = options;
   const chosen = document.chunks
-    .filter((chunk, rank) => rank === 0 || chunk.score >= options.thresholds.document)
+    .filter((chunk, rank) =>
+      rerank
+        ? chunk.rerankScore !== undefined && chunk.rerankScore >= rerank.threshold
+        : rank === 0 || chunk.score >= thresholds.document,
+    )
     .slice(0, options.contextChunks ?? 3)
     .sort((left, right) => left.position - right.position);
   const passages = await index.knowledge.chunkPassages(chosen.map((chunk) => chunk.vectorId));
@@ -226,12 +265,25 @@ async function contextOf(
       text: passage?.text ?? '',
       source: passage?.source ?? '',
       location: passage?.location,
+      ...(chunk.rerankScore === undefined ? {} : { rerankScore: chunk.rerankScore }),
     };
   });
 }
 
-function toScoredDocument({ documentId, title, category, score, keywordScore }: RankedDocument): ScoredDocument {
-  return keywordScore === undefined
-    ? { documentId, title, category, score }
-    : { documentId, title, category, score, keywordScore };
+function toScoredDocument({
+  documentId,
+  title,
+  category,
+  score,
+  keywordScore,
+  rerankScore,
+}: RankedDocument): ScoredDocument {
+  return {
+    documentId,
+    title,
+    category,
+    score,
+    ...(keywordScore === undefined ? {} : { keywordScore }),
+    ...(rerankScore === undefined ? {} : { rerankScore }),
+  };
 }

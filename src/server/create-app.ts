@@ -7,6 +7,7 @@ import { httpStatusFor } from './http-status.js';
 import { registerAskRoutes } from './routes/ask.js';
 import { registerEmbeddingRoutes } from './routes/embeddings.js';
 import { registerKnowledgeBaseRoutes } from './routes/knowledge-base.js';
+import { registerUploadRoutes, uploadPath } from './routes/upload.js';
 import { registerWebRoutes } from './routes/web.js';
 import type { ServerContext } from './server-context.js';
 
@@ -46,16 +47,21 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
     app.use('/api/*', requireKey);
     app.use('/v1/*', requireKey);
   }
-  const limit = bodyLimit({
-    maxSize: server.limits.maxBodyBytes,
-    onError: () => {
-      throw new GemmaRagError(
-        errorCodes.payloadTooLarge,
-        `The request body is larger than this server's limit of ${server.limits.maxBodyBytes} bytes.`,
-      );
-    },
-  });
-  app.use('/api/*', limit);
+  const limitOf = (maxSize: number, what: string) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new GemmaRagError(
+          errorCodes.payloadTooLarge,
+          `The ${what} is larger than this server's limit of ${maxSize} bytes.`,
+          { data: { maxBytes: maxSize } },
+        );
+      },
+    });
+  const limit = limitOf(server.limits.maxBodyBytes, 'request body');
+  // A document upload is a file, not a JSON body: it has the ingest file-size limit instead.
+  const uploadLimit = limitOf(server.limits.maxUploadBytes, 'uploaded file');
+  app.use('/api/*', (context, next) => (context.req.path === uploadPath ? uploadLimit : limit)(context, next));
   app.use('/v1/*', limit);
 
   app.get('/healthz', (context) =>
@@ -71,6 +77,7 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
   registerEmbeddingRoutes(app, server);
   registerAskRoutes(app, server);
   registerKnowledgeBaseRoutes(app, server);
+  registerUploadRoutes(app, server);
   registerWebRoutes(app, { apiKeyRequired: Boolean(options.apiKey) });
 
   app.notFound((context) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conversationHistorySchema } from '../conversation/conversation-history.js';
 import { routeRequestSchema } from '../retrieval/route.js';
 
 /** Strict schemas for our own API; minimal, compatible ones for the OpenAI and Ollama shapes. */
@@ -33,6 +34,8 @@ const { topK: _topK, ...retrievalFields } = routeRequestSchema.shape;
 export const askRequest = z
   .object({
     question: z.string().trim().min(1, 'ask something: the question is empty').max(8000),
+    /** Earlier turns, oldest first (at most 20): a follow-up is made standalone before retrieval. */
+    history: conversationHistorySchema.optional(),
     ...retrievalFields,
     /** false: answer with the matching text itself. */
     generate: z.boolean().optional(),

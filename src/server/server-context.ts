@@ -22,6 +22,12 @@ export interface ServerLimits {
   maxBodyBytes: number;
   /** Most inputs in one embeddings request. */
   maxInputs: number;
+  /** Largest file `POST /api/upload` accepts, in bytes (as `ingest --max-file-size`). */
+  maxUploadBytes: number;
 }
 
-export const defaultLimits: ServerLimits = { maxBodyBytes: 1024 * 1024, maxInputs: 256 };
+export const defaultLimits: ServerLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxInputs: 256,
+  maxUploadBytes: 20 * 1024 * 1024,
+};

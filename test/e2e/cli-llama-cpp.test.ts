@@ -94,7 +94,7 @@ test('the executable: exit codes and messages from a real process', () => {
   assert.match(ok.stdout, /password\.example\.com/);
   const usage = run('ask');
   assert.equal(usage.status, 2);
-  assert.match(usage.stderr, /missing required argument 'question'/);
+  assert.match(usage.stderr, /Missing the question: gemma-rag ask "如何重置密码？", or ask --chat/);
   const missing = run('ask', '如何重置密码？');
   assert.equal(missing.status, 3);
   assert.match(missing.stderr, /gemma-rag pull/);

@@ -1,49 +1,31 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium, type TestBrowser } from '../fixtures/chromium.js';
 import { startTestServer, type TestServer } from '../fixtures/test-server.js';
+import { chromiumMissing } from '../fixtures/text-images.js';
 
-// The web UI in real headless Chromium (Debian's, installed by .ci/run). Flags keep it off
-// the closed network; a fresh profile keeps runs independent.
-const executablePath = '/usr/bin/chromium';
+// The web UI in real headless Chromium (Debian's, installed by .ci/run).
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const skip = existsSync(executablePath)
-  ? false
-  : `${executablePath} is not installed (apt-get install chromium; .ci/run does it)`;
+const skip = chromiumMissing;
 let server: TestServer;
+let chromium: TestBrowser;
 let browser: BrowserContext;
-let profile: string;
 
 before(async () => {
   if (skip) return;
   server = await startTestServer({ app: { apiKey: 'secret' } });
-  profile = await mkdtemp(join(tmpdir(), 'gemma-rag-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    viewport: { width: 390, height: 844 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromium = await launchChromium({ width: 390, height: 844 });
+  browser = chromium.context;
   await mkdir(artifacts, { recursive: true });
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 test('ask in the page: streamed answer, stages, a citation that opens its source; then a refusal', {
@@ -66,6 +48,8 @@ test('ask in the page: streamed answer, stages, a citation that opens its source
   assert.match((await page.locator('.chunk.cited').textContent()) ?? '', /自助服务门户/);
   await page.screenshot({ path: join(artifacts, 'web-ui-answer.png'), fullPage: true });
 
+  // A new thread: otherwise, without a language model, this question would be joined to the last one.
+  await page.click('#new-thread');
   await page.fill('#question', '今天天气怎么样？');
   await page.click('#ask-button');
   await page.locator('#answer[data-refused="true"]').waitFor();

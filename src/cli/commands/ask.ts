@@ -1,13 +1,18 @@
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import type { CondensedQuestion } from '../../conversation/condense-question.js';
+import { type ConversationTurn, conversationLimits } from '../../conversation/conversation-history.js';
 import { askJson } from '../../presentation/ask-json.js';
 import { citationLabel } from '../../presentation/cite-location.js';
 import type { AskResult, Rag } from '../../rag.js';
+import type { KnowledgeIndex } from '../../retrieval/knowledge-index.js';
 import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
   addGenerationOptions,
+  addRerankOptions,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -25,13 +30,14 @@ interface AskFlags extends EngineFlags, RouteFlags {
   generate: boolean;
   explain?: boolean;
   maxTokens?: string;
+  chat?: boolean;
 }
 
 export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
   const command = program
     .command('ask')
     .description('answer a question from the knowledge base (refuses when nothing relevant is found)')
-    .argument('<question>', 'the question, in any language');
+    .argument('[question]', 'the question, in any language (with --chat: the first one)');
   addKnowledgeBaseOptions(command);
   addRouteOptions(command)
     .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
@@ -39,14 +45,27 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     .option('--document-threshold <x>', 'stage 2 threshold (overrides --threshold)')
     .option('--no-generate', 'answer with the matching document itself; needs no language model')
     .option('--max-tokens <n>', 'longest generated answer in tokens', '256')
-    .option('--explain', 'show every stage score');
+    .option('--explain', 'show every stage score')
+    .option(
+      '--chat',
+      'a conversation: one question per line from the terminal (or stdin); follow-ups are rewritten into standalone questions; /new starts over, /exit ends',
+    );
   addGenerationOptions(command);
+  addRerankOptions(command);
   addEngineOptions(command);
-  command.action((question: string, flags: AskFlags) => run(() => ask(io, question, flags), flags.json ?? false));
+  command.action((question: string | undefined, flags: AskFlags) =>
+    run(() => ask(io, question, flags), flags.json ?? false),
+  );
 }
 
-async function ask(io: CliIo, question: string, flags: AskFlags): Promise<void> {
-  if (question.trim() === '') {
+async function ask(io: CliIo, question: string | undefined, flags: AskFlags): Promise<void> {
+  if (!flags.chat && question === undefined) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      'Missing the question: gemma-rag ask "如何重置密码？", or ask --chat for a conversation.',
+    );
+  }
+  if (!flags.chat && question?.trim() === '') {
     throw new GemmaRagError(
       errorCodes.invalidArgument,
       'The question is empty: ask something, e.g. gemma-rag ask "如何重置密码？"',
@@ -72,31 +91,101 @@ async function ask(io: CliIo, question: string, flags: AskFlags): Promise<void> 
       writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
     }
     await using index = await openKnowledge(io, rag, source, flags);
-    const retrieval = await rag.retrieve(index, question, routeRequestFromFlags(flags));
-    const streaming = !flags.json;
-    if (streaming && flags.explain) printStages(io, rag, retrieval);
-    const result = await rag.answer(question, retrieval, {
-      generate: flags.generate,
-      maxTokens,
-      ...(streaming ? { onText: (text: string) => io.stdout.write(text) } : {}),
-    });
-    if (flags.json) writeJson(io, askJson(rag, result));
-    else {
-      writeLine(io.stdout);
-      printSource(io, result);
-    }
+    const turn = { io, rag, index, flags, maxTokens };
+    if (flags.chat) await chat(turn, question);
+    else if (question !== undefined) await answerTurn(turn, question, []);
   } finally {
     await rag.dispose();
   }
 }
 
-function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult): void {
+interface TurnContext {
+  io: CliIo;
+  rag: Rag;
+  index: KnowledgeIndex;
+  flags: AskFlags;
+  maxTokens: number;
+}
+
+/** One question: made standalone when it follows others, retrieved, answered, printed. */
+async function answerTurn(
+  { io, rag, index, flags, maxTokens }: TurnContext,
+  question: string,
+  history: readonly ConversationTurn[],
+): Promise<AskResult> {
+  const condensed = await rag.condense(question, history, { generate: flags.generate });
+  const retrieval = await rag.retrieve(index, condensed?.standalone ?? question, routeRequestFromFlags(flags));
+  const streaming = !flags.json;
+  if (streaming && flags.explain) printStages(io, rag, retrieval, condensed);
+  else if (streaming && condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
+  const result = await rag.answer(question, retrieval, {
+    generate: flags.generate,
+    maxTokens,
+    condensed,
+    ...(streaming ? { onText: (text: string) => io.stdout.write(text) } : {}),
+  });
+  if (flags.json && flags.chat) writeLine(io.stdout, JSON.stringify(askJson(rag, result)));
+  else if (flags.json) writeJson(io, askJson(rag, result));
+  else {
+    writeLine(io.stdout);
+    printSource(io, result);
+  }
+  return result;
+}
+
+/**
+ * `ask --chat`: a thread of questions, one per line, each answered with the earlier ones as
+ * history (the last 20 kept). With --json, one JSON object per line per answer.
+ */
+async function chat(turn: TurnContext, first: string | undefined): Promise<void> {
+  const { io, flags } = turn;
+  const interactive = Boolean(io.stdin.isTTY) && !flags.json;
+  const lines = createInterface({
+    input: io.stdin,
+    ...(interactive ? { output: io.stderr, prompt: '› ' } : {}),
+    terminal: interactive,
+  });
+  if (interactive) {
+    writeLine(io.stderr, 'Ask a question; follow-ups refer to earlier answers. /new starts a new thread, /exit ends.');
+  }
+  let history: ConversationTurn[] = [];
+  const askNext = async (question: string) => {
+    const result = await answerTurn(turn, question, history);
+    history = [...history, { question, answer: result.answer }].slice(-conversationLimits.maxTurns);
+    if (!flags.json) writeLine(io.stderr);
+  };
+  try {
+    if (first?.trim()) await askNext(first.trim());
+    if (interactive) lines.prompt();
+    for await (const line of lines) {
+      const question = line.trim();
+      if (question === '/exit' || question === '/quit') break;
+      if (question === '/new') {
+        history = [];
+        if (!flags.json) writeLine(io.stderr, '(new thread)');
+      } else if (question !== '') await askNext(question);
+      if (interactive) lines.prompt();
+    }
+  } finally {
+    lines.close();
+  }
+}
+
+function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult, condensed: CondensedQuestion | null): void {
   const format = (score: number) => score.toFixed(3);
   writeLine(
     io.stderr,
     `engine: ${rag.embedder.model.label}, model: ${rag.embedder.model.modelId}, dimensions: ${rag.embedder.dimensions}`,
   );
   writeLine(io.stderr, `route: ${describeRoute(retrieval)}`);
+  if (condensed) {
+    const how =
+      condensed.method === 'language-model'
+        ? `rewritten by the language model from ${condensed.turns} earlier turn(s)`
+        : `joined to the previous question${condensed.fallback ? ` (${condensed.fallback})` : ' (no language model)'}`;
+    writeLine(io.stderr, `Follow-up, ${how}:`);
+    writeLine(io.stderr, `  ${condensed.standalone}`);
+  }
   if (retrieval.mode === 'two-stage') {
     writeLine(io.stderr, `Stage 1 — categories (threshold ${retrieval.thresholds.category}):`);
     for (const category of retrieval.scores.categories)
@@ -108,6 +197,18 @@ function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult): void {
   );
   for (const document of retrieval.scores.documents)
     writeLine(io.stderr, `  ${format(document.score)}  ${document.title}`);
+  if (retrieval.rerank) {
+    const { model, candidates, threshold } = retrieval.rerank;
+    writeLine(
+      io.stderr,
+      `Reranker ${model} — read ${candidates} passage(s) that passed the embedding gate (floor ${threshold}):`,
+    );
+    for (const document of retrieval.scores.documents.filter((entry) => entry.rerankScore !== undefined))
+      writeLine(
+        io.stderr,
+        `  ${format(document.rerankScore ?? 0)}  ${document.title} (cosine ${format(document.score)})`,
+      );
+  }
   writeLine(io.stderr);
 }
 
@@ -136,8 +237,18 @@ function printSource(io: CliIo, result: AskResult): void {
       io.stderr,
       `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${retrieval.document.score.toFixed(3)})`,
     );
-    for (const [index, chunk] of retrieval.context.entries())
-      writeLine(io.stderr, `  [${index + 1}] ${citationLabel(chunk)} (score ${chunk.score.toFixed(3)})`);
+    for (const [index, chunk] of retrieval.context.entries()) {
+      const reranked = chunk.rerankScore === undefined ? '' : `, rerank ${chunk.rerankScore.toFixed(3)}`;
+      writeLine(io.stderr, `  [${index + 1}] ${citationLabel(chunk)} (score ${chunk.score.toFixed(3)}${reranked})`);
+    }
+    return;
+  }
+  if (retrieval.refusal === 'rerank-below-threshold' && retrieval.rerank) {
+    const best = retrieval.scores.documents.find((document) => document.rerankScore !== undefined)?.rerankScore;
+    writeLine(
+      io.stderr,
+      `No passage reached the reranker's floor ${retrieval.rerank.threshold}${best === undefined ? '' : ` (best: ${best.toFixed(3)})`}; the language model was not called.`,
+    );
     return;
   }
   const best =

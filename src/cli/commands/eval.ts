@@ -13,6 +13,7 @@ import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
+  addRerankOptions,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -60,6 +61,7 @@ export function registerEval(program: Command, io: CliIo, run: CommandRunner) {
       '--embedding-cache <file>',
       'keep every vector in this file and reuse it next time (per model): repeated runs embed nothing twice',
     );
+  addRerankOptions(command);
   addEngineOptions(command);
   const dimensionsOption = command.options.find((option) => option.long === '--dimensions');
   if (dimensionsOption) {

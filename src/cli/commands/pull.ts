@@ -15,7 +15,7 @@ export function registerPull(program: Command, io: CliIo, run: CommandRunner) {
   program
     .command('pull')
     .description('download models into $GEMMA_RAG_HOME/models (default: the EmbeddingGemma and Gemma 3 4B defaults)')
-    .argument('[role]', 'embedding or generation (default: both)')
+    .argument('[role]', 'embedding, generation or reranking (default: embedding and generation)')
     .argument('[model]', "a catalog alias, hf:user/repo:QUANT or https URL (default: the role's default)")
     .option('--list', 'list the known models')
     .option('--json', 'print { models: [{ role, reference, path }] }')
@@ -35,8 +35,11 @@ async function pull(io: CliIo, role: string | undefined, model: string | undefin
         );
     return;
   }
-  if (role !== undefined && role !== 'embedding' && role !== 'generation') {
-    throw new GemmaRagError(errorCodes.invalidArgument, `Unknown role "${role}": use "embedding" or "generation".`);
+  if (role !== undefined && role !== 'embedding' && role !== 'generation' && role !== 'reranking') {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `Unknown role "${role}": use "embedding", "generation" or "reranking".`,
+    );
   }
   const roles: ModelRole[] = role ? [role] : ['embedding', 'generation'];
   const pulled = [];

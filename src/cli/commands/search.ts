@@ -2,7 +2,13 @@ import { type Command, Option } from 'commander';
 import { maxTopK } from '../../retrieval/route.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
-import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
+import {
+  addEngineOptions,
+  addRerankOptions,
+  configFromFlags,
+  createRagForCli,
+  type EngineFlags,
+} from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
 import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
 
@@ -28,6 +34,7 @@ export function registerSearch(program: Command, io: CliIo, run: CommandRunner) 
         .default('hybrid'),
     )
     .option('--relative-cutoff <x>', 'drop results scoring below this fraction of the best one');
+  addRerankOptions(command);
   addEngineOptions(command);
   command.action((query: string, flags: SearchFlags) => run(() => search(io, query, flags), flags.json ?? false));
 }
@@ -56,12 +63,19 @@ async function search(io: CliIo, query: string, flags: SearchFlags): Promise<voi
       writeJson(io, {
         engine: rag.embedder.model.label,
         mode: flags.mode,
-        results: results.map(({ title, category, score, keywordScore }) => ({ title, category, score, keywordScore })),
+        results: results.map(({ title, category, score, keywordScore, rerankScore }) => ({
+          title,
+          category,
+          score,
+          keywordScore,
+          rerankScore,
+        })),
       });
       return;
     }
     for (const [rank, result] of results.entries()) {
-      writeLine(io.stdout, `${rank + 1}. ${result.score.toFixed(3)}  ${result.title}  (${result.category})`);
+      const reranked = result.rerankScore === undefined ? '' : `  rerank ${result.rerankScore.toFixed(3)}`;
+      writeLine(io.stdout, `${rank + 1}. ${result.score.toFixed(3)}  ${result.title}  (${result.category})${reranked}`);
     }
   } finally {
     await rag.dispose();

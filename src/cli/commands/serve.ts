@@ -10,6 +10,7 @@ import { type CliIo, type CommandRunner, writeLine } from '../cli-io.js';
 import {
   addEngineOptions,
   addGenerationOptions,
+  addRerankOptions,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -29,6 +30,7 @@ interface ServeFlags extends EngineFlags {
   threshold?: string;
   maxBody: string;
   maxInputs: string;
+  maxUpload: string;
   watch?: string[];
 }
 
@@ -44,9 +46,11 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--threshold <x>', 'similarity threshold for both stages')
     .option('--max-body <bytes>', 'largest request body', String(defaultLimits.maxBodyBytes))
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
+    .option('--max-upload <bytes>', 'largest document uploaded in the web UI', String(defaultLimits.maxUploadBytes))
     .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
   addKnowledgeBaseOptions(command);
   addGenerationOptions(command);
+  addRerankOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
 }
@@ -63,6 +67,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
   const limits = {
     maxBodyBytes: parsePositiveInteger(flags.maxBody, '--max-body'),
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
+    maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
   };
   const apiKey = flags.apiKey ?? io.environment.GEMMA_RAG_API_KEY;
   const source = await chooseKnowledgeSource(io, flags);

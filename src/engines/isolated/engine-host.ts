@@ -7,11 +7,19 @@ import { ragConfigSchema } from '../../config.js';
 import { type EmbeddingModel, embeddingModelInfo } from '../../spec/embedding-model.js';
 import { asGemmaRagError } from '../../spec/errors.js';
 import type { LanguageModel } from '../../spec/language-model.js';
-import { type EngineContext, loadEmbeddingModel, loadLanguageModel } from '../registry.js';
-import { crashHookVariable, type FromEngine, type SerializedError, type ToEngine } from './engine-messages.js';
+import type { RankingModel } from '../../spec/ranking-model.js';
+import { type EngineContext, loadEmbeddingModel, loadLanguageModel, loadRankingModel } from '../registry.js';
+import {
+  crashHookVariable,
+  type FromEngine,
+  type RankingModelDescription,
+  type SerializedError,
+  type ToEngine,
+} from './engine-messages.js';
 
 let embeddingModel: EmbeddingModel | undefined;
 let languageModel: Promise<LanguageModel> | undefined;
+let rankingModel: Promise<RankingModel> | undefined;
 let context: EngineContext | undefined;
 const running = new Map<number, AbortController>();
 const confirmations = new Map<number, (allowed: boolean) => void>();
@@ -88,10 +96,27 @@ function languageModelOnce(): Promise<LanguageModel> {
   return languageModel;
 }
 
+function rankingModelOnce(): Promise<RankingModel> {
+  if (!context) return Promise.reject(new Error('the engine process has no configuration yet'));
+  const configured = context;
+  rankingModel ??= loadRankingModel(configured).then((model) => {
+    if (!model) throw new Error('the configuration names no reranker');
+    return model;
+  });
+  rankingModel.catch(() => {
+    rankingModel = undefined;
+  });
+  return rankingModel;
+}
+
 async function dispose(): Promise<void> {
   for (const controller of running.values()) controller.abort();
-  const language = languageModel;
-  await Promise.allSettled([embeddingModel?.dispose(), language?.then((model) => model.dispose())]);
+  const [language, ranking] = [languageModel, rankingModel];
+  await Promise.allSettled([
+    embeddingModel?.dispose(),
+    language?.then((model) => model.dispose()),
+    ranking?.then((model) => model.dispose()),
+  ]);
   process.exit(0);
 }
 
@@ -126,6 +151,19 @@ function handle(message: ToEngine): void {
           send({ type: 'chunk', id, text });
         }
         return undefined;
+      });
+      return;
+    case 'load-ranking-model':
+      void answer(message.id, async (): Promise<RankingModelDescription> => {
+        const { engine, modelId, maxDocumentsPerCall } = await rankingModelOnce();
+        return { engine, modelId, maxDocumentsPerCall };
+      });
+      return;
+    case 'rank':
+      void answer(message.id, async (abortSignal) => {
+        abortIfAsked([message.query, ...message.documents]);
+        const model = await rankingModelOnce();
+        return (await model.rank({ query: message.query, documents: message.documents, abortSignal })).scores;
       });
       return;
     case 'abort':

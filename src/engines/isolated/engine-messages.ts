@@ -12,6 +12,8 @@ export type ToEngine =
   | { type: 'embed'; id: number; values: readonly string[] }
   | { type: 'count-tokens'; id: number; values: readonly string[] }
   | { type: 'load-language-model'; id: number }
+  | { type: 'load-ranking-model'; id: number }
+  | { type: 'rank'; id: number; query: string; documents: readonly string[] }
   | {
       type: 'generate';
       id: number;
@@ -27,6 +29,13 @@ export type ToEngine =
 export interface EmbeddingModelDescription extends EmbeddingModelInfo {
   /** Id of the model profile the model implies, if it can tell. */
   detectedProfile: string | undefined;
+}
+
+/** The reranker's metadata, sent once it is loaded. */
+export interface RankingModelDescription {
+  engine: string;
+  modelId: string;
+  maxDocumentsPerCall: number;
 }
 
 export interface SerializedError {

@@ -2,24 +2,30 @@ import { rm } from 'node:fs/promises';
 import { after, before } from 'node:test';
 import { FakeModelServer } from '../../../test/fixtures/fake-model-server.js';
 import { type TinyModelPaths, writeTinyModels } from '../../../test/fixtures/tiny-models.js';
+import { writeTinyReranker } from '../../../test/fixtures/tiny-reranker.js';
 import { type RagConfig, ragConfigSchema } from '../../config.js';
 import { silentLogger } from '../../spec/logger.js';
 import { embeddingModelContract } from '../embedding-model.contract.js';
 import { languageModelContract } from '../language-model.contract.js';
+import { rankingModelContract } from '../ranking-model.contract.js';
+import type { RankingModelDescription } from './engine-messages.js';
 import { EngineProcess } from './engine-process.js';
 import { IsolatedEmbeddingModel } from './isolated-embedding-model.js';
 import { IsolatedLanguageModel } from './isolated-language-model.js';
+import { IsolatedRankingModel } from './isolated-ranking-model.js';
 
 // The proxies a server gets for engines in a child process pass the same contracts as the
 // engines themselves: vectors, token counts, order, streaming, aborts and error codes
 // survive the trip over IPC. One engine process per configuration, shared by the cases.
 let server: FakeModelServer;
 let models: TinyModelPaths;
+let reranker: string;
 const processes: EngineProcess[] = [];
 
 before(async () => {
   server = await FakeModelServer.start({ chunkDelayMs: 1 });
   models = await writeTinyModels();
+  reranker = await writeTinyReranker(models.directory);
 });
 
 after(async () => {
@@ -57,6 +63,11 @@ function sharedEngines(config: () => RagConfig) {
       });
       return new IsolatedLanguageModel(running, engine, modelId);
     },
+    ranking: async () => {
+      const running = await engineProcess();
+      const description = await running.request<RankingModelDescription>({ type: 'load-ranking-model' });
+      return new IsolatedRankingModel(running, description);
+    },
   };
 }
 
@@ -88,9 +99,11 @@ const llamaCpp = sharedEngines(() => ({
   engine: 'llama-cpp',
   embeddingModel: models.embedding,
   generationModel: models.generator,
+  rerankModel: reranker,
   threads: 1,
   gpu: false,
 }));
 
 embeddingModelContract('llama-cpp in an engine process', { create: () => llamaCpp.embedding() });
 languageModelContract('llama-cpp in an engine process', { create: () => llamaCpp.language() });
+rankingModelContract('llama-cpp in an engine process', { create: () => llamaCpp.ranking() });

@@ -1,9 +1,11 @@
 import { modelProfiles } from '../../embedding/model-profiles.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { EngineLoaders } from '../registry.js';
+import type { RankingModelDescription } from './engine-messages.js';
 import { EngineProcess } from './engine-process.js';
 import { IsolatedEmbeddingModel } from './isolated-embedding-model.js';
 import { IsolatedLanguageModel } from './isolated-language-model.js';
+import { IsolatedRankingModel } from './isolated-ranking-model.js';
 
 /**
  * Engines in a child process, for `serve`: a llama.cpp abort (a failed assertion, out of
@@ -37,6 +39,15 @@ export function isolatedEngines(): EngineLoaders {
         type: 'load-language-model',
       });
       return new IsolatedLanguageModel(engineProcess, engine, modelId);
+    },
+    async loadRankingModel(context) {
+      if (context.config.rerankModel === undefined) return undefined;
+      if (!engineProcess) {
+        throw new GemmaRagError(errorCodes.engineFailure, 'The engine process must load the embedding model first.');
+      }
+      // Loaded at start-up, like the embedding model, so a wrong reranker fails before serving.
+      const description = await engineProcess.request<RankingModelDescription>({ type: 'load-ranking-model' });
+      return new IsolatedRankingModel(engineProcess, description);
     },
   };
 }

@@ -27,3 +27,13 @@ export const chatChunkSchema = z.union([
     ),
   }),
 ]);
+
+/** `/v1/rerank` as llama.cpp's llama-server (Jina's shape), vLLM and TEI-compatible servers answer it. */
+export const rerankResponseSchema = z.object({
+  results: z.array(
+    z.object({
+      index: z.number().int().nonnegative(),
+      relevance_score: z.number(),
+    }),
+  ),
+});

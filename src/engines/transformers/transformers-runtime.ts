@@ -29,17 +29,19 @@ export interface TransformersLoadOptions {
 export const transformersPackage = '@huggingface/transformers@4.3.2';
 
 export const installAdvice = [
-  `Install it with:  npm install ${transformersPackage}`,
-  '  (its onnxruntime-node dependency downloads optional CUDA libraries while installing; set',
-  '  ONNXRUNTIME_NODE_INSTALL=skip to skip that download, e.g. on a machine without internet.)',
+  'It is not installed by default (about 475 MB with onnxruntime). Add it to your project with:',
+  `  ONNXRUNTIME_NODE_INSTALL=skip npm install -E ${transformersPackage}`,
+  '  (the variable stops onnxruntime-node downloading CUDA libraries that CPU inference does not need,',
+  '  which also fails on a machine without internet access.)',
   'Or use another engine: --engine llama-cpp (GGUF) or --engine ollama.',
 ].join('\n');
 
 let shared: Promise<TransformersModule> | undefined;
 
 /**
- * transformers.js is an optional dependency, imported only when the transformers engine is
- * used, so that the other engines never pay for onnxruntime (~470 MB installed).
+ * transformers.js is not a dependency of gemma-rag (only a devDependency, for its tests): users
+ * add it when they want this engine, so the others never pay for onnxruntime (~475 MB installed).
+ * It is imported only when the transformers engine is used.
  * `importModule` is injectable so tests can simulate a missing package.
  */
 export function loadTransformers(importModule?: () => Promise<TransformersModule>): Promise<TransformersModule> {
@@ -66,7 +68,7 @@ async function importTransformers(importModule: () => Promise<TransformersModule
       throw new GemmaRagError(
         errorCodes.engineFailure,
         missing
-          ? `The transformers engine needs the optional package @huggingface/transformers, which is not installed.\n${installAdvice}`
+          ? `The transformers engine needs the package @huggingface/transformers, which is not installed.\n${installAdvice}`
           : `Could not load @huggingface/transformers: ${error instanceof Error ? error.message : String(error)}\n${installAdvice}`,
         { data: { package: '@huggingface/transformers', missing }, cause: error },
       );

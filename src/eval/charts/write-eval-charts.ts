@@ -17,7 +17,7 @@ export async function writeEvalCharts(
   await writeFile(
     metricsPath,
     metricsByDimensionChart(
-      report.results,
+      report.results.filter((row) => !row.reranked),
       'Retrieval quality by embedding size',
       `${setting}, ${report.questions} questions`,
     ),

@@ -11,15 +11,24 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
   app.post('/api/ask', async (context) => {
     const request = await readBody(context, askRequest);
     const generate = server.generate && request.generate !== false;
-    const { question, generate: _generate, stream: _stream, maxTokens: _maxTokens, ...route } = request;
-    const retrieval = await server.queue.run(() => server.rag.retrieve(server.index, question, route));
+    const { question, history, generate: _generate, stream: _stream, maxTokens: _maxTokens, ...route } = request;
+    const abortSignal = context.req.raw.signal;
+    // The follow-up is made standalone first: retrieval and the refusal gate judge that question.
+    const { condensed, retrieval } = await server.queue.run(async () => {
+      const condensed = await server.rag.condense(question, history, { generate, abortSignal });
+      return {
+        condensed,
+        retrieval: await server.rag.retrieve(server.index, condensed?.standalone ?? question, route),
+      };
+    });
     const answer = (onText?: (text: string) => void) =>
       server.queue.run(() =>
-        server.rag.answer(request.question, retrieval, {
+        server.rag.answer(question, retrieval, {
           generate,
           maxTokens: request.maxTokens,
           onText,
-          abortSignal: context.req.raw.signal,
+          abortSignal,
+          condensed,
         }),
       );
     if (!request.stream) return context.json(askJson(server.rag, await answer()));
@@ -28,6 +37,7 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
       await stream.writeSSE({
         event: 'retrieval',
         data: JSON.stringify({
+          condensed: condensed && { standalone: condensed.standalone, method: condensed.method },
           category: retrieval.category,
           document: retrieval.document,
           refused: retrieval.document === null,
@@ -58,12 +68,13 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
     return context.json({
       engine: server.rag.embedder.model.label,
       mode: request.mode,
-      results: results.map(({ documentId, title, category, score, keywordScore }) => ({
+      results: results.map(({ documentId, title, category, score, keywordScore, rerankScore }) => ({
         id: documentId,
         title,
         category,
         score,
         keywordScore,
+        rerankScore,
       })),
     });
   });

@@ -1,0 +1,70 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
+import { loadFiles } from '../../knowledge/loaders/read-source.js';
+import { parseWithCode } from '../../util/validation.js';
+import type { ServerContext } from '../server-context.js';
+
+export const uploadPath = '/api/upload';
+
+/** The file's own name and the category it goes in; the body is the file itself. */
+const uploadQuery = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'name the file')
+      .max(255)
+      .refine(
+        (name) => !name.includes('/') && !name.includes('\\') && !name.includes('\u0000') && !/^\.\.?$/.test(name),
+        'a file name, not a path',
+      ),
+    category: z.string().trim().min(1).max(200).default('Uploads'),
+  })
+  .strict();
+
+/**
+ * `POST /api/upload?name=handbook.pdf&category=HR` with the file as the body: read by the same
+ * loaders and written by the same ingest as `gemma-rag ingest` (one transaction per document,
+ * unchanged content skipped). The document's identity is `upload:{category}/{name}`, so
+ * uploading a changed file again updates it.
+ */
+export function registerUploadRoutes(app: Hono, server: ServerContext): void {
+  app.post(uploadPath, async (context) => {
+    const { name, category } = parseWithCode(uploadQuery, context.req.query(), 'upload');
+    const bytes = new Uint8Array(await context.req.arrayBuffer());
+    // The loaders read files: the upload is one, under its own name, for as long as it is read.
+    const folder = await mkdtemp(join(tmpdir(), 'gemma-rag-upload-'));
+    try {
+      const path = join(folder, name);
+      await writeFile(path, bytes);
+      const loaded = extractCategoryDescriptions(
+        await loadFiles([{ path, root: path, category }], { maxFileBytes: server.limits.maxUploadBytes }),
+      );
+      const identity = `upload:${category}/${name}`;
+      const documents = loaded.documents.map((document) => ({
+        ...document,
+        source: identity + document.source.slice(path.length),
+      }));
+      const report = await server.queue.run(() =>
+        server.rag.ingest(server.store, { documents, categoryDescriptions: loaded.categoryDescriptions }),
+      );
+      return context.json({
+        name,
+        category,
+        source: identity,
+        documents: documents.length,
+        added: report.added,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        chunksEmbedded: report.chunksEmbedded,
+        skipped: loaded.skipped.map(({ reason }) => ({ name, reason })),
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+}
