@@ -25,6 +25,7 @@ import {
   type CalibrationKey,
   calibrationKeyFor,
   defaultRouteName,
+  type FilterRequest,
   type RouteRequest,
   resolveRoute,
 } from './retrieval/route.js';
@@ -323,7 +324,12 @@ export class Rag {
   async search(
     index: KnowledgeIndex,
     query: string,
-    options: { mode?: 'flat' | 'hybrid'; topK?: number; relativeCutoff?: number; abortSignal?: AbortSignal } = {},
+    options: {
+      mode?: 'flat' | 'hybrid';
+      topK?: number;
+      relativeCutoff?: number;
+      abortSignal?: AbortSignal;
+    } & FilterRequest = {},
   ) {
     const retrieval = await this.retrieve(index, query, { ...options, mode: options.mode ?? 'hybrid' });
     return retrieval.scores.documents;

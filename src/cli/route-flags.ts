@@ -1,5 +1,12 @@
 import { type Command, Option } from 'commander';
-import { defaultRouteName, type RouteName, type RouteRequest, routeNames } from '../retrieval/route.js';
+import {
+  defaultRouteName,
+  type FilterRequest,
+  filterRequest,
+  type RouteName,
+  type RouteRequest,
+  routeNames,
+} from '../retrieval/route.js';
 import { parseFraction, parsePositiveInteger } from './parse-flags.js';
 
 /** The retrieval-route flags shared by `ask`, `calibrate` and anything else that routes a question. */
@@ -46,4 +53,24 @@ export function routeRequestFromFlags(flags: RouteFlags): RouteRequest {
       ? {}
       : { relativeCutoff: parseFraction(flags.relativeCutoff, '--relative-cutoff') }),
   };
+}
+
+/** Flags that limit a question to some documents (`ask`, `search`); repeatable. */
+export interface FilterFlags {
+  category?: string[];
+  document?: string[];
+  tag?: string[];
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+export function addFilterOptions(command: Command): Command {
+  return command
+    .option('--category <name>', 'search only this category (repeatable)', collect)
+    .option('--document <name>', 'search only this document: its title, path or file name (repeatable)', collect)
+    .option('--tag <tag>', 'search only documents with this tag (repeatable; any of them)', collect);
+}
+
+export function filterRequestFromFlags(flags: FilterFlags): FilterRequest {
+  return filterRequest({ categories: flags.category, documents: flags.document, tags: flags.tag });
 }

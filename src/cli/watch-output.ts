@@ -15,6 +15,8 @@ export interface CliWatchOptions {
   load?: WatchOptions['load'];
   category?: string | undefined;
   chunking?: ChunkingSettings | undefined;
+  /** `ingest --tag`: tags for every document written. */
+  tags?: readonly string[] | undefined;
   /** Serializes a write with the caller's other work (the server's queue); runs it directly by default. */
   exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
@@ -35,6 +37,7 @@ export async function watchForCli(io: CliIo, options: CliWatchOptions): Promise<
           documents: loaded.documents,
           categoryDescriptions: loaded.categoryDescriptions,
           chunking: options.chunking,
+          tags: options.tags,
           prune: { paths: [path], isStillPresent: stillPresent(loaded) },
         }),
       ),

@@ -3,6 +3,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { documentPrompt, resolvePromptPrefix } from '../embedding/prompts.js';
 import { chunkDocument } from '../knowledge/chunking/chunk-document.js';
 import { withoutUnbrokenRuns } from '../knowledge/chunking/unbroken-runs.js';
+import { mergeTags } from '../knowledge/tags.js';
 import type { LoadedDocument } from '../spec/document-loader.js';
 import { throwIfAborted } from '../spec/errors.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
@@ -23,6 +24,8 @@ export interface IngestOptions {
   /** Category descriptions by name (the seed JSON's `description`, or a folder's `_category.md`). */
   categoryDescriptions?: Readonly<Record<string, string>> | undefined;
   chunking?: ChunkingSettings | undefined;
+  /** Tags for every document of this run (`ingest --tag`), after each document's own. */
+  tags?: readonly string[] | undefined;
   /** Remove stored documents under these paths that are no longer present. */
   prune?: { paths: readonly string[]; isStillPresent: (source: string) => boolean } | undefined;
   /** Called after each new or changed document is stored, with counts of such documents. */
@@ -58,7 +61,9 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
   const stamp = stampFor(embedder);
   const report: IngestReport = { added: 0, updated: 0, unchanged: 0, removed: 0, chunksEmbedded: 0 };
   const pending: PendingDocument[] = [];
-  for (const document of uniqueBySource(options.documents)) {
+  for (const loaded of uniqueBySource(options.documents)) {
+    const tags = mergeTags(loaded.tags, options.tags ?? []);
+    const document = { ...loaded, tags };
     const contentHash = hashDocument(document, options.chunking);
     if ((await knowledgeBase.findDocument(document.source))?.contentHash === contentHash) report.unchanged++;
     else pending.push({ document, contentHash });
@@ -94,6 +99,7 @@ export async function ingestDocuments(options: IngestOptions): Promise<IngestRep
         title: document.title,
         contentHash,
         pages: document.pages,
+        tags: document.tags,
         category,
         chunks: chunks.map(({ position, text, tokens, location }) => ({
           position,
@@ -129,7 +135,10 @@ async function prune(knowledgeBase: KnowledgeWriter, prune: NonNullable<IngestOp
  */
 const sectionedChunkingVersion = 'sections-1';
 
-/** What decides whether a document must be re-embedded: its text, its places and how it is chunked. */
+/**
+ * What decides whether a document must be rewritten: its text, its places, how it is chunked,
+ * and its tags (a tag change re-embeds the document: simpler than a second write path, and rare).
+ */
 function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | undefined): string {
   const sectioned = document.sections
     ? [sectionedChunkingVersion, document.pages ?? null, document.sections.map((section) => section.location)]
@@ -143,6 +152,8 @@ function hashDocument(document: LoadedDocument, chunking: ChunkingSettings | und
         chunking?.targetTokens ?? null,
         chunking?.overlapTokens ?? null,
         ...sectioned,
+        // Only when there are tags, so documents stored before tags existed keep their hash.
+        ...(document.tags?.length ? [{ tags: document.tags }] : []),
       ]),
     )
     .digest('hex');

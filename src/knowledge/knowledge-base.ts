@@ -10,6 +10,8 @@ import { recordSources } from './loaders/record-source.js';
 export const documentSchema = z.object({
   title: z.string().trim().min(1, 'a document needs a non-empty title'),
   content: z.string().trim().min(1, 'a document needs non-empty content'),
+  /** Labels for filters: a list or a comma-separated string, normalized by tags.ts; junk is ignored, not fatal. */
+  tags: z.unknown().optional(),
 });
 
 export const categorySchema = z.object({

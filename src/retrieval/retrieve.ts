@@ -1,6 +1,13 @@
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import { categoryNamespace, chunkNamespace, type IndexedItem, type KeywordHit } from '../spec/knowledge-store.js';
-import type { VectorSearchHit } from '../spec/vector-store.js';
+import {
+  type ChunkItem,
+  categoryNamespace,
+  chunkNamespace,
+  type IndexedItem,
+  type KeywordHit,
+} from '../spec/knowledge-store.js';
+import type { MetadataWhere, VectorSearchHit } from '../spec/vector-store.js';
+import { resolveScope, type SearchScope } from './filter-scope.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
 import { fuseNearTies, reciprocalRankFusion } from './reciprocal-rank-fusion.js';
@@ -63,9 +70,18 @@ export async function retrieve(
       'The question is empty: ask something, e.g. gemma-rag ask "How do I reset my password?"',
     );
   }
+  const scope = options.route.filter ? await resolveScope(index.knowledge, options.route.filter) : null;
   return options.route.stages === 'two-stage'
-    ? retrieveTwoStage(index, question, options)
-    : retrieveFlat(index, question, options);
+    ? retrieveTwoStage(index, question, options, scope)
+    : retrieveFlat(index, question, options, scope);
+}
+
+/** The vector search's `where` for chunks: the categories searched, and the filter's documents. */
+function chunkWhere(categories: readonly string[] | null, scope: SearchScope | null): MetadataWhere<ChunkItem> {
+  return {
+    ...(categories ? { category: categories } : {}),
+    ...(scope?.documentIds ? { documentId: scope.documentIds } : {}),
+  };
 }
 
 /**
@@ -77,9 +93,10 @@ async function retrieveTwoStage(
   index: KnowledgeIndex,
   question: string,
   options: RetrieveOptions,
+  scope: SearchScope | null,
 ): Promise<RetrievalResult> {
   const { route, thresholds } = options;
-  const categories = await rankCategories(index, question, options);
+  const categories = await rankCategories(index, question, options, scope);
   const { chosen, searched } = selectCategories(categories, { thresholds, categoryFallback: route.categoryFallback });
   const base = { mode: 'two-stage' as const, route: route.name, hybrid: route.keywords, thresholds };
   if (!chosen) {
@@ -104,10 +121,15 @@ async function retrieveTwoStage(
     vector: documentQuery,
     topK: options.chunkCandidates ?? defaultChunkCandidates,
     // Declarative, so a database store filters inside its index.
-    where: { category: searched },
+    where: chunkWhere(searched, scope) as MetadataWhere<IndexedItem>,
   });
   const keywordHits = route.keywords
-    ? await knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth, categories: searched })
+    ? await knowledge.keywordSearch(question, {
+        namespace: chunkNamespace,
+        limit: keywordDepth,
+        categories: searched,
+        documentIds: scope?.documentIds ?? undefined,
+      })
     : undefined;
   const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, documentQuery);
   const documents = cutOff(rankDocuments(scored, keywordHits), route);
@@ -124,6 +146,7 @@ async function rankCategories(
   index: KnowledgeIndex,
   question: string,
   options: RetrieveOptions,
+  scope: SearchScope | null,
 ): Promise<ScoredCategory[]> {
   const { embedder, knowledge } = index;
   const query = await embedder.embedQuery(question, { promptName: 'Classification', abortSignal: options.abortSignal });
@@ -131,12 +154,14 @@ async function rankCategories(
     namespace: categoryNamespace,
     vector: query,
     topK: await knowledge.vectors.count(categoryNamespace),
+    ...(scope ? { where: { category: scope.categories } } : {}),
   });
   const categories = hits.map((hit) => ({ id: hit.id, name: hit.metadata.category, score: hit.score }));
   if (!options.route.keywords) return categories.map(({ name, score }) => ({ name, score }));
   const keywordHits: KeywordHit[] = await knowledge.keywordSearch(question, {
     namespace: categoryNamespace,
     limit: keywordDepth,
+    categories: scope?.categories,
   });
   const fused = reciprocalRankFusion([categories.map((category) => category.id), keywordHits.map((hit) => hit.id)]);
   const keywordScores = new Map(keywordHits.map((hit) => [hit.id, hit.score]));
@@ -156,6 +181,7 @@ async function retrieveFlat(
   index: KnowledgeIndex,
   question: string,
   options: RetrieveOptions,
+  scope: SearchScope | null,
 ): Promise<RetrievalResult> {
   const query = await index.embedder.embedQuery(question, {
     promptName: 'Retrieval-query',
@@ -165,10 +191,16 @@ async function retrieveFlat(
     namespace: chunkNamespace,
     vector: query,
     topK: options.chunkCandidates ?? defaultChunkCandidates,
+    ...(scope ? { where: chunkWhere(scope.categories, scope) as MetadataWhere<IndexedItem> } : {}),
   });
   const { route } = options;
   const keywordHits = route.keywords
-    ? await index.knowledge.keywordSearch(question, { namespace: chunkNamespace, limit: keywordDepth })
+    ? await index.knowledge.keywordSearch(question, {
+        namespace: chunkNamespace,
+        limit: keywordDepth,
+        categories: scope?.categories,
+        documentIds: scope?.documentIds ?? undefined,
+      })
     : undefined;
   const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, query);
   const documents = cutOff(rankDocuments(scored, keywordHits), route);

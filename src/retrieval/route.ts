@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { tagsFrom } from '../knowledge/tags.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { DocumentFilter } from '../spec/knowledge-store.js';
 import type { CategoryFallback } from './refusal-gate.js';
 
 /**
@@ -19,10 +21,12 @@ export type RouteName = (typeof routeNames)[number];
 /** What `ask`, `serve` and the library use unless told otherwise (see docs/routes.md for the evidence). */
 export const defaultRouteName: RouteName = 'hybrid';
 
-/** What a caller may ask for; validated here once for the CLI, the server and the library. */
 /** The most documents one search reports. */
 export const maxTopK = 100;
 
+const filterList = z.array(z.string().trim().min(1, 'a filter value must not be empty').max(500)).min(1).max(200);
+
+/** What a caller may ask for; validated here once for the CLI, the server and the library. */
 export const routeRequestSchema = z
   .object({
     mode: z.enum(routeNames).optional(),
@@ -36,10 +40,28 @@ export const routeRequestSchema = z
     relativeCutoff: z.number().min(0).max(1).optional(),
     /** How many documents to report. Default 5. */
     topK: z.number().int().min(1).max(maxTopK).optional(),
+    /** Search only documents in these categories (by name). */
+    categories: filterList.optional(),
+    /** Search only these documents (by title, source path, or file name). */
+    documents: filterList.optional(),
+    /** Search only documents with one of these tags. */
+    tags: filterList.optional(),
   })
   .strict();
 
 export type RouteRequest = z.input<typeof routeRequestSchema>;
+
+/** The filter part of a route request (`--category`, `--document`, `--tag`; `categories`, `documents`, `tags`). */
+export type FilterRequest = Pick<RouteRequest, 'categories' | 'documents' | 'tags'>;
+
+/** Only the filter lists that are given, for passing a request's filter on. */
+export function filterRequest(request: FilterRequest): FilterRequest {
+  return {
+    ...(request.categories ? { categories: request.categories } : {}),
+    ...(request.documents ? { documents: request.documents } : {}),
+    ...(request.tags ? { tags: request.tags } : {}),
+  };
+}
 
 /** A resolved route: everything retrieve() needs to know about how to search. */
 export interface Route {
@@ -51,6 +73,8 @@ export interface Route {
   categoryFallback: CategoryFallback | null;
   relativeCutoff: number | undefined;
   topK: number;
+  /** Only documents that pass this (applied inside every search: see filter-scope.ts); null = all. */
+  filter: DocumentFilter | null;
   /**
    * The name calibrations are stored under: thresholds calibrated for one route apply to that
    * route only (fusion changes which document a threshold lets through).
@@ -83,6 +107,7 @@ export function resolveRoute(
     });
   }
   const { mode = defaultRouteName, hybrid, categoryFallback, categoryMargin, relativeCutoff, topK } = parsed.data;
+  const { categories, documents, tags } = parsed.data;
   const twoStage = mode === 'two-stage';
   const keywords = hybrid ?? false;
   if (!twoStage && (keywords || categoryFallback !== undefined || categoryMargin !== undefined)) {
@@ -106,6 +131,7 @@ export function resolveRoute(
     categoryFallback: fallback && fallback.categories > 1 ? fallback : null,
     relativeCutoff,
     topK: topK ?? defaultTopK,
+    filter: categories || documents || tags ? filterOf({ categories, documents, tags }) : null,
     calibrationKey: calibrationKeyOf(mode, fusedKeywords),
   };
 }
@@ -113,4 +139,20 @@ export function resolveRoute(
 /** The calibration key a request will run under, before anything is calibrated. */
 export function calibrationKeyFor(request: RouteRequest = {}): CalibrationKey {
   return resolveRoute(request).calibrationKey;
+}
+
+/** A filter with only the lists given, each without repeats; tags normalized as at ingest. */
+function filterOf(lists: { categories?: string[]; documents?: string[]; tags?: string[] }): DocumentFilter {
+  const unique = (values: string[] | undefined) => (values ? [...new Set(values)] : undefined);
+  const tags = lists.tags ? tagsFrom(lists.tags) : undefined;
+  if (lists.tags && tags?.length === 0) {
+    throw new GemmaRagError(errorCodes.invalidArgument, `No usable tag in ${JSON.stringify(lists.tags)}.`, {
+      data: { tags: lists.tags },
+    });
+  }
+  return {
+    ...(lists.categories ? { categories: unique(lists.categories) } : {}),
+    ...(lists.documents ? { documents: unique(lists.documents) } : {}),
+    ...(tags ? { tags } : {}),
+  };
 }

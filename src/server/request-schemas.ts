@@ -51,6 +51,9 @@ export const searchRequest = z
     topK: z.number().int().min(1).max(100).default(5),
     mode: z.enum(['hybrid', 'flat']).default('hybrid'),
     relativeCutoff: z.number().min(0).max(1).optional(),
+    categories: routeRequestSchema.shape.categories,
+    documents: routeRequestSchema.shape.documents,
+    tags: routeRequestSchema.shape.tags,
   })
   .strict();
 

@@ -13,6 +13,8 @@ export interface LoadedDocument {
   sections?: readonly DocumentSection[];
   /** How many pages the file has, for paged formats (PDF). */
   pages?: number;
+  /** Labels for filters (front matter `tags`, a JSON/JSONL `tags` field), normalized by knowledge/tags.ts. */
+  tags?: readonly string[];
   /**
    * Stable identity of the document across runs, used by incremental ingest and --prune:
    * the file's absolute path, or `path#category/title#n` for records inside a JSON/JSONL file

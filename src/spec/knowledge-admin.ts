@@ -18,6 +18,7 @@ export interface DocumentSummary {
   pages: number | null;
   /** When the document's current text was written (ISO 8601). */
   ingestedAt: string;
+  tags: string[];
 }
 
 export interface DocumentDetails {
@@ -25,6 +26,7 @@ export interface DocumentDetails {
   title: string;
   category: string;
   source: string;
+  tags: string[];
   chunks: Array<{ position: number; tokens: number; text: string; location?: SourceLocation }>;
 }
 

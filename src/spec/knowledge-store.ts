@@ -41,8 +41,31 @@ export interface KeywordSearchOptions {
   namespace: typeof categoryNamespace | typeof chunkNamespace;
   /** At most this many hits, best first. */
   limit: number;
-  /** Chunks only: keep those of these categories. */
+  /** Keep those of these categories (chunks: their document's category). */
   categories?: readonly string[] | undefined;
+  /** Chunks only: keep those of these documents. */
+  documentIds?: readonly number[] | undefined;
+}
+
+/**
+ * Which documents a question may be answered from, as a person names them. Each list given
+ * narrows the search (categories AND documents AND tags); the values inside one list are
+ * alternatives. A document is named by its title, its source path, or the file name of it.
+ */
+export interface DocumentFilter {
+  categories?: readonly string[] | undefined;
+  documents?: readonly string[] | undefined;
+  tags?: readonly string[] | undefined;
+}
+
+/** A filter as one knowledge base resolves it: what to search, and which named values it does not have. */
+export interface FilterMatch {
+  /** The categories holding at least one document that passes the filter. */
+  categories: string[];
+  /** The documents that pass, or null when the filter names only categories (all their documents pass). */
+  documentIds: number[] | null;
+  /** Values that match nothing in this knowledge base, per list. */
+  unknown: { categories: string[]; documents: string[]; tags: string[] };
 }
 
 /** What retrieval needs from a knowledge base: its vectors, keyword search, and the text behind chunk vectors. */
@@ -51,6 +74,8 @@ export interface SearchableKnowledge {
   keywordSearch(query: string, options: KeywordSearchOptions): Promise<KeywordHit[]>;
   /** Exact similarity of specific chunks to a query vector (keyword hits outside the vector candidates). */
   scoreChunks(vectorIds: readonly string[], query: Float32Array): Promise<VectorSearchHit<IndexedItem>[]>;
+  /** Resolves a filter against this knowledge base (see retrieval/filter-scope.ts for the rule built on it). */
+  matchFilter(filter: DocumentFilter): Promise<FilterMatch>;
   /** Chunk texts, with where each came from, by vector id. */
   chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>>;
   close(): Promise<void>;

@@ -29,6 +29,8 @@ export interface DocumentWrite {
   contentHash: string;
   /** Pages in the file (PDF), when the format has pages. */
   pages?: number | undefined;
+  /** Labels that filters select by (normalized by knowledge/tags.ts); none when absent. */
+  tags?: readonly string[] | undefined;
   category: CategoryWrite;
   chunks: readonly ChunkWrite[];
 }

@@ -93,6 +93,117 @@ export function knowledgeSearchContract(name: string, options: KnowledgeStoreCon
     });
   });
 
+  const tagged: Record<string, string[]> = {
+    '/kb/it/password.md': ['security', 'onboarding'],
+    '/kb/hr/年假.md': ['leave'],
+    '/kb/hr/有給.md': ['leave', '日本'],
+    '/kb/finance/travel.md': ['travel'],
+  };
+  const withTags = (title: string, body: (store: KnowledgeStore) => Promise<void>) =>
+    storeCase(name, options, title, async (store) => {
+      const documents = corpus.map((item) => {
+        const tags = tagged[item.source];
+        return tags ? { ...item, tags } : item;
+      });
+      await ingestDocuments({ knowledgeBase: store, embedder: lexical(), documents });
+      await body(store);
+    });
+
+  withTags(
+    'filters name documents by title, source or file name, and by tag; unknown values are reported',
+    async (store) => {
+      const leave = await store.matchFilter({ tags: ['leave'] });
+      assert.deepEqual(leave, {
+        categories: ['人事'],
+        documentIds: [4, 5],
+        unknown: { categories: [], documents: [], tags: [] },
+      });
+      const named = await store.matchFilter({ documents: ['travel.md', '报销', '/kb/it/vpn.md', 'ravel.md', 'kb'] });
+      assert.deepEqual(named.documentIds, [3, 6, 7]);
+      assert.deepEqual(named.categories, ['Finance', 'IT & Security']);
+      assert.deepEqual(named.unknown.documents.sort(), ['kb', 'ravel.md']);
+      const both = await store.matchFilter({ categories: ['Finance', 'Nope'], tags: ['leave', 'missing'] });
+      assert.deepEqual(both.documentIds, [], 'no Finance document is tagged leave');
+      assert.deepEqual(both.unknown, { categories: ['Nope'], documents: [], tags: ['missing'] });
+      const onlyCategories = await store.matchFilter({ categories: ['人事', 'Finance'] });
+      assert.deepEqual(onlyCategories, {
+        categories: ['Finance', '人事'].sort(),
+        documentIds: null,
+        unknown: { categories: [], documents: [], tags: [] },
+      });
+      const listed = await store.listDocuments('人事');
+      assert.deepEqual(
+        listed.map((item) => item.tags),
+        [['leave'], ['leave', '日本']],
+      );
+      assert.deepEqual((await store.documentById(1))?.tags, ['security', 'onboarding']);
+      assert.deepEqual((await store.documentById(2))?.tags, []);
+      // Keyword search takes the filter's documents inside the query.
+      const inLeave = await store.keywordSearch('申请 receipts', {
+        namespace: 'chunks',
+        limit: 10,
+        documentIds: [4, 5],
+      });
+      assert.deepEqual(ids(inLeave), ['chunk:4:0']);
+      assert.deepEqual(await store.keywordSearch('申请', { namespace: 'chunks', limit: 10, documentIds: [] }), []);
+      const categoryHits = await store.keywordSearch('人事 finance', {
+        namespace: 'categories',
+        limit: 5,
+        categories: ['Finance'],
+      });
+      assert.deepEqual(ids(categoryHits), ['category:Finance']);
+    },
+  );
+
+  withTags('a filtered question is searched inside the filter: top k are k of the allowed documents', async (store) => {
+    const index = new KnowledgeIndex(lexical(), store);
+    const thresholds = { category: 0, document: 0 };
+    for (const mode of ['flat', 'hybrid', 'two-stage'] as const) {
+      const result = await retrieve(index, 'travel expense receipts', {
+        route: resolveRoute({ mode, tags: ['LEAVE'], topK: 5 }),
+        thresholds,
+      });
+      assert.deepEqual(
+        result.scores.documents.map((item) => item.title).sort(),
+        ['年假', '有給休暇'],
+        `${mode}: both leave documents, nothing else`,
+      );
+      if (mode === 'two-stage')
+        assert.deepEqual(
+          result.scores.categories.map((item) => item.name),
+          ['人事'],
+        );
+      const inFinance = await retrieve(index, '如何重置密码？', {
+        route: resolveRoute({ mode, categories: ['Finance'], topK: 5 }),
+        thresholds,
+      });
+      assert.ok(inFinance.scores.documents.length > 0, `${mode}: the category's documents are ranked`);
+      assert.ok(
+        inFinance.scores.documents.every((item) => item.category === 'Finance'),
+        mode,
+      );
+    }
+    await assert.rejects(
+      retrieve(index, 'leave', { route: resolveRoute({ categories: ['Finanse'] }), thresholds }),
+      (error: { code: string; message: string }) =>
+        error.code === errorCodes.invalidArgument && error.message.includes('category "Finanse"'),
+    );
+    await assert.rejects(
+      retrieve(index, 'leave', { route: resolveRoute({ categories: ['Finance'], tags: ['leave'] }), thresholds }),
+      (error: { code: string; message: string }) =>
+        error.code === errorCodes.invalidArgument && error.message.startsWith('No document passes all of the filter'),
+    );
+  });
+
+  withTags("changing only a document's tags rewrites it; its tags filter at once", async (store) => {
+    const retagged = corpus.map((item) =>
+      item.source === '/kb/finance/报销.md' ? { ...item, tags: ['leave'] } : item,
+    );
+    const report = await ingestDocuments({ knowledgeBase: store, embedder: lexical(), documents: retagged });
+    assert.equal(report.updated, 5, 'the 5 documents whose tags changed (4 lost theirs, 1 gained one)');
+    assert.deepEqual((await store.matchFilter({ tags: ['leave'] })).documentIds, [7]);
+  });
+
   withCorpus('retrieval picks the category, then the document, in both stages and with keywords', async (store) => {
     const index = new KnowledgeIndex(lexical(), store);
     const thresholds = { category: 0.05, document: 0.05 };

@@ -133,6 +133,7 @@ export function knowledgeStoreContract(name: string, options: KnowledgeStoreCont
       title: '重置密码',
       category: 'IT & Security',
       source: '/kb/it/密码.md',
+      tags: [],
       chunks: [{ position: 0, tokens: shown?.chunks[0]?.tokens, text: '请在自助门户重置密码。密码每九十天过期一次。' }],
     });
     assert.ok((shown?.chunks[0]?.tokens ?? 0) > 0);

@@ -19,9 +19,16 @@ import {
   parseThreshold,
 } from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
-import { addRouteOptions, type RouteFlags, routeRequestFromFlags } from '../route-flags.js';
+import {
+  addFilterOptions,
+  addRouteOptions,
+  type FilterFlags,
+  filterRequestFromFlags,
+  type RouteFlags,
+  routeRequestFromFlags,
+} from '../route-flags.js';
 
-interface AskFlags extends EngineFlags, RouteFlags {
+interface AskFlags extends EngineFlags, RouteFlags, FilterFlags {
   kb?: string;
   db?: string;
   threshold?: string;
@@ -39,7 +46,7 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     .description('answer a question from the knowledge base (refuses when nothing relevant is found)')
     .argument('[question]', 'the question, in any language (with --chat: the first one)');
   addKnowledgeBaseOptions(command);
-  addRouteOptions(command)
+  addFilterOptions(addRouteOptions(command))
     .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
     .option('--category-threshold <x>', 'stage 1 threshold (overrides --threshold)')
     .option('--document-threshold <x>', 'stage 2 threshold (overrides --threshold)')
@@ -114,7 +121,10 @@ async function answerTurn(
   history: readonly ConversationTurn[],
 ): Promise<AskResult> {
   const condensed = await rag.condense(question, history, { generate: flags.generate });
-  const retrieval = await rag.retrieve(index, condensed?.standalone ?? question, routeRequestFromFlags(flags));
+  const retrieval = await rag.retrieve(index, condensed?.standalone ?? question, {
+    ...routeRequestFromFlags(flags),
+    ...filterRequestFromFlags(flags),
+  });
   const streaming = !flags.json;
   if (streaming && flags.explain) printStages(io, rag, retrieval, condensed);
   else if (streaming && condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);

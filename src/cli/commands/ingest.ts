@@ -5,6 +5,7 @@ import { stillPresent, withCategory } from '../../ingest/still-present.js';
 import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js';
 import { loadPaths } from '../../knowledge/loaders/read-source.js';
 import { parseOcrLanguages } from '../../knowledge/ocr/ocr-languages.js';
+import { maxTagLength, normalizeTag, tagsFrom } from '../../knowledge/tags.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
@@ -16,6 +17,7 @@ import { watchForCli } from '../watch-output.js';
 interface IngestFlags extends EngineFlags {
   db?: string;
   category?: string;
+  tag?: string[];
   prune?: boolean;
   chunkTokens?: string;
   chunkOverlap?: string;
@@ -32,6 +34,11 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner, 
     .argument('<paths...>', `files or folders (folder = category): ${supportedExtensions.join(' ')}`)
     .option('--db <location>', `${dbOptionDescription}; created if missing`)
     .option('--category <name>', 'put every document of this run in this category')
+    .option(
+      '--tag <tag>',
+      'tag every document of this run, after its own tags (front matter or a JSON "tags" field); repeatable',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
     .option('--chunk-overlap <n>', 'tokens shared by neighbouring chunks (default 64)')
@@ -64,6 +71,14 @@ async function ingest(
   if (flags.category !== undefined && flags.category.trim() === '') {
     throw new GemmaRagError(errorCodes.invalidArgument, '--category must not be empty.');
   }
+  const badTag = flags.tag?.find((tag) => normalizeTag(tag) === undefined);
+  if (badTag !== undefined) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `--tag must be a non-empty label of at most ${maxTagLength} characters; got ${JSON.stringify(badTag)}.`,
+    );
+  }
+  const tags = tagsFrom(flags.tag ?? []);
   const chunking = {
     targetTokens:
       flags.chunkTokens === undefined ? undefined : parsePositiveInteger(flags.chunkTokens, '--chunk-tokens'),
@@ -93,6 +108,7 @@ async function ingest(
       documents: loaded.documents,
       categoryDescriptions: loaded.categoryDescriptions,
       chunking,
+      tags,
       prune: flags.prune ? { paths: roots, isStillPresent: stillPresent(loaded) } : undefined,
       onProgress: (done, total) => bar.update(done, total),
       onIndexProgress: (done, total) => {
@@ -130,6 +146,7 @@ async function ingest(
         load: loadOptions,
         category: flags.category,
         chunking,
+        tags,
       });
       await untilStopped();
       await watch.close();

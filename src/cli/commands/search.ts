@@ -11,8 +11,9 @@ import {
 } from '../engine-options.js';
 import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
 import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
+import { addFilterOptions, type FilterFlags, filterRequestFromFlags } from '../route-flags.js';
 
-interface SearchFlags extends EngineFlags {
+interface SearchFlags extends EngineFlags, FilterFlags {
   kb?: string;
   db?: string;
   topK: string;
@@ -34,6 +35,7 @@ export function registerSearch(program: Command, io: CliIo, run: CommandRunner) 
         .default('hybrid'),
     )
     .option('--relative-cutoff <x>', 'drop results scoring below this fraction of the best one');
+  addFilterOptions(command);
   addRerankOptions(command);
   addEngineOptions(command);
   command.action((query: string, flags: SearchFlags) => run(() => search(io, query, flags), flags.json ?? false));
@@ -58,6 +60,7 @@ async function search(io: CliIo, query: string, flags: SearchFlags): Promise<voi
       topK,
       mode: flags.mode,
       ...(relativeCutoff === undefined ? {} : { relativeCutoff }),
+      ...filterRequestFromFlags(flags),
     });
     if (flags.json) {
       writeJson(io, {

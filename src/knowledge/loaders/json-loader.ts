@@ -4,6 +4,7 @@ import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '
 import { errorCodes } from '../../spec/errors.js';
 import { parseJson } from '../../util/parse-json.js';
 import { documentSchema } from '../knowledge-base.js';
+import { tagsFrom } from '../tags.js';
 import { errorMessage } from './error-message.js';
 import { describeIssues, lineNumberAt } from './record-problems.js';
 import { recordSources } from './record-source.js';
@@ -76,7 +77,14 @@ export const jsonLoader: DocumentLoader = {
           return;
         }
         const { title, content } = parsedDocument.data;
-        documents.push({ category, title, content, source: sourceFor(category, title) });
+        const tags = tagsFrom(parsedDocument.data.tags);
+        documents.push({
+          category,
+          title,
+          content,
+          source: sourceFor(category, title),
+          ...(tags.length ? { tags } : {}),
+        });
       });
     });
     return { documents, skipped, categoryDescriptions };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '../../spec/document-loader.js';
 import { describeJsonLineError } from '../../util/parse-json.js';
 import { documentSchema } from '../knowledge-base.js';
+import { tagsFrom } from '../tags.js';
 import { describeIssues } from './record-problems.js';
 import { recordSources } from './record-source.js';
 
@@ -37,7 +38,14 @@ export const jsonlLoader: DocumentLoader = {
         }
         const { title, content } = parsed.data;
         const category = parsed.data.category || defaultCategory;
-        documents.push({ category, title, content, source: sourceFor(category, title) });
+        const tags = tagsFrom(parsed.data.tags);
+        documents.push({
+          category,
+          title,
+          content,
+          source: sourceFor(category, title),
+          ...(tags.length ? { tags } : {}),
+        });
       });
     return { documents, skipped };
   },

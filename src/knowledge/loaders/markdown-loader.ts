@@ -1,5 +1,6 @@
 import matter from 'gray-matter';
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
+import { tagsFrom } from '../tags.js';
 import { fileTitle } from './file-title.js';
 import { documentFromSections, HeadingOutline } from './sections.js';
 
@@ -16,7 +17,7 @@ const frontMatterOptions = {
   engines: { javascript: refuseExecutableFrontMatter, js: refuseExecutableFrontMatter },
 };
 
-/** Markdown, optionally with YAML front matter giving `title` and `category`; sections follow the ATX headings. */
+/** Markdown, optionally with YAML front matter giving `title`, `category` and `tags`; sections follow the ATX headings. */
 export const markdownLoader: DocumentLoader = {
   format: 'Markdown',
   extensions: ['.md', '.markdown'],
@@ -32,7 +33,9 @@ export const markdownLoader: DocumentLoader = {
       if (line.heading) outline.heading(line.heading.level, line.heading.text, line.text);
       else outline.text(line.text);
     }
-    return { documents: [documentFromSections({ category, title, source: path }, outline.sections())], skipped: [] };
+    const tags = tagsFrom(frontMatter.tags);
+    const document = documentFromSections({ category, title, source: path }, outline.sections());
+    return { documents: [tags.length ? { ...document, tags } : document], skipped: [] };
   },
 };
 

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { askJson } from '../../presentation/ask-json.js';
 import { presentError } from '../../presentation/error-json.js';
+import { filterRequest } from '../../retrieval/route.js';
 import { asGemmaRagError } from '../../spec/errors.js';
 import { readBody } from '../read-body.js';
 import { askRequest, searchRequest } from '../request-schemas.js';
@@ -63,6 +64,7 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
         topK: request.topK,
         mode: request.mode,
         ...(request.relativeCutoff === undefined ? {} : { relativeCutoff: request.relativeCutoff }),
+        ...filterRequest(request),
       }),
     );
     return context.json({

@@ -41,15 +41,15 @@ export function writeDocument(
     if (existing) {
       await deleteChunks(knowledge, client, existing.id);
       await connection.query(
-        `UPDATE ${s}.documents SET category_id = $1, title = $2, content_hash = $3, updated_at = now(), pages = $5 WHERE id = $4`,
-        [categoryId, write.title, write.contentHash, existing.id, write.pages ?? null],
+        `UPDATE ${s}.documents SET category_id = $1, title = $2, content_hash = $3, updated_at = now(), pages = $5, tags = $6 WHERE id = $4`,
+        [categoryId, write.title, write.contentHash, existing.id, write.pages ?? null, [...(write.tags ?? [])]],
         client,
       );
       documentId = existing.id;
     } else {
       const [row] = await connection.query<{ id: number }>(
-        `INSERT INTO ${s}.documents (category_id, source, title, content_hash, updated_at, pages) VALUES ($1, $2, $3, $4, now(), $5) RETURNING id`,
-        [categoryId, write.source, write.title, write.contentHash, write.pages ?? null],
+        `INSERT INTO ${s}.documents (category_id, source, title, content_hash, updated_at, pages, tags) VALUES ($1, $2, $3, $4, now(), $5, $6) RETURNING id`,
+        [categoryId, write.source, write.title, write.contentHash, write.pages ?? null, [...(write.tags ?? [])]],
         client,
       );
       documentId = (row as { id: number }).id;

@@ -17,15 +17,15 @@ export async function keywordSearch(
 ): Promise<KeywordHit[]> {
   const tokens = [...new Set(keywordTokens(query))];
   if (tokens.length === 0 || options.limit <= 0) return [];
-  const categories = options.namespace === categoryNamespace ? undefined : options.categories;
-  if (categories?.length === 0) return [];
+  if (options.categories?.length === 0 || options.documentIds?.length === 0) return [];
   const s = connection.schema;
   const isCategories = options.namespace === categoryNamespace;
   const table = isCategories ? `${s}.categories` : `${s}.chunks`;
   const id = isCategories ? `'category:' || r.name` : 'r.vector_id';
-  const filter = categories
-    ? `AND r.document_id IN (SELECT d.id FROM ${s}.documents d JOIN ${s}.categories c ON c.id = d.category_id WHERE c.name = ANY($6::text[]))`
-    : '';
+  const filter = isCategories
+    ? 'AND ($6::text[] IS NULL OR r.name = ANY($6::text[]))'
+    : `AND ($6::text[] IS NULL OR r.document_id IN (SELECT d.id FROM ${s}.documents d JOIN ${s}.categories c ON c.id = d.category_id WHERE c.name = ANY($6::text[])))
+       AND ($7::int[] IS NULL OR r.document_id = ANY($7::int[]))`;
   const rows = await connection.query<{ id: string; score: number }>(
     `WITH query AS (
        SELECT token, lexeme::tsquery AS match FROM unnest($1::text[], $2::text[]) AS q(token, lexeme)
@@ -56,7 +56,8 @@ export async function keywordSearch(
       tokens.map(lexemeLiteral).join(' | '),
       isCategories ? 'categories' : 'chunks',
       options.limit,
-      ...(categories ? [[...categories]] : []),
+      options.categories ? [...options.categories] : null,
+      ...(isCategories ? [] : [options.documentIds ? [...options.documentIds] : null]),
     ],
   );
   return rows;

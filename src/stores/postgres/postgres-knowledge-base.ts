@@ -9,6 +9,8 @@ import type {
 import {
   type ChunkPassage,
   chunkNamespace,
+  type DocumentFilter,
+  type FilterMatch,
   type IndexedItem,
   type KeywordHit,
   type KeywordSearchOptions,
@@ -26,6 +28,7 @@ import type { VectorSearchHit } from '../../spec/vector-store.js';
 import type { KnowledgeLocation } from '../knowledge-location.js';
 import { PostgresConnection } from './postgres-connection.js';
 import * as writes from './postgres-document-writes.js';
+import { matchFilter } from './postgres-filter-match.js';
 import { checkIntegrity } from './postgres-integrity.js';
 import { keywordSearch } from './postgres-keyword-search.js';
 import * as queries from './postgres-knowledge-queries.js';
@@ -170,6 +173,10 @@ export class PostgresKnowledgeBase implements KnowledgeStore {
 
   scoreChunks(vectorIds: readonly string[], query: Float32Array): Promise<VectorSearchHit<IndexedItem>[]> {
     return this.vectors.score(chunkNamespace, vectorIds, query);
+  }
+
+  matchFilter(filter: DocumentFilter): Promise<FilterMatch> {
+    return matchFilter(this.connection, filter);
   }
 
   chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>> {

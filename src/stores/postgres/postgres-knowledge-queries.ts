@@ -69,7 +69,8 @@ export function listDocuments(connection: PostgresConnection, category?: string)
   const s = connection.schema;
   return connection.query<DocumentSummary>(
     `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id)::int AS chunks,
-       d.pages AS pages, to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "ingestedAt"
+       d.pages AS pages, to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "ingestedAt",
+       d.tags AS tags
      FROM ${s}.documents d JOIN ${s}.categories c ON c.id = d.category_id LEFT JOIN ${s}.chunks k ON k.document_id = d.id
      WHERE ($1::text IS NULL OR c.name = $1) GROUP BY d.id, c.name
      ORDER BY c.name COLLATE "C", d.title COLLATE "C", d.id`,
@@ -80,7 +81,7 @@ export function listDocuments(connection: PostgresConnection, category?: string)
 export async function documentById(connection: PostgresConnection, id: number): Promise<DocumentDetails | undefined> {
   const s = connection.schema;
   const [document] = await connection.query<Omit<DocumentDetails, 'chunks'>>(
-    `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source
+    `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, d.tags AS tags
      FROM ${s}.documents d JOIN ${s}.categories c ON c.id = d.category_id WHERE d.id = $1`,
     [id],
   );

@@ -69,6 +69,11 @@ export const postgresMigrations: ReadonlyArray<(s: string) => string> = [
   CREATE TABLE ${s}.keyword_totals (namespace text PRIMARY KEY, rows bigint NOT NULL, tokens bigint NOT NULL);
   INSERT INTO ${s}.keyword_totals VALUES ('chunks', 0, 0), ('categories', 0, 0);
   `,
+  // Filters by tag (knowledge/tags.ts normalizes them); the GIN index serves `tags && $1`.
+  (s) => `
+  ALTER TABLE ${s}.documents ADD COLUMN tags text[] NOT NULL DEFAULT '{}';
+  CREATE INDEX documents_tags ON ${s}.documents USING gin (tags);
+  `,
 ];
 
 /** pgvector 0.8 brought iterative index scans, which filtered searches rely on. */

@@ -110,4 +110,9 @@ export const migrations: ReadonlyArray<string | ((database: BetterSqlite3.Databa
   ALTER TABLE chunks ADD COLUMN location TEXT;
   ALTER TABLE documents ADD COLUMN pages INTEGER;
   `,
+  // Filters by tag: a document's tags as a JSON array of normalized strings (knowledge/tags.ts);
+  // documents written before this migration have none until they are ingested again.
+  `
+  ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

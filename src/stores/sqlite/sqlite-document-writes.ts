@@ -39,22 +39,24 @@ export function writeDocument(
         const categoryId = ensureCategory(knowledge, write.category);
         const existing = findDocument(database, write.source);
         const now = new Date().toISOString();
+        const tagsJson = JSON.stringify(write.tags ?? []);
         let documentId: number;
         if (existing) {
           deleteChunks(knowledge, existing.id);
           database
             .prepare(
-              'UPDATE documents SET category_id = ?, title = ?, content_hash = ?, updated_at = ?, pages = ? WHERE id = ?',
+              'UPDATE documents SET category_id = ?, title = ?, content_hash = ?, updated_at = ?, pages = ?, tags = ? WHERE id = ?',
             )
-            .run(categoryId, write.title, write.contentHash, now, write.pages ?? null, existing.id);
+            .run(categoryId, write.title, write.contentHash, now, write.pages ?? null, tagsJson, existing.id);
           documentId = existing.id;
         } else {
           documentId = Number(
             database
               .prepare(
-                'INSERT INTO documents (category_id, source, title, content_hash, updated_at, pages) VALUES (?, ?, ?, ?, ?, ?)',
+                'INSERT INTO documents (category_id, source, title, content_hash, updated_at, pages, tags) VALUES (?, ?, ?, ?, ?, ?, ?)',
               )
-              .run(categoryId, write.source, write.title, write.contentHash, now, write.pages ?? null).lastInsertRowid,
+              .run(categoryId, write.source, write.title, write.contentHash, now, write.pages ?? null, tagsJson)
+              .lastInsertRowid,
           );
         }
         const insertChunk = database.prepare(

@@ -12,23 +12,26 @@ export function keywordSearch(database: Database, query: string, options: Keywor
   const tokens = [...new Set(keywordTokens(query))];
   if (tokens.length === 0 || options.limit <= 0) return [];
   const match = tokens.map((token) => `"${token}"`).join(' OR ');
+  const categories = options.categories ? JSON.stringify(options.categories) : null;
   if (options.namespace === categoryNamespace) {
     const rows = database
       .prepare(
         `SELECT c.name AS name, -bm25(category_terms) AS score FROM category_terms JOIN categories c ON c.id = category_terms.rowid
-         WHERE category_terms MATCH ? ORDER BY score DESC, c.name LIMIT ?`,
+         WHERE category_terms MATCH ? AND (? IS NULL OR c.name IN (SELECT value FROM json_each(?)))
+         ORDER BY score DESC, c.name LIMIT ?`,
       )
-      .all(match, options.limit) as Array<{ name: string; score: number }>;
+      .all(match, categories, categories, options.limit) as Array<{ name: string; score: number }>;
     return rows.map((row) => ({ id: categoryVectorId(row.name), score: row.score }));
   }
-  const categories = options.categories ? [...options.categories] : undefined;
-  if (categories?.length === 0) return [];
+  const documentIds = options.documentIds ? JSON.stringify(options.documentIds) : null;
   return database
     .prepare(
       `SELECT k.vector_id AS id, -bm25(chunk_terms) AS score FROM chunk_terms
        JOIN chunks k ON k.id = chunk_terms.rowid JOIN documents d ON d.id = k.document_id JOIN categories c ON c.id = d.category_id
-       WHERE chunk_terms MATCH ? ${categories ? `AND c.name IN (${categories.map(() => '?').join(', ')})` : ''}
+       WHERE chunk_terms MATCH ?
+         AND (? IS NULL OR c.name IN (SELECT value FROM json_each(?)))
+         AND (? IS NULL OR k.document_id IN (SELECT value FROM json_each(?)))
        ORDER BY score DESC, k.vector_id LIMIT ?`,
     )
-    .all(match, ...(categories ?? []), options.limit) as KeywordHit[];
+    .all(match, categories, categories, documentIds, documentIds, options.limit) as KeywordHit[];
 }

@@ -10,6 +10,8 @@ import {
   type ChunkPassage,
   categoryNamespace,
   chunkNamespace,
+  type DocumentFilter,
+  type FilterMatch,
   type IndexedItem,
   type KeywordHit,
   type KeywordSearchOptions,
@@ -26,6 +28,7 @@ import type {
 import type { VectorSearchHit } from '../../spec/vector-store.js';
 import { type Database, openDatabase } from './open-database.js';
 import * as writes from './sqlite-document-writes.js';
+import { matchFilter } from './sqlite-filter-match.js';
 import { checkIntegrity } from './sqlite-integrity.js';
 import { keywordSearch } from './sqlite-keyword-search.js';
 import * as queries from './sqlite-knowledge-queries.js';
@@ -166,6 +169,10 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
 
   scoreChunks(vectorIds: readonly string[], query: Float32Array): Promise<VectorSearchHit<IndexedItem>[]> {
     return this.vectors.score(chunkNamespace, vectorIds, query);
+  }
+
+  async matchFilter(filter: DocumentFilter): Promise<FilterMatch> {
+    return matchFilter(this.database, filter);
   }
 
   async chunkPassages(vectorIds: readonly string[]): Promise<Map<string, ChunkPassage>> {

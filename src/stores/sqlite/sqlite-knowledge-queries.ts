@@ -47,27 +47,38 @@ export function listCategories(database: Database): CategorySummary[] {
 }
 
 export function listDocuments(database: Database, category?: string): DocumentSummary[] {
-  return database
+  const rows = database
     .prepare(
       `SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, count(k.id) AS chunks,
-         d.pages AS pages, d.updated_at AS ingestedAt
+         d.pages AS pages, d.updated_at AS ingestedAt, d.tags AS tags
        FROM documents d JOIN categories c ON c.id = d.category_id LEFT JOIN chunks k ON k.document_id = d.id
        WHERE (? IS NULL OR c.name = ?) GROUP BY d.id ORDER BY c.name, d.title, d.id`,
     )
-    .all(category ?? null, category ?? null) as DocumentSummary[];
+    .all(category ?? null, category ?? null) as Array<Omit<DocumentSummary, 'tags'> & { tags: string }>;
+  return rows.map((row) => ({ ...row, tags: decodeTags(row.tags) }));
+}
+
+/** Tags as stored (a JSON array); a damaged value reads as none rather than failing a listing. */
+function decodeTags(value: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((tag): tag is string => typeof tag === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 export function documentById(database: Database, id: number): DocumentDetails | undefined {
   const document = database
     .prepare(
-      'SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source FROM documents d JOIN categories c ON c.id = d.category_id WHERE d.id = ?',
+      'SELECT d.id AS id, d.title AS title, c.name AS category, d.source AS source, d.tags AS tags FROM documents d JOIN categories c ON c.id = d.category_id WHERE d.id = ?',
     )
-    .get(id) as Omit<DocumentDetails, 'chunks'> | undefined;
+    .get(id) as (Omit<DocumentDetails, 'chunks' | 'tags'> & { tags: string }) | undefined;
   if (!document) return undefined;
   const rows = database
     .prepare('SELECT position, tokens, text, location FROM chunks WHERE document_id = ? ORDER BY position')
     .all(id) as Array<{ position: number; tokens: number; text: string; location: string | null }>;
-  return { ...document, chunks: rows.map(withLocation) };
+  return { ...document, tags: decodeTags(document.tags), chunks: rows.map(withLocation) };
 }
 
 export function documentsByTitle(database: Database, title: string): DocumentDetails[] {
