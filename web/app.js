@@ -217,7 +217,13 @@ async function ask(event) {
   try {
     const response = await api('/api/ask', {
       method: 'POST',
-      body: JSON.stringify({ question, mode: $('mode').value, stream: true, history: history.slice(-20) }),
+      body: JSON.stringify({
+        question,
+        mode: $('mode').value,
+        stream: true,
+        history: history.slice(-20),
+        ...currentFilter(),
+      }),
       headers: { accept: 'text/event-stream' },
     });
     if (!response.ok) {
@@ -254,6 +260,30 @@ async function ask(event) {
   }
 }
 
+/** The filter controls as the API's lists: only those set, each applied inside the search. */
+function currentFilter() {
+  const value = (id) => $(id).value.trim();
+  return {
+    ...(value('filter-category') ? { categories: [value('filter-category')] } : {}),
+    ...(value('filter-tag') ? { tags: [value('filter-tag')] } : {}),
+    ...(value('filter-document') ? { documents: [value('filter-document')] } : {}),
+  };
+}
+
+/** Offers the knowledge base's categories, tags and titles in the filter controls. */
+function fillFilterChoices(categories) {
+  const select = $('filter-category');
+  const chosen = select.value;
+  select.replaceChildren(element('option', { value: '' }, 'all categories'));
+  for (const category of categories) select.append(element('option', { value: category.name }, category.name));
+  select.value = categories.some((category) => category.name === chosen) ? chosen : '';
+  const items = categories.flatMap((category) => category.items);
+  const tags = [...new Set(items.flatMap((item) => item.tags ?? []))].sort();
+  $('known-tags').replaceChildren(...tags.map((tag) => element('option', { value: tag })));
+  const titles = [...new Set(items.map((item) => item.title))].sort();
+  $('known-titles').replaceChildren(...titles.map((title) => element('option', { value: title })));
+}
+
 async function loadKnowledgeBase() {
   const response = await api('/api/kb');
   if (!response.ok) return;
@@ -262,12 +292,18 @@ async function loadKnowledgeBase() {
   knownDocuments = new Map();
   const container = $('kb');
   container.replaceChildren();
+  fillFilterChoices(kb.categories);
   for (const category of kb.categories) {
     const list = element('ul');
     for (const item of category.items) {
       knownDocuments.set(`${category.name}\u0000${item.title}`, item.id);
       knownDocuments.set(item.source, item.id);
-      const details = [`${item.chunks} chunks`, item.pages ? `${item.pages} pages` : '', `ingested ${item.ingestedAt.slice(0, 10)}`];
+      const details = [
+        `${item.chunks} chunks`,
+        item.pages ? `${item.pages} pages` : '',
+        `ingested ${item.ingestedAt.slice(0, 10)}`,
+        item.tags?.length ? `tags: ${item.tags.join(', ')}` : '',
+      ];
       list.append(
         element(
           'li',

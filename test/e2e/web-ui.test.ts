@@ -35,6 +35,8 @@ test('ask in the page: streamed answer, stages, a citation that opens its source
   await page.addInitScript(() => localStorage.setItem('gemma-rag-api-key', 'secret'));
   await page.goto(server.url);
   await page.getByText('账户密码重置').first().waitFor();
+  // The seed's route shows both stages (the page's default is the hybrid route).
+  await page.selectOption('#mode', 'two-stage');
 
   await page.fill('#question', '如何重置密码？');
   await page.click('#ask-button');
@@ -60,5 +62,36 @@ test('ask in the page: streamed answer, stages, a citation that opens its source
   await page.fill('#question', 'パスワードを忘れました');
   await page.click('#ask-button');
   await page.getByTestId('stage-document').filter({ hasText: 'パスワードの再設定' }).waitFor();
+  await page.close();
+});
+
+test('filters: the category, tag and document controls go into the request and limit the answer', {
+  skip,
+}, async () => {
+  const page = await browser.newPage();
+  await page.addInitScript(() => localStorage.setItem('gemma-rag-api-key', 'secret'));
+  await page.goto(server.url);
+  await page.getByText('账户密码重置').first().waitFor();
+  assert.equal(await page.inputValue('#mode'), 'hybrid', 'the default route');
+  const finance = '财务与报销 · Finance & Expenses · 経理・経費精算';
+  await page.selectOption('#filter-category', finance);
+  const sent = page.waitForRequest((request) => request.url().endsWith('/api/ask'));
+  await page.fill('#question', '如何重置密码？');
+  await page.click('#ask-button');
+  const body = JSON.parse((await sent).postData() ?? '{}');
+  assert.deepEqual(body.categories, [finance]);
+  assert.equal(body.tags, undefined);
+  await page.locator('#answer[data-refused="true"], [data-testid="stage-document"]').first().waitFor();
+  const shown = (await page.getByTestId('stage-document').allTextContents()).join(' ');
+  assert.doesNotMatch(shown, /账户密码重置/, 'the password document lies outside the filter');
+  await page.screenshot({ path: join(artifacts, 'web-ui-filter.png'), fullPage: true });
+
+  // A tag nobody has: the server says so in words, and the page shows it.
+  await page.selectOption('#filter-category', '');
+  await page.fill('#filter-tag', 'no-such-tag');
+  await page.fill('#question', '如何重置密码？');
+  await page.click('#ask-button');
+  await page.locator('#error').waitFor({ state: 'visible' });
+  assert.match((await page.locator('#error').textContent()) ?? '', /no tag "no-such-tag"/);
   await page.close();
 });

@@ -68,9 +68,10 @@ async function list(io: CliIo, flags: KbFlags): Promise<void> {
         const size = [`${document.chunks} chunks`, document.pages === null ? '' : `${document.pages} pages`]
           .filter(Boolean)
           .join(', ');
+        const tags = document.tags.length > 0 ? `  tags: ${document.tags.join(', ')}` : '';
         writeLine(
           io.stdout,
-          `  ${document.title}  [${size}]  ingested ${shortDate(document.ingestedAt)}  ${document.source}`,
+          `  ${document.title}  [${size}]  ingested ${shortDate(document.ingestedAt)}  ${document.source}${tags}`,
         );
       }
     }
@@ -112,11 +113,13 @@ async function show(io: CliIo, flags: ShowFlags): Promise<void> {
         title: document.title,
         category: document.category,
         source: document.source,
+        tags: document.tags,
         chunks: document.chunks,
       });
       return;
     }
-    writeLine(io.stdout, `${document.title}  (${document.category})\n${document.source}`);
+    const tags = document.tags.length > 0 ? `\ntags: ${document.tags.join(', ')}` : '';
+    writeLine(io.stdout, `${document.title}  (${document.category})\n${document.source}${tags}`);
     for (const chunk of document.chunks) {
       const place = describeLocation(chunk.location);
       writeLine(

@@ -20,13 +20,14 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
         ...category,
         items: documents
           .filter((document) => document.category === category.name)
-          .map(({ id, title, source, chunks, pages, ingestedAt }) => ({
+          .map(({ id, title, source, chunks, pages, ingestedAt, tags }) => ({
             id,
             title,
             source,
             chunks,
             pages,
             ingestedAt,
+            tags,
           })),
       })),
     });
