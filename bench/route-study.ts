@@ -161,6 +161,9 @@ const routes: Record<string, Route> = {
   'hybrid, keywords fused over every document': (profile, t) => firstAbove(weightedFusion(profile, 1), t),
   'hybrid, keyword ranks weighted 0.25': (profile, t) => firstAbove(weightedFusion(profile, 0.25), t),
   'hybrid, keywords within 0.1 of best cosine': (profile, t) => firstAbove(banded(profile, 0.1), t),
+  // Narrower than the route's 0.05 band: the fused order restricted to the nearer documents.
+  'hybrid, keywords within 0.03 of best cosine': (profile, t) => firstAbove(banded(profile, 0.03), t),
+  'hybrid, keywords within 0.02 of best cosine': (profile, t) => firstAbove(banded(profile, 0.02), t),
   'hybrid in top-3 categories': (profile, t) => firstAbove(inCategories(profile.hybrid, topCategories(profile, 3)), t),
   'hybrid + category boost 0.1': (profile, t) => firstAbove(boosted(profile.hybrid, profile, 0.1), t),
   'flat + category boost 0.1': (profile, t) => firstAbove(boosted(profile.flat, profile, 0.1), t),
