@@ -166,14 +166,18 @@ async function readServeConfig(
     const db = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry.db) || isAbsolute(entry.db) ? entry.db : resolve(folder, entry.db);
     const source = databaseSource(db);
     const name = entry.name ?? nameFor(source, origin);
-    const keys = [
-      ...list(entry.key),
-      ...list(entry.keyEnv).map((variable) => readKeyVariable(io, variable, `${origin} ("${name}") keyEnv`)),
-    ];
-    return { name, source, keys, origin: `${origin} (${source.display})` };
+    return { name, source, keys: list(entry.key), origin: `${origin} (${source.display})`, keyEnv: list(entry.keyEnv) };
   });
+  // Names first: a misnamed entry is reported as such, whatever else is wrong further down.
   checkKnowledgeBaseNames(knowledgeBases, ({ origin }) => origin);
-  return { knowledgeBases, ...(config.adminKeyEnv === undefined ? {} : { adminKeyEnv: config.adminKeyEnv }) };
+  for (const [position, entry] of knowledgeBases.entries()) {
+    const where = `${path} knowledgeBases[${position}] ("${entry.name}") keyEnv`;
+    entry.keys.push(...entry.keyEnv.map((variable) => readKeyVariable(io, variable, where)));
+  }
+  return {
+    knowledgeBases: knowledgeBases.map(({ keyEnv: _keyEnv, ...entry }) => entry),
+    ...(config.adminKeyEnv === undefined ? {} : { adminKeyEnv: config.adminKeyEnv }),
+  };
 }
 
 /** A key from the environment; unset or blank is an error naming where it was asked for. */

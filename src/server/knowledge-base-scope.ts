@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import { AccessKeys, type Caller, mayUse, seesEverything } from './access-keys.js';
+import { AccessKeys, type Caller, type KeyedKnowledgeBase, mayUse, seesEverything } from './access-keys.js';
 import type { ServedKnowledgeBase, ServerContext } from './server-context.js';
 
 /** What the gates leave on a request for the routes: who calls, and which knowledge base it reaches. */
@@ -48,8 +48,8 @@ export function visibleKnowledgeBases(server: ServerContext, caller: Caller): Se
  * the routes, so no route runs ungated.
  */
 export function installKnowledgeBaseGates(app: Hono<ServerEnv>, server: ServerContext, adminKey?: string): AccessKeys {
+  refuseUnreachableKnowledgeBases(server.knowledgeBases, adminKey);
   const access = AccessKeys.from(adminKey, server.knowledgeBases);
-  refuseUnreachable(server, access, adminKey);
   const byName = new Map(server.knowledgeBases.map((knowledgeBase) => [knowledgeBase.name, knowledgeBase]));
 
   const identify: MiddlewareHandler<ServerEnv> = async (context, next) => {
@@ -115,9 +115,12 @@ export function installKnowledgeBaseGates(app: Hono<ServerEnv>, server: ServerCo
  * one unless there is an admin key: refuse to start that way rather than serve it to nobody
  * (or, worse, to anybody).
  */
-function refuseUnreachable(server: ServerContext, access: AccessKeys, adminKey: string | undefined): void {
-  if (!access.required || adminKey) return;
-  const keyless = server.knowledgeBases.filter(({ keys }) => keys.length === 0).map(({ name }) => name);
+export function refuseUnreachableKnowledgeBases(
+  knowledgeBases: readonly KeyedKnowledgeBase[],
+  adminKey: string | undefined,
+): void {
+  if (adminKey || knowledgeBases.every(({ keys }) => keys.length === 0)) return;
+  const keyless = knowledgeBases.filter(({ keys }) => keys.length === 0).map(({ name }) => name);
   if (keyless.length === 0) return;
   throw new GemmaRagError(
     errorCodes.invalidArgument,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isolatedEngines } from '../../engines/isolated/isolated-engines.js';
 import type { Rag } from '../../rag.js';
 import { createApp } from '../../server/create-app.js';
+import { refuseUnreachableKnowledgeBases } from '../../server/knowledge-base-scope.js';
 import { defaultLimits, type ServedKnowledgeBase } from '../../server/server-context.js';
 import { startServer } from '../../server/start-server.js';
 import { WorkQueue } from '../../server/work-queue.js';
@@ -101,6 +102,8 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     (adminKeyEnv !== undefined
       ? readKeyVariable(io, adminKeyEnv, `${flags.config} adminKeyEnv`)
       : io.environment.GEMMA_RAG_API_KEY);
+  // Checked before the models load: a mistake here costs no waiting.
+  refuseUnreachableKnowledgeBases(wanted, apiKey);
   const rag = await createRagForCli(
     io,
     {
