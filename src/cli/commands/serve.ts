@@ -25,9 +25,9 @@ import { watchForCli } from '../watch-output.js';
 
 interface ServeFlags extends EngineFlags {
   kb?: string;
-  db: string[];
+  db?: string[];
   config?: string;
-  dbKey: string[];
+  dbKey?: string[];
   host: string;
   port: string;
   generate: boolean;
@@ -45,14 +45,13 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .description('HTTP API (OpenAI- and Ollama-compatible embeddings, RAG) and web UI')
     .option('--host <host>', 'address to listen on (loopback unless you say otherwise)', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '8080')
-    .option('--db <location>', `${dbOptionDescription}; repeat to serve several`, collect, [])
+    .option('--db <location>', `${dbOptionDescription}; repeat to serve several`, collect)
     .option('--kb <file>', 'knowledge base JSON file, embedded in memory for this run (default: the bundled example)')
     .option('--config <file>', 'JSON(C) file listing the knowledge bases to serve, their names and keys')
     .option(
       '--db-key <name=ENV>',
       'the key of knowledge base NAME is in environment variable ENV (repeatable)',
       collect,
-      [],
     )
     .option(
       '--api-key <key>',
@@ -71,8 +70,9 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** A repeatable option's values, in order (no default, so `--help` shows none). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<void>): Promise<void> {
@@ -89,7 +89,11 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
     maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
   };
-  const { knowledgeBases: wanted, adminKeyEnv } = await knowledgeBasesToServe(io, flags);
+  const { knowledgeBases: wanted, adminKeyEnv } = await knowledgeBasesToServe(io, {
+    ...flags,
+    db: flags.db ?? [],
+    dbKey: flags.dbKey ?? [],
+  });
   const several = wanted.length > 1;
   if (several && flags.watch) {
     throw new GemmaRagError(
