@@ -30,6 +30,54 @@ async function api(path, options = {}) {
   return response;
 }
 
+/**
+ * The knowledge base the page works on, by name; every request about it goes to its own routes
+ * (`/api/kb/{name}/…`), which work whether the server serves one knowledge base or several.
+ */
+let knowledgeBase = null;
+
+function knowledgeBasePath(rest = '') {
+  return knowledgeBase === null ? (rest === '' ? '/api/kb' : `/api${rest}`) : `/api/kb/${encodeURIComponent(knowledgeBase)}${rest}`;
+}
+
+/** The knowledge bases the key opens (GET /api/kbs); a selector when there are several. */
+async function loadKnowledgeBases() {
+  const response = await api('/api/kbs');
+  if (!response.ok) return;
+  const { knowledgeBases } = await response.json();
+  const names = knowledgeBases.map((entry) => entry.name);
+  const remembered = localStorage.getItem('gemma-rag-kb');
+  knowledgeBase = names.includes(remembered) ? remembered : (names[0] ?? null);
+  const select = $('kb-select');
+  select.replaceChildren(
+    ...knowledgeBases.map((entry) =>
+      element('option', { value: entry.name }, `${entry.name} (${entry.documents} documents)`),
+    ),
+  );
+  if (knowledgeBase !== null) select.value = knowledgeBase;
+  $('kb-choice').hidden = names.length < 2;
+  $('kb-none').hidden = names.length > 0;
+  $('ask-button').disabled = names.length === 0;
+  if (names.length === 0) {
+    $('kb').replaceChildren();
+    return;
+  }
+  await loadKnowledgeBase();
+}
+
+function chooseKnowledgeBase() {
+  knowledgeBase = $('kb-select').value;
+  localStorage.setItem('gemma-rag-kb', knowledgeBase);
+  newThread();
+  $('source').hidden = true;
+  void loadKnowledgeBase();
+}
+
+async function changeKey() {
+  await askForKey();
+  await loadKnowledgeBases();
+}
+
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -117,7 +165,7 @@ function renderCitations(result, documents) {
 
 async function openSource(id, position) {
   if (id === undefined) return;
-  const response = await api(`/api/documents/${id}`);
+  const response = await api(knowledgeBasePath(`/documents/${id}`));
   if (!response.ok) return;
   const source = await response.json();
   $('source-title').textContent = source.title;
@@ -215,7 +263,7 @@ async function ask(event) {
   $('citations').replaceChildren();
   $('stages').replaceChildren(element('span', { class: 'stage' }, 'Searching…'));
   try {
-    const response = await api('/api/ask', {
+    const response = await api(knowledgeBasePath('/ask'), {
       method: 'POST',
       body: JSON.stringify({
         question,
@@ -285,7 +333,7 @@ function fillFilterChoices(categories) {
 }
 
 async function loadKnowledgeBase() {
-  const response = await api('/api/kb');
+  const response = await api(knowledgeBasePath());
   if (!response.ok) return;
   const kb = await response.json();
   $('engine').textContent = kb.engine;
@@ -345,6 +393,9 @@ $('source-close').addEventListener('click', () => {
   $('source').hidden = true;
 });
 $('new-thread').addEventListener('click', newThread);
+$('kb-select').addEventListener('change', chooseKnowledgeBase);
+$('change-key').hidden = !keyRequired;
+$('change-key').addEventListener('click', changeKey);
 $('copy-answer').addEventListener('click', copyAnswer);
 document.addEventListener('keydown', (event) => {
   const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName ?? '');
@@ -366,6 +417,7 @@ setUpUploads({
   list: $('uploads'),
   element,
   headers: authorization,
+  path: () => knowledgeBasePath('/upload'),
   done: loadKnowledgeBase,
 });
-loadKnowledgeBase();
+loadKnowledgeBases();

@@ -2,11 +2,11 @@
 // the same loaders and ingest as `gemma-rag ingest`, with its upload progress shown.
 
 /** One file's upload as a promise, reporting the share of bytes sent. */
-function send(file, category, headers, onProgress) {
+function send(file, path, category, headers, onProgress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     const query = new URLSearchParams({ name: file.name, category });
-    request.open('POST', `/api/upload?${query}`);
+    request.open('POST', `${path}?${query}`);
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.setRequestHeader('content-type', 'application/octet-stream');
     request.upload.addEventListener('progress', (event) => {
@@ -34,17 +34,17 @@ function outcome(report) {
 }
 
 /**
- * Wires the drop zone and the file input. `headers()` gives the auth header; `done()` runs
- * after each batch (to reload the knowledge base listing).
+ * Wires the drop zone and the file input. `headers()` gives the auth header, `path()` the
+ * chosen knowledge base's upload route; `done()` runs after each batch (to reload the listing).
  */
-export function setUpUploads({ zone, input, category, list, element, headers, done }) {
+export function setUpUploads({ zone, input, category, list, element, headers, path, done }) {
   const upload = async (files) => {
     for (const file of files) {
       const bar = element('progress', { max: '1', value: '0', 'aria-label': `Uploading ${file.name}` });
       const status = element('span', { class: 'muted', 'data-testid': 'upload-status' }, 'uploading…');
       list.append(element('li', { 'data-testid': 'upload' }, `${file.name} `, bar, ' ', status));
       try {
-        const report = await send(file, category.value.trim() || 'Uploads', headers(), (share) => {
+        const report = await send(file, path(), category.value.trim() || 'Uploads', headers(), (share) => {
           bar.value = share;
           if (share >= 1) status.textContent = 'reading and embedding…';
         });

@@ -31,6 +31,7 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.storeUnavailable]: exitCodes.storeUnavailable,
   [errorCodes.notFound]: exitCodes.badInput,
   [errorCodes.unauthorized]: exitCodes.badInput,
+  [errorCodes.forbidden]: exitCodes.badInput,
   [errorCodes.payloadTooLarge]: exitCodes.badInput,
   [errorCodes.overloaded]: exitCodes.failure,
   [errorCodes.aborted]: exitCodes.aborted,

@@ -4,15 +4,21 @@ import { cors } from 'hono/cors';
 import { presentError } from '../presentation/error-json.js';
 import { asGemmaRagError, errorCodes, GemmaRagError } from '../spec/errors.js';
 import { httpStatusFor } from './http-status.js';
+import { checkKnowledgeBaseNames } from './knowledge-base-name.js';
+import { installKnowledgeBaseGates, knowledgeBaseScopes, type ServerEnv } from './knowledge-base-scope.js';
 import { registerAskRoutes } from './routes/ask.js';
 import { registerEmbeddingRoutes } from './routes/embeddings.js';
 import { registerKnowledgeBaseRoutes } from './routes/knowledge-base.js';
-import { registerUploadRoutes, uploadPath } from './routes/upload.js';
+import { registerKnowledgeBasesRoute } from './routes/knowledge-bases.js';
+import { registerUploadRoutes, uploadPathPattern } from './routes/upload.js';
 import { registerWebRoutes } from './routes/web.js';
 import type { ServerContext } from './server-context.js';
 
 export interface AppOptions {
-  /** Require `Authorization: Bearer <key>` on every /api and /v1 route. */
+  /**
+   * The admin key: opens every knowledge base. With it (or any knowledge base's own key), every
+   * /api and /v1 route requires `Authorization: Bearer <key>`.
+   */
   apiKey?: string | undefined;
   /** Origins allowed by CORS; none (the default) means no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
@@ -27,26 +33,17 @@ function errorResponse(context: Context, error: unknown): Response {
  * The HTTP API and web UI on one Hono app. Every error leaves as JSON with a stable code;
  * the status comes from http-status.ts and nowhere else.
  */
-export function createApp(server: ServerContext, options: AppOptions = {}): Hono {
-  const app = new Hono();
+export function createApp(server: ServerContext, options: AppOptions = {}): Hono<ServerEnv> {
+  if (server.knowledgeBases.length === 0) {
+    throw new GemmaRagError(errorCodes.invalidArgument, 'The server needs at least one knowledge base.');
+  }
+  checkKnowledgeBaseNames(server.knowledgeBases, ({ store }) => store.location);
+  const app = new Hono<ServerEnv>();
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use('/api/*', cors({ origin: [...options.corsOrigins] }));
     app.use('/v1/*', cors({ origin: [...options.corsOrigins] }));
   }
-  if (options.apiKey) {
-    const expected = `Bearer ${options.apiKey}`;
-    const requireKey = async (context: Parameters<Parameters<Hono['use']>[1]>[0], next: () => Promise<void>) => {
-      if (context.req.method !== 'OPTIONS' && context.req.header('authorization') !== expected) {
-        throw new GemmaRagError(
-          errorCodes.unauthorized,
-          'Missing or wrong API key: send "Authorization: Bearer <key>".',
-        );
-      }
-      await next();
-    };
-    app.use('/api/*', requireKey);
-    app.use('/v1/*', requireKey);
-  }
+  const access = installKnowledgeBaseGates(app, server, options.apiKey);
   const limitOf = (maxSize: number, what: string) =>
     bodyLimit({
       maxSize,
@@ -61,7 +58,7 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
   const limit = limitOf(server.limits.maxBodyBytes, 'request body');
   // A document upload is a file, not a JSON body: it has the ingest file-size limit instead.
   const uploadLimit = limitOf(server.limits.maxUploadBytes, 'uploaded file');
-  app.use('/api/*', (context, next) => (context.req.path === uploadPath ? uploadLimit : limit)(context, next));
+  app.use('/api/*', (context, next) => (uploadPathPattern.test(context.req.path) ? uploadLimit : limit)(context, next));
   app.use('/v1/*', limit);
 
   app.get('/healthz', (context) =>
@@ -75,10 +72,13 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
     }),
   );
   registerEmbeddingRoutes(app, server);
-  registerAskRoutes(app, server);
-  registerKnowledgeBaseRoutes(app, server);
-  registerUploadRoutes(app, server);
-  registerWebRoutes(app, { apiKeyRequired: Boolean(options.apiKey) });
+  registerKnowledgeBasesRoute(app, server);
+  for (const scope of knowledgeBaseScopes) {
+    registerAskRoutes(app, server, scope);
+    registerKnowledgeBaseRoutes(app, server, scope);
+    registerUploadRoutes(app, server, scope);
+  }
+  registerWebRoutes(app, { apiKeyRequired: access.required });
 
   app.notFound((context) => {
     const { method, path } = context.req;

@@ -18,6 +18,7 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
   [errorCodes.engineFailure]: 503,
   [errorCodes.engineUnreachable]: 503,
   [errorCodes.unauthorized]: 401,
+  [errorCodes.forbidden]: 403,
   [errorCodes.payloadTooLarge]: 413,
   [errorCodes.overloaded]: 503,
   [errorCodes.aborted]: 499 as ContentfulStatusCode,

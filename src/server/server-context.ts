@@ -7,14 +7,27 @@ import type { WorkQueue } from './work-queue.js';
 /** Everything the routes share; built once by the serve command (or a test). */
 export interface ServerContext {
   rag: Rag;
-  index: KnowledgeIndex;
-  /** The knowledge base behind `index`, for browsing and editing. */
-  store: KnowledgeAdmin & KnowledgeWriter;
+  /**
+   * What is served, each under its name; at least one. With exactly one, the unscoped routes
+   * (`/api/ask`, …) reach it too; the engines (`rag`, `queue`) are shared by all.
+   */
+  knowledgeBases: readonly ServedKnowledgeBase[];
   /** false: answers are the matching text itself (as `ask --no-generate`). */
   generate: boolean;
   /** Engine calls go through this queue. */
   queue: WorkQueue;
   limits: ServerLimits;
+}
+
+/** One knowledge base the server answers from, with the keys that open it. */
+export interface ServedKnowledgeBase {
+  /** Its name in routes (`/api/kb/{name}/…`): `[a-z0-9][a-z0-9_-]{0,63}`, unique on a server. */
+  name: string;
+  index: KnowledgeIndex;
+  /** The knowledge base behind `index`, for browsing and editing. */
+  store: KnowledgeAdmin & KnowledgeWriter;
+  /** Keys that open this knowledge base (besides the admin key, `AppOptions.apiKey`); none: only the admin key does, or anyone when there is none. */
+  keys: readonly string[];
 }
 
 export interface ServerLimits {

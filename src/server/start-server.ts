@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { ServerEnv } from './knowledge-base-scope.js';
 
 export interface RunningServer {
   url: string;
@@ -9,7 +10,7 @@ export interface RunningServer {
 }
 
 /** Listens on `host:port` (port 0 picks a free one) and resolves once it accepts connections. */
-export function startServer(app: Hono, options: { host: string; port: number }): Promise<RunningServer> {
+export function startServer(app: Hono<ServerEnv>, options: { host: string; port: number }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

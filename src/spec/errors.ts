@@ -32,6 +32,11 @@ export const errorCodes = {
   notFound: 'NOT_FOUND',
   /** A request without the API key the server was started with. */
   unauthorized: 'UNAUTHORIZED',
+  /**
+   * A valid API key that does not open what was asked for (another knowledge base). Also the
+   * answer for a knowledge base that does not exist, so a key cannot probe for names.
+   */
+  forbidden: 'FORBIDDEN',
   /** A request body over the server's size limit. */
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** Too much work is already queued; try again shortly. */

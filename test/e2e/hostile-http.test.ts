@@ -32,8 +32,7 @@ async function serveDatabase(db: string, config: RagConfig, generate: boolean): 
   const index = await rag.open(db);
   const app = createApp({
     rag,
-    index,
-    store: index.knowledge,
+    knowledgeBases: [{ name: 'kb', index, store: index.knowledge, keys: [] }],
     generate,
     queue: new WorkQueue(1, 64),
     limits: { ...defaultLimits, maxBodyBytes: 64 * 1024, maxInputs: 16 },

@@ -60,8 +60,7 @@ test('the CLI and the server make the same retrieval decision on the same knowle
   const index = await rag.open(db);
   const app = createApp({
     rag,
-    index,
-    store: index.knowledge,
+    knowledgeBases: [{ name: 'kb', index, store: index.knowledge, keys: [] }],
     generate: false,
     queue: new WorkQueue(1, 64),
     limits: defaultLimits,

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isolatedEngines } from '../../engines/isolated/isolated-engines.js';
+import type { Rag } from '../../rag.js';
 import { createApp } from '../../server/create-app.js';
-import { defaultLimits } from '../../server/server-context.js';
+import { refuseUnreachableKnowledgeBases } from '../../server/knowledge-base-scope.js';
+import { defaultLimits, type ServedKnowledgeBase } from '../../server/server-context.js';
 import { startServer } from '../../server/start-server.js';
 import { WorkQueue } from '../../server/work-queue.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -16,13 +18,16 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge, sourceName } from '../knowledge-base-option.js';
+import { dbOptionDescription, openKnowledge, sourceName } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
+import { type KnowledgeBaseToServe, knowledgeBasesToServe, readKeyVariable } from '../serve-config.js';
 import { watchForCli } from '../watch-output.js';
 
 interface ServeFlags extends EngineFlags {
   kb?: string;
-  db?: string;
+  db?: string[];
+  config?: string;
+  dbKey?: string[];
   host: string;
   port: string;
   generate: boolean;
@@ -40,7 +45,18 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .description('HTTP API (OpenAI- and Ollama-compatible embeddings, RAG) and web UI')
     .option('--host <host>', 'address to listen on (loopback unless you say otherwise)', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '8080')
-    .option('--api-key <key>', 'require "Authorization: Bearer <key>" on /api and /v1 (env GEMMA_RAG_API_KEY)')
+    .option('--db <location>', `${dbOptionDescription}; repeat to serve several`, collect)
+    .option('--kb <file>', 'knowledge base JSON file, embedded in memory for this run (default: the bundled example)')
+    .option('--config <file>', 'JSON(C) file listing the knowledge bases to serve, their names and keys')
+    .option(
+      '--db-key <name=ENV>',
+      'the key of knowledge base NAME is in environment variable ENV (repeatable)',
+      collect,
+    )
+    .option(
+      '--api-key <key>',
+      'admin key: opens every knowledge base; with any key set, /api and /v1 need "Authorization: Bearer <key>" (env GEMMA_RAG_API_KEY)',
+    )
     .option('--no-generate', 'answer with the matching text itself; needs no language model')
     .option('--cors <origins>', 'comma-separated origins allowed to call the API from a browser (default: none)')
     .option('--threshold <x>', 'similarity threshold for both stages')
@@ -48,11 +64,15 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
     .option('--max-upload <bytes>', 'largest document uploaded in the web UI', String(defaultLimits.maxUploadBytes))
     .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
-  addKnowledgeBaseOptions(command);
   addGenerationOptions(command);
   addRerankOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
+}
+
+/** A repeatable option's values, in order (no default, so `--help` shows none). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<void>): Promise<void> {
@@ -69,8 +89,25 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
     maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
   };
-  const apiKey = flags.apiKey ?? io.environment.GEMMA_RAG_API_KEY;
-  const source = await chooseKnowledgeSource(io, flags);
+  const { knowledgeBases: wanted, adminKeyEnv } = await knowledgeBasesToServe(io, {
+    ...flags,
+    db: flags.db ?? [],
+    dbKey: flags.dbKey ?? [],
+  });
+  const several = wanted.length > 1;
+  if (several && flags.watch) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      '--watch follows folders into one knowledge base; serve several without it (and run `gemma-rag ingest --watch` for each).',
+    );
+  }
+  const apiKey =
+    flags.apiKey ??
+    (adminKeyEnv !== undefined
+      ? readKeyVariable(io, adminKeyEnv, `${flags.config} adminKeyEnv`)
+      : io.environment.GEMMA_RAG_API_KEY);
+  // Checked before the models load: a mistake here costs no waiting.
+  refuseUnreachableKnowledgeBases(wanted, apiKey);
   const rag = await createRagForCli(
     io,
     {
@@ -82,12 +119,14 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     // A llama.cpp abort must not take the server down: the engines run in a child process.
     { engines: isolatedEngines() },
   );
+  const opened: ServedKnowledgeBase[] = [];
   try {
-    const index = await openKnowledge(io, rag, source, flags);
+    // One set of engines serves every knowledge base, so each must be embedded with this model.
+    for (const knowledgeBase of wanted) opened.push(await openServed(io, rag, knowledgeBase, flags, several));
     // Native engines run one job at a time; the queue bounds what waits behind them.
     const queue = new WorkQueue(1, 64);
     const app = createApp(
-      { rag, index, store: index.knowledge, generate: flags.generate, queue, limits },
+      { rag, knowledgeBases: opened, generate: flags.generate, queue, limits },
       {
         apiKey,
         corsOrigins: flags.cors
@@ -98,21 +137,33 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     );
     const server = await startServer(app, { host: flags.host, port });
     // Changes are written through the engine queue, so they never run beside a question's embedding.
-    const watch = flags.watch
-      ? await watchForCli(io, {
-          roots: flags.watch.map((folder) => resolve(folder)),
-          rag,
-          store: index.knowledge,
-          json: false,
-          exclusive: (work) => queue.run(work),
-        })
-      : undefined;
-    writeLine(io.stdout, `gemma-rag is serving ${sourceName(source)} at ${server.url}`);
-    writeLine(
-      io.stdout,
-      `  web UI: ${server.url}/   API: ${server.url}/api/ask   embeddings: ${server.url}/v1/embeddings`,
-    );
-    if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host) && !apiKey) {
+    const only = opened[0];
+    const watch =
+      flags.watch && only
+        ? await watchForCli(io, {
+            roots: flags.watch.map((folder) => resolve(folder)),
+            rag,
+            store: only.store,
+            json: false,
+            exclusive: (work) => queue.run(work),
+          })
+        : undefined;
+    if (several) {
+      const served = wanted.map(({ name, source }) => `${name} (${sourceName(source)})`).join(', ');
+      writeLine(io.stdout, `gemma-rag is serving ${wanted.length} knowledge bases: ${served} at ${server.url}`);
+      writeLine(
+        io.stdout,
+        `  web UI: ${server.url}/   API: ${server.url}/api/kb/{name}/ask (GET /api/kbs lists them)   embeddings: ${server.url}/v1/embeddings`,
+      );
+    } else {
+      writeLine(io.stdout, `gemma-rag is serving ${wanted[0] ? sourceName(wanted[0].source) : ''} at ${server.url}`);
+      writeLine(
+        io.stdout,
+        `  web UI: ${server.url}/   API: ${server.url}/api/ask   embeddings: ${server.url}/v1/embeddings`,
+      );
+    }
+    const keyed = Boolean(apiKey) || opened.some(({ keys }) => keys.length > 0);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host) && !keyed) {
       writeLine(
         io.stderr,
         `Warning: listening on ${flags.host} without --api-key; anyone who can reach it can read your knowledge base.`,
@@ -121,8 +172,31 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     await untilStopped();
     await watch?.close();
     await server.close();
-    await index.close();
   } finally {
+    await Promise.allSettled(opened.map(({ index }) => index.close()));
     await rag.dispose();
+  }
+}
+
+/**
+ * Opens one knowledge base for serving (refusing an empty one or one embedded with another
+ * model); with several, a failure names the knowledge base it is about.
+ */
+async function openServed(
+  io: CliIo,
+  rag: Rag,
+  wanted: KnowledgeBaseToServe,
+  flags: ServeFlags,
+  several: boolean,
+): Promise<ServedKnowledgeBase> {
+  try {
+    const index = await openKnowledge(io, rag, wanted.source, flags);
+    return { name: wanted.name, index, store: index.knowledge, keys: wanted.keys };
+  } catch (error) {
+    if (!several || !GemmaRagError.isInstance(error)) throw error;
+    throw new GemmaRagError(error.code, `Knowledge base "${wanted.name}" (${wanted.origin}): ${error.message}`, {
+      data: { ...error.data, knowledgeBase: wanted.name },
+      cause: error,
+    });
   }
 }

@@ -4,12 +4,14 @@ import { askJson } from '../../presentation/ask-json.js';
 import { presentError } from '../../presentation/error-json.js';
 import { filterRequest } from '../../retrieval/route.js';
 import { asGemmaRagError } from '../../spec/errors.js';
+import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
 import { askRequest, searchRequest } from '../request-schemas.js';
 import type { ServerContext } from '../server-context.js';
 
-export function registerAskRoutes(app: Hono, server: ServerContext): void {
-  app.post('/api/ask', async (context) => {
+export function registerAskRoutes(app: Hono<ServerEnv>, server: ServerContext, scope: KnowledgeBaseScope): void {
+  app.post(`${scope.prefix}/ask`, async (context) => {
+    const { index } = servedKnowledgeBase(context);
     const request = await readBody(context, askRequest);
     const generate = server.generate && request.generate !== false;
     const { question, history, generate: _generate, stream: _stream, maxTokens: _maxTokens, ...route } = request;
@@ -19,7 +21,7 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
       const condensed = await server.rag.condense(question, history, { generate, abortSignal });
       return {
         condensed,
-        retrieval: await server.rag.retrieve(server.index, condensed?.standalone ?? question, route),
+        retrieval: await server.rag.retrieve(index, condensed?.standalone ?? question, route),
       };
     });
     const answer = (onText?: (text: string) => void) =>
@@ -57,10 +59,11 @@ export function registerAskRoutes(app: Hono, server: ServerContext): void {
     });
   });
 
-  app.post('/api/search', async (context) => {
+  app.post(`${scope.prefix}/search`, async (context) => {
+    const { index } = servedKnowledgeBase(context);
     const request = await readBody(context, searchRequest);
     const results = await server.queue.run(() =>
-      server.rag.search(server.index, request.query, {
+      server.rag.search(index, request.query, {
         topK: request.topK,
         mode: request.mode,
         ...(request.relativeCutoff === undefined ? {} : { relativeCutoff: request.relativeCutoff }),

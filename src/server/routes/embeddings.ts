@@ -3,6 +3,7 @@ import { Embedder } from '../../embedding/embedder.js';
 import type { PromptChoice } from '../../embedding/prompts.js';
 import { encodeVector } from '../../embedding/vector-codec.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import type { ServerEnv } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
 import { ollamaEmbedRequest, openAiEmbeddingsRequest } from '../request-schemas.js';
 import type { ServerContext } from '../server-context.js';
@@ -46,7 +47,7 @@ async function embedRequest(server: ServerContext, request: EmbedRequest) {
   return { embedder, vectors, inputs };
 }
 
-export function registerEmbeddingRoutes(app: Hono, server: ServerContext): void {
+export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerContext): void {
   app.post('/v1/embeddings', async (context) => {
     const request = await readBody(context, openAiEmbeddingsRequest);
     const { embedder, vectors, inputs } = await embedRequest(server, request);

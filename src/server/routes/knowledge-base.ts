@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
 import { documentRequest } from '../request-schemas.js';
 import type { ServerContext } from '../server-context.js';
@@ -11,12 +12,17 @@ function documentId(raw: string): number {
   return Number(raw);
 }
 
-export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): void {
-  app.get('/api/kb', async (context) => {
-    const documents = await server.store.listDocuments();
+export function registerKnowledgeBaseRoutes(
+  app: Hono<ServerEnv>,
+  server: ServerContext,
+  scope: KnowledgeBaseScope,
+): void {
+  app.get(scope.listing, async (context) => {
+    const { store } = servedKnowledgeBase(context);
+    const documents = await store.listDocuments();
     return context.json({
       engine: server.rag.embedder.model.label,
-      categories: (await server.store.listCategories()).map((category) => ({
+      categories: (await store.listCategories()).map((category) => ({
         ...category,
         items: documents
           .filter((document) => document.category === category.name)
@@ -33,9 +39,10 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
     });
   });
 
-  app.get('/api/documents/:id', async (context) => {
+  app.get(`${scope.prefix}/documents/:id`, async (context) => {
+    const { store } = servedKnowledgeBase(context);
     const id = documentId(context.req.param('id'));
-    const document = await server.store.documentById(id);
+    const document = await store.documentById(id);
     if (!document) throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
     return context.json({
       ...document,
@@ -43,15 +50,16 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
     });
   });
 
-  app.post('/api/documents', async (context) => {
+  app.post(`${scope.prefix}/documents`, async (context) => {
+    const { store } = servedKnowledgeBase(context);
     const request = await readBody(context, documentRequest);
     const source = request.source ?? `api:${request.category}/${request.title}`;
     const report = await server.queue.run(() =>
-      server.rag.ingest(server.store, {
+      server.rag.ingest(store, {
         documents: [{ category: request.category, title: request.title, content: request.content, source }],
       }),
     );
-    const stored = await server.store.findDocument(source);
+    const stored = await store.findDocument(source);
     const outcome = report.added ? 'added' : report.updated ? 'updated' : 'unchanged';
     return context.json(
       { id: stored?.id, source, outcome, chunks: report.chunksEmbedded },
@@ -59,9 +67,10 @@ export function registerKnowledgeBaseRoutes(app: Hono, server: ServerContext): v
     );
   });
 
-  app.delete('/api/documents/:id', async (context) => {
+  app.delete(`${scope.prefix}/documents/:id`, async (context) => {
+    const { store } = servedKnowledgeBase(context);
     const id = documentId(context.req.param('id'));
-    if ((await server.store.removeDocuments([id])) === 0)
+    if ((await store.removeDocuments([id])) === 0)
       throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
     return context.json({ removed: 1 });
   });

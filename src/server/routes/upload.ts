@@ -6,9 +6,11 @@ import { z } from 'zod';
 import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
 import { loadFiles } from '../../knowledge/loaders/read-source.js';
 import { parseWithCode } from '../../util/validation.js';
+import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import type { ServerContext } from '../server-context.js';
 
-export const uploadPath = '/api/upload';
+/** The upload routes (`/api/upload`, `/api/kb/{name}/upload`): they take a file body, with its own size limit. */
+export const uploadPathPattern = /^\/api(?:\/kb\/[^/]+)?\/upload$/;
 
 /** The file's own name and the category it goes in; the body is the file itself. */
 const uploadQuery = z
@@ -32,8 +34,9 @@ const uploadQuery = z
  * unchanged content skipped). The document's identity is `upload:{category}/{name}`, so
  * uploading a changed file again updates it.
  */
-export function registerUploadRoutes(app: Hono, server: ServerContext): void {
-  app.post(uploadPath, async (context) => {
+export function registerUploadRoutes(app: Hono<ServerEnv>, server: ServerContext, scope: KnowledgeBaseScope): void {
+  app.post(`${scope.prefix}/upload`, async (context) => {
+    const { store } = servedKnowledgeBase(context);
     const { name, category } = parseWithCode(uploadQuery, context.req.query(), 'upload');
     const bytes = new Uint8Array(await context.req.arrayBuffer());
     // The loaders read files: the upload is one, under its own name, for as long as it is read.
@@ -50,7 +53,7 @@ export function registerUploadRoutes(app: Hono, server: ServerContext): void {
         source: identity + document.source.slice(path.length),
       }));
       const report = await server.queue.run(() =>
-        server.rag.ingest(server.store, { documents, categoryDescriptions: loaded.categoryDescriptions }),
+        server.rag.ingest(store, { documents, categoryDescriptions: loaded.categoryDescriptions }),
       );
       return context.json({
         name,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import type { ServerEnv } from '../knowledge-base-scope.js';
 
 const webDirectory = fileURLToPath(new URL('../../../web/', import.meta.url));
 
@@ -27,7 +28,7 @@ const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The web UI: its static files and two libraries, read once, served by the same server — nothing to install. */
-export function registerWebRoutes(app: Hono, options: { apiKeyRequired: boolean }): void {
+export function registerWebRoutes(app: Hono<ServerEnv>, options: { apiKeyRequired: boolean }): void {
   for (const [path, specifier] of Object.entries(vendorModules)) {
     const body = readFileSync(fileURLToPath(import.meta.resolve(specifier)), 'utf8');
     app.get(path, (context) =>
