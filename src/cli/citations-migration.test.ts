@@ -22,7 +22,7 @@ test('a knowledge base from before locations keeps answering, and re-ingest fill
   const db = join(folder, 'old.db');
   assert.equal((await runCli(['ingest', docs, '--db', db, ...lexical])).exitCode, 0);
 
-  // Turn it into what an earlier gemma-rag wrote: schema 3, no location or page columns, and
+  // Turn it into what an earlier gemma-rag wrote: schema 3, no location, page or tag columns, and
   // content hashes computed without sections.
   const old = new Sqlite(db);
   // The text is what the loaders gave before sections too, so only the hash's new parts differ.
@@ -34,7 +34,7 @@ test('a knowledge base from before locations keeps answering, and re-ingest fill
     old.prepare('UPDATE documents SET content_hash = ? WHERE source = ?').run(hash, document.source);
   }
   old.exec(
-    'ALTER TABLE chunks DROP COLUMN location; ALTER TABLE documents DROP COLUMN pages; PRAGMA user_version = 3;',
+    'ALTER TABLE chunks DROP COLUMN location; ALTER TABLE documents DROP COLUMN pages; ALTER TABLE documents DROP COLUMN tags; PRAGMA user_version = 3;',
   );
   old.close();
 

@@ -125,6 +125,7 @@ test('kb list, show and rm keep their JSON contracts', async () => {
     'ingestedAt',
     'pages',
     'source',
+    'tags',
     'title',
   ]);
   // How chunks are searched: 24 short documents are far below the funnel and graph sizes.
