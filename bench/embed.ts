@@ -61,7 +61,12 @@ function ours(name: string, file: string, threads: number): Row {
   };
 }
 
-function oursWith(name: string, file: string, threads: number, flashAttention: boolean): Row {
+function oursWith(
+  name: string,
+  file: string,
+  threads: number,
+  settings: { flashAttention?: boolean; contexts?: number },
+): Row {
   return {
     name,
     async run(texts) {
@@ -69,7 +74,7 @@ function oursWith(name: string, file: string, threads: number, flashAttention: b
       const model = await LlamaCppEmbeddingModel.load({
         modelPath: file,
         threads,
-        flashAttention,
+        ...settings,
         maxInputTokens: 2048,
       });
       try {
@@ -166,8 +171,13 @@ async function main() {
   if (args.q8) {
     rows.push(ours(`gemma-rag Q8_0, ${threads} threads`, args.q8, threads));
     rows.push(ours('gemma-rag Q8_0, 1 thread', args.q8, 1));
-    rows.push(oursWith(`gemma-rag Q8_0, ${threads} threads, flash attention on`, args.q8, threads, true));
-    rows.push(oursWith(`gemma-rag Q8_0, ${threads} threads, flash attention off`, args.q8, threads, false));
+    rows.push(
+      oursWith(`gemma-rag Q8_0, ${threads} threads, flash attention on`, args.q8, threads, { flashAttention: true }),
+    );
+    rows.push(
+      oursWith(`gemma-rag Q8_0, ${threads} threads, flash attention off`, args.q8, threads, { flashAttention: false }),
+    );
+    rows.push(oursWith(`gemma-rag Q8_0, ${threads} threads, one context (before)`, args.q8, threads, { contexts: 1 }));
     rows.push(raw(`raw node-llama-cpp Q8_0, one text per call, ${threads} threads`, args.q8, threads));
   }
   if (args.f32) rows.push(ours(`gemma-rag F32, ${threads} threads`, args.f32, threads));
@@ -175,7 +185,9 @@ async function main() {
     rows.push(sentenceTransformers(`sentence-transformers fp32, batch 1, ${threads} threads`, 1, threads));
     rows.push(sentenceTransformers(`sentence-transformers fp32, batch 32, ${threads} threads`, 32, threads));
   }
-  const selected = args.only ? rows.filter((row) => row.name.includes(args.only as string)) : rows;
+  // --only: comma-separated parts of row names.
+  const wanted = args.only?.split(',') ?? [];
+  const selected = args.only ? rows.filter((row) => wanted.some((part) => row.name.includes(part))) : rows;
   const results = new Map<string, Array<{ seconds: number; tokens: number }>>();
   for (let round = 0; round < Number(args.rounds); round++) {
     for (const row of selected) {

@@ -52,6 +52,22 @@ test('an EmbeddingGemma GGUF is recognized and gives finite unit vectors', async
   }
 });
 
+test('several embedding contexts side by side give the same vectors, in input order, as one', async () => {
+  const texts = Array.from({ length: 11 }, (_, index) => `${index}: ${'长短不一的文本 text '.repeat(index + 1)}`);
+  const one = await LlamaCppEmbeddingModel.load({ modelPath: paths.embedding, ...engine, contexts: 1 });
+  const three = await LlamaCppEmbeddingModel.load({ modelPath: paths.embedding, threads: 2, gpu: false, contexts: 3 });
+  try {
+    const alone = await one.embed({ values: texts });
+    const together = await three.embed({ values: texts });
+    assert.equal(together.embeddings.length, texts.length);
+    for (const [index, vector] of together.embeddings.entries()) {
+      assert.deepEqual(Array.from(vector), Array.from(alone.embeddings[index] as Float32Array), `text ${index}`);
+    }
+  } finally {
+    await Promise.all([one.dispose(), three.dispose()]);
+  }
+});
+
 test('the prompt reaches the model: different prompt, different vector; same input, identical vector', async () => {
   const query = await embedder.embedQuery('hello world', { promptName: 'query' });
   const again = await embedder.embedQuery('hello world', { promptName: 'query' });

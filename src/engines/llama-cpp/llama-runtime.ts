@@ -1,5 +1,6 @@
 import type { Llama } from 'node-llama-cpp';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { physicalCoreCount } from './physical-cores.js';
 
 export interface LlamaRuntimeOptions {
   /** `auto` uses a GPU when one is usable; `false` forces the CPU. Default `auto`. */
@@ -79,6 +80,9 @@ export function getLlamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llam
           if (!LlamaLogLevelGreaterThan(level, LlamaLogLevel.error)) rememberError(message);
         },
         progressLogs: false,
+        // Contexts share the physical cores (node-llama-cpp splits them between evaluations that
+        // run at once); more threads than cores in flight made llama.cpp several times slower here.
+        maxThreads: physicalCoreCount(),
       });
     } catch (error) {
       throw new GemmaRagError(
