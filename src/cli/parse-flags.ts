@@ -19,3 +19,8 @@ export function parseFraction(value: string, flag: string): number {
   }
   return number;
 }
+
+/** A repeatable option's values, in order (commander's collector; no default, so `--help` shows none). */
+export function collectValues(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -7,7 +7,7 @@ import {
   type RouteRequest,
   routeNames,
 } from '../retrieval/route.js';
-import { parseFraction, parsePositiveInteger } from './parse-flags.js';
+import { collectValues, parseFraction, parsePositiveInteger } from './parse-flags.js';
 
 /** The retrieval-route flags shared by `ask`, `calibrate` and anything else that routes a question. */
 export interface RouteFlags {
@@ -62,13 +62,11 @@ export interface FilterFlags {
   tag?: string[];
 }
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
 export function addFilterOptions(command: Command): Command {
   return command
-    .option('--category <name>', 'search only this category (repeatable)', collect)
-    .option('--document <name>', 'search only this document: its title, path or file name (repeatable)', collect)
-    .option('--tag <tag>', 'search only documents with this tag (repeatable; any of them)', collect);
+    .option('--category <name>', 'search only this category (repeatable)', collectValues)
+    .option('--document <name>', 'search only this document: its title, path or file name (repeatable)', collectValues)
+    .option('--tag <tag>', 'search only documents with this tag (repeatable; any of them)', collectValues);
 }
 
 export function filterRequestFromFlags(flags: FilterFlags): FilterRequest {

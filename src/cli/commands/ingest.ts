@@ -10,7 +10,7 @@ import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
-import { parsePositiveInteger } from '../parse-flags.js';
+import { collectValues, parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
 import { watchForCli } from '../watch-output.js';
 
@@ -37,7 +37,7 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner, 
     .option(
       '--tag <tag>',
       'tag every document of this run, after its own tags (front matter or a JSON "tags" field); repeatable',
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      collectValues,
     )
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')

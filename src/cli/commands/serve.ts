@@ -19,7 +19,7 @@ import {
   parseThreshold,
 } from '../engine-options.js';
 import { dbOptionDescription, openKnowledge, sourceName } from '../knowledge-base-option.js';
-import { parsePositiveInteger } from '../parse-flags.js';
+import { collectValues, parsePositiveInteger } from '../parse-flags.js';
 import { type KnowledgeBaseToServe, knowledgeBasesToServe, readKeyVariable } from '../serve-config.js';
 import { watchForCli } from '../watch-output.js';
 
@@ -45,13 +45,13 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .description('HTTP API (OpenAI- and Ollama-compatible embeddings, RAG) and web UI')
     .option('--host <host>', 'address to listen on (loopback unless you say otherwise)', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '8080')
-    .option('--db <location>', `${dbOptionDescription}; repeat to serve several`, collect)
+    .option('--db <location>', `${dbOptionDescription}; repeat to serve several`, collectValues)
     .option('--kb <file>', 'knowledge base JSON file, embedded in memory for this run (default: the bundled example)')
     .option('--config <file>', 'JSON(C) file listing the knowledge bases to serve, their names and keys')
     .option(
       '--db-key <name=ENV>',
       'the key of knowledge base NAME is in environment variable ENV (repeatable)',
-      collect,
+      collectValues,
     )
     .option(
       '--api-key <key>',
@@ -68,11 +68,6 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
   addRerankOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
-}
-
-/** A repeatable option's values, in order (no default, so `--help` shows none). */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<void>): Promise<void> {
