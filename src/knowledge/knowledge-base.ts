@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LoadedDocument } from '../spec/document-loader.js';
-import { recordSources } from './loaders/record-source.js';
+import { recordDocuments } from './loaders/record-source.js';
 
 /**
  * The seed's knowledge-base format: categories, each with documents that have a title and
@@ -47,23 +47,18 @@ export function categoryText(category: KnowledgeCategory): string {
 }
 
 /**
- * The documents of a seed-style knowledge base, with the same sources the JSON loader gives
- * records of a file at `origin` (see loaders/record-source.ts).
+ * The documents of a seed-style knowledge base, with the same sources and tags the JSON loader
+ * gives records of a file at `origin` (see loaders/record-source.ts).
  */
 export function documentsOf(
   knowledgeBase: KnowledgeBase,
   origin: string,
 ): { documents: LoadedDocument[]; categoryDescriptions: Record<string, string> } {
-  const sourceFor = recordSources(origin);
+  const documentOf = recordDocuments(origin);
   const categoryDescriptions: Record<string, string> = {};
   const documents = knowledgeBase.flatMap((category) => {
     if (category.description) categoryDescriptions[category.category] = category.description;
-    return category.documents.map((document) => ({
-      category: category.category,
-      title: document.title,
-      content: document.content,
-      source: sourceFor(category.category, document.title),
-    }));
+    return category.documents.map((document) => documentOf(category.category, document));
   });
   return { documents, categoryDescriptions };
 }

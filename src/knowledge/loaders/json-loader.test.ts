@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { temporaryFolder, writeTree } from '../../../test/fixtures/temporary-files.js';
 import type { LoadedDocument } from '../../spec/document-loader.js';
+import { documentsOf } from '../knowledge-base.js';
+import { parseKnowledgeBase } from '../load-knowledge-base.js';
 import { jsonLoader } from './json-loader.js';
 import { loadPaths } from './read-source.js';
 
@@ -116,4 +118,24 @@ test('JSON: a file that is not valid JSON is skipped with line and column; its n
   assert.match(skipped[0]?.reason ?? '', /^not valid JSON at line 3, column \d+ \(.+\)$/);
   assert.equal(skipped[1]?.path, join(folder, 'object.json'));
   assert.match(skipped[1]?.reason ?? '', /expected a JSON array of categories/);
+});
+
+test('JSON: `ingest` and `ask --kb` read a file alike — the same documents, sources and normalized tags', async () => {
+  const path = '/kb/tagged.json';
+  const text = JSON.stringify([
+    {
+      category: '人事',
+      documents: [
+        { title: '年假', content: '员工每年享有十二天带薪年假。', tags: ['HR', ' Leave '] },
+        { title: '年假', content: '同名的第二份文档。', tags: 'hr, 人事' },
+        { title: '病假', content: '请提前告知主管。' },
+      ],
+    },
+  ]);
+  const { documents } = await jsonLoader.load({ path, text, bytes: new Uint8Array(), defaultCategory: 'unused' });
+  assert.deepEqual(
+    documents.map((document) => document.tags),
+    [['hr', 'leave'], ['hr', '人事'], undefined],
+  );
+  assert.deepEqual(documentsOf(parseKnowledgeBase(text, path), path).documents, documents);
 });

@@ -4,10 +4,9 @@ import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '
 import { errorCodes } from '../../spec/errors.js';
 import { parseJson } from '../../util/parse-json.js';
 import { documentSchema } from '../knowledge-base.js';
-import { tagsFrom } from '../tags.js';
 import { errorMessage } from './error-message.js';
 import { describeIssues, lineNumberAt } from './record-problems.js';
-import { recordSources } from './record-source.js';
+import { recordDocuments } from './record-source.js';
 
 /**
  * Checked one category at a time rather than with knowledgeBaseSchema, so that one bad
@@ -51,7 +50,7 @@ export const jsonLoader: DocumentLoader = {
     const documents: LoadedDocument[] = [];
     const skipped: SkippedSource[] = [];
     const categoryDescriptions: Record<string, string> = {};
-    const sourceFor = recordSources(path);
+    const documentOf = recordDocuments(path);
     json.forEach((entry: unknown, categoryIndex) => {
       const categoryLabel = `category ${categoryIndex + 1}${nameHint(entry)}`;
       const parsedEntry = categoryEntrySchema.safeParse(entry);
@@ -76,15 +75,7 @@ export const jsonLoader: DocumentLoader = {
           });
           return;
         }
-        const { title, content } = parsedDocument.data;
-        const tags = tagsFrom(parsedDocument.data.tags);
-        documents.push({
-          category,
-          title,
-          content,
-          source: sourceFor(category, title),
-          ...(tags.length ? { tags } : {}),
-        });
+        documents.push(documentOf(category, parsedDocument.data));
       });
     });
     return { documents, skipped, categoryDescriptions };

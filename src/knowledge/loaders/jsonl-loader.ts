@@ -2,9 +2,8 @@ import { z } from 'zod';
 import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '../../spec/document-loader.js';
 import { describeJsonLineError } from '../../util/parse-json.js';
 import { documentSchema } from '../knowledge-base.js';
-import { tagsFrom } from '../tags.js';
 import { describeIssues } from './record-problems.js';
-import { recordSources } from './record-source.js';
+import { recordDocuments } from './record-source.js';
 
 /** Exports often write `""` or `null` for "no value", so those mean the default category too. */
 const lineSchema = documentSchema.extend({ category: z.string().trim().nullish() });
@@ -17,7 +16,7 @@ export const jsonlLoader: DocumentLoader = {
   async load({ path, text, defaultCategory }): Promise<LoadResult> {
     const documents: LoadedDocument[] = [];
     const skipped: SkippedSource[] = [];
-    const sourceFor = recordSources(path);
+    const documentOf = recordDocuments(path);
     text
       .replace(/^\uFEFF/, '')
       .split(/\r?\n/)
@@ -36,16 +35,7 @@ export const jsonlLoader: DocumentLoader = {
           skipped.push({ path: where, reason: describeIssues(parsed.error) });
           return;
         }
-        const { title, content } = parsed.data;
-        const category = parsed.data.category || defaultCategory;
-        const tags = tagsFrom(parsed.data.tags);
-        documents.push({
-          category,
-          title,
-          content,
-          source: sourceFor(category, title),
-          ...(tags.length ? { tags } : {}),
-        });
+        documents.push(documentOf(parsed.data.category || defaultCategory, parsed.data));
       });
     return { documents, skipped };
   },
