@@ -67,3 +67,15 @@ test('out-of-range and unknown fields are INVALID_ARGUMENT', () => {
     assert.throws(() => resolveRoute(request as never), { code: errorCodes.invalidArgument }, JSON.stringify(request));
   }
 });
+
+test('a filter keeps every value asked for: tags normalized as at ingest, repeats dropped, none capped', () => {
+  const tags = Array.from({ length: 100 }, (_, index) => `Tag ${index}`);
+  const route = resolveRoute({ tags: [...tags, 'ＴＡＧ 0'], categories: ['HR', 'HR'], documents: ['a.md'] });
+  assert.deepEqual(route.filter, {
+    categories: ['HR'],
+    documents: ['a.md'],
+    tags: tags.map((tag) => tag.toLowerCase()),
+  });
+  assert.equal(resolveRoute({}).filter, null);
+  assert.throws(() => resolveRoute({ tags: ['x'.repeat(150)] }), { code: 'INVALID_ARGUMENT' });
+});

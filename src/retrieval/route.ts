@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tagsFrom } from '../knowledge/tags.js';
+import { normalizeTag } from '../knowledge/tags.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { DocumentFilter } from '../spec/knowledge-store.js';
 import type { CategoryFallback } from './refusal-gate.js';
@@ -144,7 +144,8 @@ export function calibrationKeyFor(request: RouteRequest = {}): CalibrationKey {
 /** A filter with only the lists given, each without repeats; tags normalized as at ingest. */
 function filterOf(lists: { categories?: string[]; documents?: string[]; tags?: string[] }): DocumentFilter {
   const unique = (values: string[] | undefined) => (values ? [...new Set(values)] : undefined);
-  const tags = lists.tags ? tagsFrom(lists.tags) : undefined;
+  // Each tag normalized as at ingest; not tagsFrom, whose per-document cap would drop asked-for tags.
+  const tags = lists.tags ? unique(lists.tags.flatMap((tag) => normalizeTag(tag) ?? [])) : undefined;
   if (lists.tags && tags?.length === 0) {
     throw new GemmaRagError(errorCodes.invalidArgument, `No usable tag in ${JSON.stringify(lists.tags)}.`, {
       data: { tags: lists.tags },
