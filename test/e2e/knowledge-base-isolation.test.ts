@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorJsonSchema } from '../../src/presentation/error-json.js';
-import { createRag, type Rag } from '../../src/rag.js';
+import type { Rag } from '../../src/rag.js';
 import { createApp } from '../../src/server/create-app.js';
 import { defaultLimits, type ServedKnowledgeBase } from '../../src/server/server-context.js';
-import { startServer } from '../../src/server/start-server.js';
 import { WorkQueue } from '../../src/server/work-queue.js';
-import { parseServerSentEvents } from '../fixtures/test-server.js';
+import { parseServerSentEvents, startKeyedTestServer } from '../fixtures/test-server.js';
 
 // Two SQLite knowledge bases in one server, each with its own key, and an admin key: a key
 // reads and changes its own knowledge base and is refused on every route of the other.
@@ -28,29 +27,19 @@ let close: () => Promise<void>;
 
 before(async () => {
   folder = await mkdtemp(join(tmpdir(), 'gemma-rag-isolation-'));
-  rag = await createRag({ engine: 'lexical' });
-  served = [];
-  for (const name of ['team', 'hr'] as const) {
-    const db = join(folder, `${name}.db`);
-    const writer = await rag.openForWriting(db);
-    await rag.ingest(writer, { documents: [{ ...documents[name], source: `seed:${name}` }] });
-    await writer.close();
-    const index = await rag.open(db);
-    served.push({ name, index, store: index.knowledge, keys: [keys[name]] });
-  }
-  const app = createApp(
-    { rag, knowledgeBases: served, generate: false, queue: new WorkQueue(1, 64), limits: defaultLimits },
-    { apiKey: keys.admin },
+  const server = await startKeyedTestServer(
+    folder,
+    {
+      team: { ...documents.team, source: 'seed:team' },
+      hr: { ...documents.hr, source: 'seed:hr' },
+    },
+    keys,
   );
-  const server = await startServer(app, { host: '127.0.0.1', port: 0 });
-  url = server.url;
-  close = server.close;
+  ({ rag, served, url, close } = server);
 });
 
 after(async () => {
   await close?.();
-  for (const { index } of served ?? []) await index.close();
-  await rag?.dispose();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 

@@ -4,12 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { createRag, type Rag } from '../../src/rag.js';
-import { createApp } from '../../src/server/create-app.js';
-import { defaultLimits, type ServedKnowledgeBase } from '../../src/server/server-context.js';
-import { startServer } from '../../src/server/start-server.js';
-import { WorkQueue } from '../../src/server/work-queue.js';
 import { launchChromium, type TestBrowser } from '../fixtures/chromium.js';
+import { startKeyedTestServer } from '../fixtures/test-server.js';
 import { chromiumMissing } from '../fixtures/text-images.js';
 
 // The web UI over two knowledge bases: the key typed in decides which ones the page offers.
@@ -17,8 +13,6 @@ const skip = chromiumMissing;
 const keys = { team: 'team-key', hr: 'hr-key', admin: 'admin-key' };
 const titles = { team: 'Deploy schedule', hr: 'Salary bands' };
 let folder: string;
-let rag: Rag;
-const served: ServedKnowledgeBase[] = [];
 let url: string;
 let close: () => Promise<void>;
 let chromium: TestBrowser;
@@ -27,23 +21,20 @@ let browser: BrowserContext;
 before(async () => {
   if (skip) return;
   folder = await mkdtemp(join(tmpdir(), 'gemma-rag-web-kbs-'));
-  rag = await createRag({ engine: 'lexical' });
-  for (const name of ['team', 'hr'] as const) {
-    const db = join(folder, `${name}.db`);
-    const writer = await rag.openForWriting(db);
-    const content = name === 'team' ? 'Deploys run every Tuesday.' : 'Salary bands are reviewed in March.';
-    await rag.ingest(writer, { documents: [{ category: 'General', title: titles[name], content, source: name }] });
-    await writer.close();
-    const index = await rag.open(db);
-    served.push({ name, index, store: index.knowledge, keys: [keys[name]] });
-  }
-  const app = createApp(
-    { rag, knowledgeBases: served, generate: false, queue: new WorkQueue(1, 64), limits: defaultLimits },
-    { apiKey: keys.admin },
-  );
-  const server = await startServer(app, { host: '127.0.0.1', port: 0 });
-  url = server.url;
-  close = server.close;
+  const documentOf = (name: 'team' | 'hr', content: string) => ({
+    category: 'General',
+    title: titles[name],
+    content,
+    source: name,
+  });
+  ({ url, close } = await startKeyedTestServer(
+    folder,
+    {
+      team: documentOf('team', 'Deploys run every Tuesday.'),
+      hr: documentOf('hr', 'Salary bands are reviewed in March.'),
+    },
+    keys,
+  ));
   chromium = await launchChromium({ width: 1024, height: 768 });
   browser = chromium.context;
 });
@@ -51,8 +42,6 @@ before(async () => {
 after(async () => {
   await chromium?.close();
   await close?.();
-  for (const { index } of served) await index.close();
-  await rag?.dispose();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
