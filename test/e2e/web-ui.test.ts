@@ -28,13 +28,19 @@ after(async () => {
   await server?.close();
 });
 
-test('ask in the page: streamed answer, stages, a citation that opens its source; then a refusal', {
-  skip,
-}, async () => {
+/** A page with the server's key already typed in, once the knowledge base has loaded. */
+async function openSignedIn() {
   const page = await browser.newPage();
   await page.addInitScript(() => localStorage.setItem('gemma-rag-api-key', 'secret'));
   await page.goto(server.url);
   await page.getByText('账户密码重置').first().waitFor();
+  return page;
+}
+
+test('ask in the page: streamed answer, stages, a citation that opens its source; then a refusal', {
+  skip,
+}, async () => {
+  const page = await openSignedIn();
   // The seed's route shows both stages (the page's default is the hybrid route).
   await page.selectOption('#mode', 'two-stage');
 
@@ -68,10 +74,7 @@ test('ask in the page: streamed answer, stages, a citation that opens its source
 test('filters: the category, tag and document controls go into the request and limit the answer', {
   skip,
 }, async () => {
-  const page = await browser.newPage();
-  await page.addInitScript(() => localStorage.setItem('gemma-rag-api-key', 'secret'));
-  await page.goto(server.url);
-  await page.getByText('账户密码重置').first().waitFor();
+  const page = await openSignedIn();
   assert.equal(await page.inputValue('#mode'), 'hybrid', 'the default route');
   const finance = '财务与报销 · Finance & Expenses · 経理・経費精算';
   await page.selectOption('#filter-category', finance);
