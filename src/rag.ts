@@ -4,31 +4,20 @@ import { type CondensedQuestion, condenseQuestion } from './conversation/condens
 import { type ConversationTurn, conversationHistorySchema } from './conversation/conversation-history.js';
 import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
 import { Embedder } from './embedding/embedder.js';
-import {
-  defaultModelProfile,
-  defaultThresholdsFor,
-  type ModelProfile,
-  modelProfiles,
-} from './embedding/model-profiles.js';
+import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
 import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from './engines/registry.js';
 import { checkForQuerying } from './ingest/embedding-stamp-check.js';
 import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
 import { reindexKnowledgeBase } from './ingest/reindex.js';
 import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
-import { calibrationApplies, calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
+import { calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
 import { KnowledgeIndex } from './retrieval/knowledge-index.js';
-import type { CategoryFallback, Thresholds } from './retrieval/refusal-gate.js';
+import type { Thresholds } from './retrieval/refusal-gate.js';
 import type { RerankSettings } from './retrieval/rerank.js';
 import type { RetrievalResult } from './retrieval/retrieval-result.js';
 import { retrieve } from './retrieval/retrieve.js';
-import {
-  type CalibrationKey,
-  calibrationKeyFor,
-  defaultRouteName,
-  type FilterRequest,
-  type RouteRequest,
-  resolveRoute,
-} from './retrieval/route.js';
+import { type FilterRequest, type Route, type RouteRequest, resolveRoute } from './retrieval/route.js';
+import { ThresholdPolicy } from './retrieval/threshold-policy.js';
 import { errorCodes, GemmaRagError } from './spec/errors.js';
 import type { KnowledgeStore } from './spec/knowledge-store.js';
 import type { KnowledgeWriter } from './spec/knowledge-writer.js';
@@ -64,6 +53,13 @@ export interface AskOptions extends RetrieveRequest {
    */
   history?: readonly ConversationTurn[] | undefined;
   maxTokens?: number | undefined;
+  /**
+   * Called once retrieval has decided, before any answer text: what was searched (the
+   * follow-up's standalone form) and every stage's scores. Awaited, so an edge can show them
+   * (`--explain`, the server's `retrieval` event) before the answer streams.
+   */
+  onRetrieval?: ((stages: { retrieval: RetrievalResult; condensed: CondensedQuestion | null }) => unknown) | undefined;
+  /** Each piece of the answer as the language model writes it. */
   onText?: ((text: string) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
@@ -84,6 +80,8 @@ export interface AskResult extends Answer {
  */
 export class Rag {
   private languageModel: Promise<LanguageModel> | undefined;
+  /** Which thresholds and calibrated settings a question is judged by (retrieval/threshold-policy.ts). */
+  readonly thresholds: ThresholdPolicy;
 
   private constructor(
     readonly config: ResolvedRagConfig,
@@ -98,7 +96,9 @@ export class Rag {
     readonly rerank: RerankSettings | undefined,
     /** Set on a `resized()` view: the Rag that owns (and disposes) the engines. */
     private readonly owner?: Rag | undefined,
-  ) {}
+  ) {
+    this.thresholds = new ThresholdPolicy(embedder, explicitThresholds, engineThresholds);
+  }
 
   static async create(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
     const resolved = parseWithCode(ragConfigSchema, config, 'configuration');
@@ -222,49 +222,23 @@ export class Rag {
     return reindexKnowledgeBase({ ...options, knowledgeBase: store, embedder: this.embedder });
   }
 
-  /**
-   * Thresholds in force for a knowledge base and route: given ones, else ones calibrated for
-   * this model, size and route, else the defaults.
-   */
-  thresholdsFor(index: KnowledgeIndex, route: CalibrationKey = defaultRouteName): Thresholds {
-    const stored = this.calibrationFor(index, route);
-    const defaults = this.defaultThresholds(route);
-    return {
-      category: this.explicitThresholds.category ?? stored?.category ?? defaults.category,
-      document: this.explicitThresholds.document ?? stored?.document ?? defaults.document,
-    };
-  }
-
-  /** The thresholds a route uses when none are given or calibrated: the engine's, else the profile's for this size. */
-  defaultThresholds(route: CalibrationKey = defaultRouteName): Thresholds {
-    const stages = route === 'two-stage' || route === 'two-stage+keywords' ? 'two-stage' : 'flat';
-    return this.engineThresholds ?? defaultThresholdsFor(this.profile, stages, this.embedder.dimensions);
-  }
-
-  /** The category fallback calibrated for this route, model and size, if any. */
-  calibratedFallback(index: KnowledgeIndex, route: CalibrationKey): CategoryFallback | null {
-    return this.calibrationFor(index, route)?.categoryFallback ?? null;
-  }
-
-  private calibrationFor(index: KnowledgeIndex, route: CalibrationKey) {
-    const { model, dimensions } = this.embedder;
-    const run = { engine: model.engine, modelId: model.modelId, dimensions, route };
-    return calibrationApplies(index.calibration, run) ? index.calibration : undefined;
+  /** A request as the route it will take on this knowledge base, with what was calibrated for it. */
+  route(index: KnowledgeIndex, request: RouteRequest = {}): Route {
+    return resolveRoute(request, (key) => this.thresholds.calibrationFor(index, key));
   }
 
   /**
    * Retrieval alone: the route's stages, their scores and whether the question is refused. The
-   * request becomes a route in one place (route.ts `resolveRoute`), whoever asks.
+   * request becomes a route once (route.ts `resolveRoute`), whoever asks.
    */
   async retrieve(index: KnowledgeIndex, question: string, request: RetrieveRequest = {}): Promise<RetrievalResult> {
     // What another process calibrated since this index was opened applies now (serve holds no state).
     await index.refreshCalibration();
     const { abortSignal, ...routeRequest } = request;
-    const key = calibrationKeyFor(routeRequest);
-    const route = resolveRoute(routeRequest, this.calibrationFor(index, key));
+    const route = this.route(index, routeRequest);
     return retrieve(index, question, {
       route,
-      thresholds: this.thresholdsFor(index, key),
+      thresholds: this.thresholds.thresholdsFor(index, route),
       rerank: this.rerank,
       abortSignal,
     });
@@ -311,12 +285,16 @@ export class Rag {
     return { question, condensed, retrieval, ...answer };
   }
 
-  /** Condense (with history), retrieve, answer: the whole pipeline for one question. */
+  /**
+   * The ask flow, for every edge (CLI `ask` and `--chat`, the server's JSON and SSE, `eval
+   * answers`): a follow-up is made standalone, retrieval judges that question, then the answer
+   * is grounded on what it found or refused without loading the language model.
+   */
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    const { generate, maxTokens, onText, history, ...request } = options;
-    const { abortSignal } = options;
+    const { generate, maxTokens, onText, onRetrieval, history, abortSignal, ...request } = options;
     const condensed = await this.condense(question, history, { generate, abortSignal });
-    const retrieval = await this.retrieve(index, condensed?.standalone ?? question, request);
+    const retrieval = await this.retrieve(index, condensed?.standalone ?? question, { ...request, abortSignal });
+    await onRetrieval?.({ retrieval, condensed });
     return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal, condensed });
   }
 

@@ -18,7 +18,7 @@ const passwordDocument = { documentId: 7, title: '账户密码重置', category:
 function retrieval(document: typeof passwordDocument | null): RetrievalResult {
   return {
     route: 'two-stage',
-    mode: 'two-stage',
+    stages: 'two-stage',
     hybrid: false,
     searchedCategories: ['IT'],
     category: { name: 'IT', score: 0.5 },

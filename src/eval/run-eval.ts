@@ -169,7 +169,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalOutcome> {
         profile: scores.profile,
       };
     });
-    const current: DecisionSettings = { thresholds: rag.thresholdsFor(index, mode) };
+    const current: DecisionSettings = { thresholds: rag.thresholds.thresholdsFor(index, rag.route(index, { mode })) };
     const summary = summarize(countOutcomes(mode, labelled, current));
     refusal = {
       mode,

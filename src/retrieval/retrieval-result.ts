@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../spec/source-location.js';
 import type { RefusalReason } from './refusal-gate.js';
-import type { RouteName } from './route.js';
+import type { Route, RouteName } from './route.js';
 
 export interface ScoredCategory {
   name: string;
@@ -55,7 +55,7 @@ export interface RetrievalResult {
   /** The route that ran (route.ts). */
   route: RouteName;
   /** Whether stage 1 ran (`two-stage`) or documents were searched directly (`flat`). */
-  mode: 'two-stage' | 'flat';
+  stages: Route['stages'];
   /** Whether keyword (BM25) results were fused with vector results by reciprocal rank. */
   hybrid: boolean;
   /** Categories whose documents stage 2 searched (more than one when the category fallback applied). */

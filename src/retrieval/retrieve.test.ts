@@ -85,7 +85,7 @@ test('a document below its threshold is refused but the category is reported', a
 
 test('flat mode ranks all documents and gates the best by the document threshold', async () => {
   const result = await rag.retrieve(index, 'How do I reset my password?', { mode: 'flat', topK: 3 });
-  assert.equal(result.mode, 'flat');
+  assert.equal(result.stages, 'flat');
   assert.equal(result.category, null);
   assert.equal(result.scores.documents.length, 3);
   assert.equal(result.document?.title, 'Resetting your account password');

@@ -98,7 +98,7 @@ async function retrieveTwoStage(
   const { route, thresholds } = options;
   const categories = await rankCategories(index, question, options, scope);
   const { chosen, searched } = selectCategories(categories, { thresholds, categoryFallback: route.categoryFallback });
-  const base = { mode: 'two-stage' as const, route: route.name, hybrid: route.keywords, thresholds };
+  const base = { stages: 'two-stage' as const, route: route.name, hybrid: route.keywords, thresholds };
   if (!chosen) {
     return {
       ...base,
@@ -205,7 +205,7 @@ async function retrieveFlat(
   const scored = await withKeywordOnlyChunks(index, vectorHits, keywordHits, query);
   const documents = cutOff(rankDocuments(scored, keywordHits), route);
   return {
-    mode: 'flat',
+    stages: 'flat',
     route: route.name,
     hybrid: route.keywords,
     thresholds: options.thresholds,

@@ -92,13 +92,17 @@ export function calibrationKeyOf(name: RouteName, keywords: boolean): Calibratio
   return name === 'two-stage' && keywords ? 'two-stage+keywords' : name;
 }
 
+/** What a calibration may settle for a route: its category fallback. */
+export type CalibratedRouteSettings = { categoryFallback?: CategoryFallback | null | undefined } | undefined;
+
 /**
  * The one mapper from a request to a route. A category fallback given in the request wins;
- * otherwise the one calibrated for this route, if any.
+ * otherwise the one calibrated for this route, if any. `calibrated` may be a lookup by
+ * calibration key, so a caller whose calibration depends on the route resolves it once.
  */
 export function resolveRoute(
   request: RouteRequest = {},
-  calibrated: { categoryFallback?: CategoryFallback | null | undefined } | undefined = undefined,
+  calibrated: CalibratedRouteSettings | ((key: CalibrationKey) => CalibratedRouteSettings) = undefined,
 ): Route {
   const parsed = routeRequestSchema.safeParse(request);
   if (!parsed.success) {
@@ -119,11 +123,13 @@ export function resolveRoute(
     );
   }
   const fusedKeywords = mode === 'hybrid' || (twoStage && keywords);
+  const calibrationKey = calibrationKeyOf(mode, fusedKeywords);
+  const settings = typeof calibrated === 'function' ? calibrated(calibrationKey) : calibrated;
   const fallback: CategoryFallback | null = !twoStage
     ? null
     : categoryFallback !== undefined
       ? { categories: categoryFallback, margin: categoryMargin ?? defaultCategoryMargin }
-      : (calibrated?.categoryFallback ?? null);
+      : (settings?.categoryFallback ?? null);
   return {
     name: mode,
     stages: twoStage ? 'two-stage' : 'flat',
@@ -132,7 +138,7 @@ export function resolveRoute(
     relativeCutoff,
     topK: topK ?? defaultTopK,
     filter: categories || documents || tags ? filterOf({ categories, documents, tags }) : null,
-    calibrationKey: calibrationKeyOf(mode, fusedKeywords),
+    calibrationKey,
   };
 }
 

@@ -196,14 +196,14 @@ function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult, condensed:
     writeLine(io.stderr, `Follow-up, ${how}:`);
     writeLine(io.stderr, `  ${condensed.standalone}`);
   }
-  if (retrieval.mode === 'two-stage') {
+  if (retrieval.stages === 'two-stage') {
     writeLine(io.stderr, `Stage 1 — categories (threshold ${retrieval.thresholds.category}):`);
     for (const category of retrieval.scores.categories)
       writeLine(io.stderr, `  ${format(category.score)}  ${category.name}`);
   }
   writeLine(
     io.stderr,
-    `Stage ${retrieval.mode === 'two-stage' ? 2 : 1} — documents (threshold ${retrieval.thresholds.document}):`,
+    `Stage ${retrieval.stages === 'two-stage' ? 2 : 1} — documents (threshold ${retrieval.thresholds.document}):`,
   );
   for (const document of retrieval.scores.documents)
     writeLine(io.stderr, `  ${format(document.score)}  ${document.title}`);
@@ -228,7 +228,7 @@ function describeRoute(retrieval: RetrievalResult): string {
     retrieval.searchedCategories.length > 1
       ? `; searched ${retrieval.searchedCategories.length} near-tied categories`
       : '';
-  return retrieval.mode === 'two-stage'
+  return retrieval.stages === 'two-stage'
     ? `${retrieval.route} — best category, then its best document${fused}${searched}; each gated on cosine`
     : `${retrieval.route} — every document${fused}; the first that reaches the threshold (cosine) answers`;
 }

@@ -1,0 +1,49 @@
+import type { Embedder } from '../embedding/embedder.js';
+import { defaultThresholdsFor } from '../embedding/model-profiles.js';
+import { type CalibrationRecord, calibrationApplies } from './calibration-record.js';
+import type { KnowledgeIndex } from './knowledge-index.js';
+import type { CategoryFallback, Thresholds } from './refusal-gate.js';
+import type { CalibrationKey, Route } from './route.js';
+
+/**
+ * Which thresholds a question is judged by, in one place: thresholds given in the
+ * configuration, else those calibrated into the knowledge base for this model, size and route,
+ * else the engine's own (the lexical stand-in's score scale), else the profile's per stages
+ * and size.
+ */
+export class ThresholdPolicy {
+  constructor(
+    private readonly embedder: Embedder,
+    /** Given in the configuration; each overrides calibrated and default ones. */
+    private readonly explicit: Partial<Thresholds>,
+    /** The engine's own thresholds for every route, when its scores live on another scale. */
+    private readonly engineDefaults: Thresholds | undefined,
+  ) {}
+
+  /** The stored calibration, when it was made for this model, size and route. */
+  calibrationFor(index: KnowledgeIndex, key: CalibrationKey): CalibrationRecord | undefined {
+    const { model, dimensions } = this.embedder;
+    const run = { engine: model.engine, modelId: model.modelId, dimensions, route: key };
+    return calibrationApplies(index.calibration, run) ? index.calibration : undefined;
+  }
+
+  /** The thresholds a route uses when none are given or calibrated. */
+  defaults(stages: Route['stages']): Thresholds {
+    return this.engineDefaults ?? defaultThresholdsFor(this.embedder.profile, stages, this.embedder.dimensions);
+  }
+
+  /** The thresholds in force for this knowledge base and route. */
+  thresholdsFor(index: KnowledgeIndex, route: Pick<Route, 'stages' | 'calibrationKey'>): Thresholds {
+    const stored = this.calibrationFor(index, route.calibrationKey);
+    const defaults = this.defaults(route.stages);
+    return {
+      category: this.explicit.category ?? stored?.category ?? defaults.category,
+      document: this.explicit.document ?? stored?.document ?? defaults.document,
+    };
+  }
+
+  /** The category fallback calibrated for this route, if any. */
+  calibratedFallback(index: KnowledgeIndex, key: CalibrationKey): CategoryFallback | null {
+    return this.calibrationFor(index, key)?.categoryFallback ?? null;
+  }
+}
