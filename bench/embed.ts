@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { resolvePromptPrefix } from '../src/embedding/prompts.js';
-import { createRag } from '../src/rag.js';
+import { createRag } from '../src/app/rag.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPaths } from '../src/knowledge/loaders/read-source.js';
-import { createRag } from '../src/rag.js';
+import { createRag } from '../src/app/rag.js';
 import { SqliteKnowledgeBase } from '../src/stores/sqlite/sqlite-knowledge-base.js';
 import { buildImagePdf } from '../test/fixtures/image-pdf-writer.js';
 import { buildDocx, buildOdt, buildPptx, buildWorkbook } from '../test/fixtures/office-writer.js';
@@ -88,7 +88,9 @@ const rows: Array<Record<string, string | number>> = [];
 try {
   // Loads the tokenizer and the lazily imported parsers once, so the first format does not pay for it.
   const warmUp = await SqliteKnowledgeBase.open(join(directory, 'warm-up.db'));
-  await rag.ingest(warmUp, { documents: [{ category: 'c', title: 't', content: `${en}${zh}`, source: '/warm-up' }] });
+  await rag.ingestFiles(warmUp, {
+    source: { documents: [{ category: 'c', title: 't', content: `${en}${zh}`, source: '/warm-up' }] },
+  });
   await warmUp.close();
   for (const [format, write] of Object.entries(writers)) {
     const corpus = join(directory, format, 'docs');
@@ -106,7 +108,7 @@ try {
     if (loaded.skipped.length > 0) throw new Error(`${format}: ${JSON.stringify(loaded.skipped.slice(0, 3))}`);
     const store = await SqliteKnowledgeBase.open(join(directory, format, 'bench.db'));
     const ingestStarted = performance.now();
-    const report = await rag.ingest(store, { documents: (await loadPaths([corpus])).documents });
+    const report = await rag.ingestFiles(store, { source: { documents: (await loadPaths([corpus])).documents } });
     const ingestSeconds = (performance.now() - ingestStarted) / 1000 + loadSeconds;
     await store.close();
     rows.push({

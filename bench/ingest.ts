@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPaths } from '../src/knowledge/loaders/read-source.js';
-import { createRag } from '../src/rag.js';
+import { createRag } from '../src/app/rag.js';
 import { SqliteKnowledgeBase } from '../src/stores/sqlite/sqlite-knowledge-base.js';
 import { writeTinyEmbeddingGemma } from '../test/fixtures/tiny-models.js';
 
@@ -53,7 +53,7 @@ const store = await SqliteKnowledgeBase.open(join(directory, 'bench.db'));
 async function timedIngest() {
   const started = performance.now();
   const loaded = await loadPaths([corpus]);
-  const report = await rag.ingest(store, { documents: loaded.documents });
+  const report = await rag.ingestFiles(store, { source: { documents: loaded.documents } });
   return { ...report, milliseconds: performance.now() - started };
 }
 

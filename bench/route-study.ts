@@ -16,7 +16,7 @@ import { documentId } from '../src/eval/score-questions.js';
 import { holdOut } from '../src/eval/seeded-split.js';
 import { type BenchmarkDataset, loadXquad } from '../src/eval/xquad-dataset.js';
 import { parseKnowledgeBase } from '../src/knowledge/load-knowledge-base.js';
-import { createRag, type Rag } from '../src/rag.js';
+import { createRag, type Rag } from '../src/app/rag.js';
 import { retrieve } from '../src/retrieval/retrieve.js';
 import { resolveRoute } from '../src/retrieval/route.js';
 

@@ -9,6 +9,7 @@
  */
 
 export { groundedMessages } from './answer/grounded-prompt.js';
+export { type AskOptions, type AskResult, createRag, Rag, type RagDependencies } from './app/rag.js';
 export { embeddingEngineIds, generationEngineIds, type RagConfig, ragConfigSchema } from './config.js';
 export type { CondensedQuestion } from './conversation/condense-question.js';
 export { type ConversationTurn, conversationLimits } from './conversation/conversation-history.js';
@@ -41,7 +42,6 @@ export {
 } from './knowledge/load-knowledge-base.js';
 export { modelCatalog } from './models/model-catalog.js';
 export { resolveModel } from './models/model-resolver.js';
-export { type AskOptions, type AskResult, createRag, Rag, type RagDependencies } from './rag.js';
 export { KnowledgeIndex } from './retrieval/knowledge-index.js';
 export type { RetrievalResult, ScoredCategory, ScoredDocument } from './retrieval/retrieval-result.js';
 // Interfaces (spec/)

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { createRag, type Rag, type RagDependencies } from '../app/rag.js';
 import {
   embeddingEngineIds,
   generationEngineIds,
@@ -9,7 +10,6 @@ import {
 import { parseDimensions } from '../embedding/dimensions.js';
 import { defaultModelProfile } from '../embedding/model-profiles.js';
 import { parseTransformersDtype } from '../engines/transformers/model-source.js';
-import { createRag, type Rag, type RagDependencies } from '../rag.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { Logger } from '../spec/logger.js';
 import { type CliIo, writeLine } from './cli-io.js';
@@ -198,7 +198,7 @@ export async function createRagForCli(
   io: CliIo,
   config: RagConfig,
   flags: { json?: boolean },
-  extra: Pick<RagDependencies, 'cacheEmbeddings' | 'engines'> = {},
+  extra: Pick<RagDependencies, 'cacheEmbeddings' | 'isolateEngines'> = {},
 ): Promise<Rag> {
   const download = progressBar(io, 'Downloading model', { enabled: !flags.json, bytes: true });
   const ask = confirmer(io, !flags.json);

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { StageProgress } from '../spec/stage-progress.js';
 import type { CliIo } from './cli-io.js';
 
 export interface ProgressReporter {
@@ -38,6 +39,33 @@ export function progressBar(
     stop() {
       if (started) bar.stop();
       started = false;
+    },
+  };
+}
+
+/**
+ * One bar per stage of a long flow (ingest, reindex): when a stage begins, the previous
+ * stage's bar ends, so the terminal shows what is happening now.
+ */
+export function stageProgress(
+  io: CliIo,
+  labels: Partial<Record<StageProgress['stage'], string>>,
+  options: { enabled: boolean },
+): { update(progress: StageProgress): void; stop(): void } {
+  let current: { stage: StageProgress['stage']; bar: ProgressReporter } | undefined;
+  return {
+    update({ stage, done, total }) {
+      const label = labels[stage];
+      if (label === undefined) return;
+      if (current?.stage !== stage) {
+        current?.bar.stop();
+        current = { stage, bar: progressBar(io, label, options) };
+      }
+      current.bar.update(done, total);
+    },
+    stop() {
+      current?.bar.stop();
+      current = undefined;
     },
   };
 }

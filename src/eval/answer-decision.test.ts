@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { createRag } from '../app/rag.js';
 import { exampleKnowledgeBasePath, loadKnowledgeBaseFile } from '../knowledge/load-knowledge-base.js';
-import { createRag } from '../rag.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { resolveRoute } from '../retrieval/route.js';

@@ -1,4 +1,4 @@
-import type { Rag } from '../rag.js';
+import type { Rag } from '../app/rag.js';
 import {
   type CalibrationRecord,
   calibrationSettingKey,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import type { Rag } from '../app/rag.js';
 import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
-import type { Rag } from '../rag.js';
 import type { CategoryFallback, Thresholds } from '../retrieval/refusal-gate.js';
 import { defaultRouteName } from '../retrieval/route.js';
 import { throwIfAborted } from '../spec/errors.js';

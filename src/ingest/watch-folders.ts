@@ -1,12 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
-import { type CollectOptions, categoryOf, isIgnoredName } from '../knowledge/loaders/collect-files.js';
+import { type CollectedFile, categoryOf, isIgnoredName } from '../knowledge/loaders/collect-files.js';
 import { loaderForPath } from '../knowledge/loaders/loader-registry.js';
-import { type LoadOptions, loadFiles } from '../knowledge/loaders/read-source.js';
-import type { LoadResult, SkippedSource } from '../spec/document-loader.js';
-import { extractCategoryDescriptions } from './category-descriptions.js';
-import type { IngestReport } from './ingest-documents.js';
-import { withCategory } from './still-present.js';
+import type { SkippedSource } from '../spec/document-loader.js';
+import type { IngestFilesReport } from './ingest-files.js';
 
 /** What happened to one path, reported once its change is in the knowledge base. */
 export interface WatchChange {
@@ -21,15 +18,12 @@ export interface WatchChange {
 export interface WatchOptions {
   /** Folders (or files) to follow; categories come from them as `ingest` takes them. */
   roots: readonly string[];
-  load?: CollectOptions & Omit<LoadOptions, 'onProgress'>;
-  /** `--category`: every document in this one category. */
-  category?: string | undefined;
+  followSymlinks?: boolean | undefined;
   /**
-   * Brings the knowledge base in step with one path: ingests what was loaded from it and
-   * prunes what it no longer holds (under `path`). The caller decides how it is serialized
-   * with other work (the server runs it through its work queue).
+   * Brings the knowledge base in step with one path through the ingest flow: the file placed
+   * in its category (null when it is gone), pruning what the path no longer holds.
    */
-  sync: (loaded: LoadResult, path: string) => Promise<IngestReport>;
+  sync: (change: { path: string; file: CollectedFile | null }) => Promise<IngestFilesReport>;
   onChange: (change: WatchChange) => void;
   /** A change that could not be written (e.g. the engine failed); watching goes on. */
   onError: (path: string, error: unknown) => void;
@@ -70,33 +64,29 @@ export async function watchFolders(options: WatchOptions): Promise<FolderWatch> 
       (stats) => stats.isFile(),
       () => false,
     );
-    let loaded: LoadResult = { documents: [], skipped: [] };
+    let file: CollectedFile | null = null;
     if (exists) {
       const root = rootOf(path);
-      const category = root === path ? basename(resolve(path, '..')) : categoryOf(root, path);
-      loaded = withCategory(
-        extractCategoryDescriptions(await loadFiles([{ path, root, category }], options.load)),
-        options.category,
-      );
+      file = { path, root, category: root === path ? basename(resolve(path, '..')) : categoryOf(root, path) };
     }
-    const report = await options.sync(loaded, path);
+    const report = await options.sync({ path, file });
     const outcome: WatchChange['outcome'] =
       report.added > 0
         ? 'added'
         : report.updated > 0
           ? 'updated'
-          : report.removed > 0 && loaded.documents.length === 0
+          : report.removed > 0 && report.documents === 0
             ? 'removed'
-            : loaded.documents.length === 0 && loaded.skipped.length > 0
+            : report.documents === 0 && report.skipped.length > 0
               ? 'skipped'
               : 'unchanged';
     if (!exists && report.removed === 0) return; // a folder, or a file never ingested
     options.onChange({
       path,
       outcome,
-      documents: outcome === 'removed' ? report.removed : loaded.documents.length,
+      documents: outcome === 'removed' ? report.removed : report.documents,
       chunksEmbedded: report.chunksEmbedded,
-      skipped: loaded.skipped,
+      skipped: report.skipped,
     });
   };
 
@@ -125,7 +115,7 @@ export async function watchFolders(options: WatchOptions): Promise<FolderWatch> 
 
   const watcher = watch(roots, {
     ignoreInitial: true,
-    followSymlinks: options.load?.followSymlinks ?? false,
+    followSymlinks: options.followSymlinks ?? false,
     ignored: (path, stats) =>
       isIgnoredName(basename(path)) && !roots.includes(path)
         ? true

@@ -1,4 +1,4 @@
-import type { AskResult, Rag } from '../rag.js';
+import type { AskResult, Rag } from '../app/rag.js';
 import { citationLabel } from './cite-location.js';
 
 /** The `ask --json` contract; keep keys stable, scripts rely on them. */

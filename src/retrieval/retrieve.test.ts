@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { createRag, type Rag } from '../app/rag.js';
 import { exampleKnowledgeBasePath, loadKnowledgeBaseFile } from '../knowledge/load-knowledge-base.js';
-import { createRag, type Rag } from '../rag.js';
 import { errorCodes } from '../spec/errors.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 

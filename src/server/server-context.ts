@@ -1,4 +1,4 @@
-import type { Rag } from '../rag.js';
+import type { Rag } from '../app/rag.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import type { KnowledgeAdmin } from '../spec/knowledge-admin.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';

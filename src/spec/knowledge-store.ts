@@ -85,5 +85,6 @@ export interface SearchableKnowledge {
  * A persistent knowledge base: searched by retrieval, written by ingest, looked into by
  * `kb` and `serve`. SQLite and PostgreSQL implement it and pass the same contract suite
  * (src/stores/knowledge-store.contract.ts); only the composition root knows which one it has.
+ * Disposable, so a command holds one with `await using` and closes it on every path.
  */
-export type KnowledgeStore = SearchableKnowledge & KnowledgeWriter & KnowledgeAdmin;
+export type KnowledgeStore = SearchableKnowledge & KnowledgeWriter & KnowledgeAdmin & AsyncDisposable;

@@ -61,6 +61,11 @@ export type Progress = (done: number, total: number) => void;
 export interface KnowledgeWriter {
   /** Where the knowledge base is, safe to print: a database URL has its password masked. */
   readonly location: string;
+  /**
+   * Files and folders on this machine that hold the knowledge base itself (a SQLite file, its
+   * journal and search graphs); ingest never reads them as documents. Empty for a server database.
+   */
+  readonly ownFiles: readonly string[];
   readStamp(): Promise<EmbeddingStamp | undefined>;
   /** True when the knowledge base holds no documents. */
   isEmpty(): Promise<boolean>;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RagConfig } from '../../src/config.js';
 import { errorJsonSchema } from '../../src/presentation/error-json.js';
-import { createRag } from '../../src/rag.js';
+import { createRag } from '../../src/app/rag.js';
 import { createApp } from '../../src/server/create-app.js';
 import { defaultLimits } from '../../src/server/server-context.js';
 import { startServer } from '../../src/server/start-server.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createRag } from '../../src/rag.js';
+import { createRag } from '../../src/app/rag.js';
 import { createApp } from '../../src/server/create-app.js';
 import { defaultKnowledgeBaseName } from '../../src/server/knowledge-base-name.js';
 import { defaultLimits, type ServedKnowledgeBase } from '../../src/server/server-context.js';
@@ -24,7 +24,9 @@ for (const target of postgresTargets()) {
     for (const [label, location] of Object.entries(locations) as Array<[keyof typeof keys, typeof postgres | string]>) {
       const writer = await rag.openForWriting(location);
       const content = label === 'hr' ? 'Salary bands are reviewed in March.' : 'Deploys run every Tuesday.';
-      await rag.ingest(writer, { documents: [{ category: 'General', title: label, content, source: label }] });
+      await rag.ingestFiles(writer, {
+        source: { documents: [{ category: 'General', title: label, content, source: label }] },
+      });
       await writer.close();
       const index = await rag.open(location);
       t.after(() => index.close());

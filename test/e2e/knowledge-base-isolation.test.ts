@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { errorJsonSchema } from '../../src/presentation/error-json.js';
-import type { Rag } from '../../src/rag.js';
+import type { Rag } from '../../src/app/rag.js';
 import { createApp } from '../../src/server/create-app.js';
 import { defaultLimits, type ServedKnowledgeBase } from '../../src/server/server-context.js';
 import { WorkQueue } from '../../src/server/work-queue.js';

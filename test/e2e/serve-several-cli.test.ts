@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { RagConfig } from '../../src/config.js';
-import { createRag } from '../../src/rag.js';
+import { createRag } from '../../src/app/rag.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { startCli } from '../fixtures/running-cli.js';
 import { temporaryFolder } from '../fixtures/temporary-files.js';
@@ -17,7 +17,9 @@ async function knowledgeBase(path: string, content: string, config: RagConfig = 
   const rag = await createRag(config);
   try {
     const writer = await rag.openForWriting(path);
-    await rag.ingest(writer, { documents: [{ category: 'General', title: 'Note', content, source: 'seed:note' }] });
+    await rag.ingestFiles(writer, {
+      source: { documents: [{ category: 'General', title: 'Note', content, source: 'seed:note' }] },
+    });
     await writer.close();
   } finally {
     await rag.dispose();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { embeddingGemma } from '../../src/embedding/model-profiles.js';
 import { resolvePromptPrefix } from '../../src/embedding/prompts.js';
 import { cosineSimilarity } from '../../src/embedding/vector-math.js';
-import { createRag, type Rag } from '../../src/rag.js';
+import { createRag, type Rag } from '../../src/app/rag.js';
 import { countGemmaTokens } from '../../src/text/gemma3-tokenizer.js';
 import { parityCases } from './parity-corpus.js';
 import { distribution, type RealWeights, realWeightsOrSkip, runPython } from './real-weights.js';

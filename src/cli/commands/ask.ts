@@ -1,10 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { chooseKnowledgeSource } from '../../app/knowledge-source.js';
+import type { AskResult, Rag } from '../../app/rag.js';
 import type { CondensedQuestion } from '../../conversation/condense-question.js';
 import { type ConversationTurn, conversationLimits } from '../../conversation/conversation-history.js';
 import { askJson } from '../../presentation/ask-json.js';
 import { citationLabel } from '../../presentation/cite-location.js';
-import type { AskResult, Rag } from '../../rag.js';
 import type { KnowledgeIndex } from '../../retrieval/knowledge-index.js';
 import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -18,7 +19,7 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
+import { addKnowledgeBaseOptions, openKnowledge } from '../knowledge-base-option.js';
 import {
   addFilterOptions,
   addRouteOptions,
@@ -91,19 +92,15 @@ async function ask(io: CliIo, question: string | undefined, flags: AskFlags): Pr
       `--max-tokens must be a positive whole number; got "${flags.maxTokens}".`,
     );
   }
-  const source = await chooseKnowledgeSource(io, flags);
-  const rag = await createRagForCli(io, config, flags);
-  try {
-    if (!flags.json && rag.embedder.model.engine === 'lexical') {
-      writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
-    }
-    await using index = await openKnowledge(io, rag, source, flags);
-    const turn = { io, rag, index, flags, maxTokens };
-    if (flags.chat) await chat(turn, question);
-    else if (question !== undefined) await answerTurn(turn, question, []);
-  } finally {
-    await rag.dispose();
+  const source = await chooseKnowledgeSource(io.environment, flags);
+  await using rag = await createRagForCli(io, config, flags);
+  if (!flags.json && rag.embedder.model.engine === 'lexical') {
+    writeLine(io.stderr, 'Note: engine lexical matches shared words only; it is not EmbeddingGemma.');
   }
+  await using index = await openKnowledge(io, rag, source, flags);
+  const turn = { io, rag, index, flags, maxTokens };
+  if (flags.chat) await chat(turn, question);
+  else if (question !== undefined) await answerTurn(turn, question, []);
 }
 
 interface TurnContext {
@@ -114,25 +111,28 @@ interface TurnContext {
   maxTokens: number;
 }
 
-/** One question: made standalone when it follows others, retrieved, answered, printed. */
+/** One question through the ask flow (condense, retrieve, answer), printed as it goes. */
 async function answerTurn(
   { io, rag, index, flags, maxTokens }: TurnContext,
   question: string,
   history: readonly ConversationTurn[],
 ): Promise<AskResult> {
-  const condensed = await rag.condense(question, history, { generate: flags.generate });
-  const retrieval = await rag.retrieve(index, condensed?.standalone ?? question, {
+  const streaming = !flags.json;
+  const result = await rag.ask(index, question, {
     ...routeRequestFromFlags(flags),
     ...filterRequestFromFlags(flags),
-  });
-  const streaming = !flags.json;
-  if (streaming && flags.explain) printStages(io, rag, retrieval, condensed);
-  else if (streaming && condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
-  const result = await rag.answer(question, retrieval, {
+    history,
     generate: flags.generate,
     maxTokens,
-    condensed,
-    ...(streaming ? { onText: (text: string) => io.stdout.write(text) } : {}),
+    ...(streaming
+      ? {
+          onRetrieval: ({ retrieval, condensed }) => {
+            if (flags.explain) printStages(io, rag, retrieval, condensed);
+            else if (condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
+          },
+          onText: (text: string) => io.stdout.write(text),
+        }
+      : {}),
   });
   if (flags.json && flags.chat) writeLine(io.stdout, JSON.stringify(askJson(rag, result)));
   else if (flags.json) writeJson(io, askJson(rag, result));

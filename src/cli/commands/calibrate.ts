@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { databaseSource, dbEnvironmentVariable } from '../../app/knowledge-source.js';
 import { type EvalMode, evalModes } from '../../eval/answer-decision.js';
 import { type CalibrationSide, calibrate, readLabels } from '../../eval/calibrate.js';
 import { defaultRouteName } from '../../retrieval/route.js';
@@ -11,7 +12,6 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { databaseSource, dbEnvironmentVariable } from '../knowledge-base-option.js';
 import { parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
 

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { Rag } from '../../app/rag.js';
 import { compareEmbedders } from '../../doctor/compare-engines.js';
 import {
   checkModelCardReference,
@@ -9,7 +10,6 @@ import { distanceFromReference, referenceWarnBelow } from '../../doctor/referenc
 import { namedPrompt } from '../../embedding/prompts.js';
 import { cosineSimilarity, dot } from '../../embedding/vector-math.js';
 import { generationModelWarning } from '../../engines/llama-cpp/generation-model-facts.js';
-import type { Rag } from '../../rag.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {

@@ -38,29 +38,25 @@ async function embed(io: CliIo, texts: string[], flags: EmbedFlags): Promise<voi
   const prompt = promptChoice(flags);
   // Before a model loads: the Embedder would refuse them too, only later.
   refuseEmptyInputs(texts);
-  const rag = await createRagForCli(io, configFromFlags(flags), flags);
-  try {
-    const prefix = resolvePromptPrefix(rag.profile, prompt);
-    const embeddings = await rag.embedder.embedMany(texts, { prompt });
-    if (flags.json) {
-      writeJson(io, {
-        engine: rag.embedder.model.label,
-        model: rag.embedder.model.modelId,
-        dimensions: rag.embedder.dimensions,
-        prompt: prefix,
-        embeddings: embeddings.map((vector) => Array.from(vector)),
-      });
-      return;
-    }
-    writeLine(
-      io.stderr,
-      `engine: ${rag.embedder.model.label}, dimensions: ${rag.embedder.dimensions}, prompt: ${JSON.stringify(prefix)}`,
-    );
-    for (const [index, vector] of embeddings.entries()) {
-      const preview = Array.from(vector.subarray(0, 6), (value) => value.toFixed(4)).join(', ');
-      writeLine(io.stdout, `${index + 1}. [${preview}, …] (${vector.length} values)`);
-    }
-  } finally {
-    await rag.dispose();
+  await using rag = await createRagForCli(io, configFromFlags(flags), flags);
+  const prefix = resolvePromptPrefix(rag.profile, prompt);
+  const embeddings = await rag.embedder.embedMany(texts, { prompt });
+  if (flags.json) {
+    writeJson(io, {
+      engine: rag.embedder.model.label,
+      model: rag.embedder.model.modelId,
+      dimensions: rag.embedder.dimensions,
+      prompt: prefix,
+      embeddings: embeddings.map((vector) => Array.from(vector)),
+    });
+    return;
+  }
+  writeLine(
+    io.stderr,
+    `engine: ${rag.embedder.model.label}, dimensions: ${rag.embedder.dimensions}, prompt: ${JSON.stringify(prefix)}`,
+  );
+  for (const [index, vector] of embeddings.entries()) {
+    const preview = Array.from(vector.subarray(0, 6), (value) => value.toFixed(4)).join(', ');
+    writeLine(io.stdout, `${index + 1}. [${preview}, …] (${vector.length} values)`);
   }
 }

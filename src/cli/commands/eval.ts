@@ -1,13 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CachingEmbeddingModel } from '../../embedding/caching-embedding-model.js';
 import { parseDimensions } from '../../embedding/dimensions.js';
 import { defaultModelProfile } from '../../embedding/model-profiles.js';
 import { type EvalMode, evalModes } from '../../eval/answer-decision.js';
-import { writeEvalCharts } from '../../eval/charts/write-eval-charts.js';
-import { loadEmbeddingCache, saveEmbeddingCache } from '../../eval/embedding-cache-file.js';
+import { evaluateXquad } from '../../eval/evaluate-xquad.js';
 import { formatEvalReport } from '../../eval/format-eval-report.js';
-import { runEval } from '../../eval/run-eval.js';
 import { loadXquad } from '../../eval/xquad-dataset.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
@@ -111,47 +108,38 @@ async function evalXquad(io: CliIo, flags: EvalFlags): Promise<void> {
   };
   const dataset = await loadXquad(resolve(flags.data), flags.lang, flags.kbLang ?? flags.lang);
   const bars = new Map<string, ReturnType<typeof progressBar>>();
+  const stopBars = () => {
+    for (const bar of bars.values()) bar.stop();
+  };
   // One engine for every size: each text is embedded once and truncated per size.
-  const rag = await createRagForCli(io, config, flags, { cacheEmbeddings: true });
-  const cache = flags.embeddingCache ? resolve(flags.embeddingCache) : undefined;
-  const cached = rag.embedder.model instanceof CachingEmbeddingModel ? rag.embedder.model : undefined;
-  try {
-    if (cache && cached) {
-      const loaded = await loadEmbeddingCache(cached, cache);
-      if (!flags.json) writeLine(io.stderr, `Reusing ${loaded} vectors from ${cache}`);
-    }
-    const { report, scorePoints } = await runEval({
-      dataset,
-      modes,
-      dimensions,
-      heldOut,
-      seed,
-      calibrate: flags.calibrate ?? false,
-      fallbackCategories,
-      rag,
-      onProgress: (stage, done, total) => {
-        // Keep what was embedded so far, so an interrupted run loses little.
-        if (cache && cached && done === total && total > 0) void saveEmbeddingCache(cached, cache).catch(() => {});
-        let bar = bars.get(stage);
-        if (!bar) {
-          for (const other of bars.values()) other.stop();
-          bar = progressBar(io, stage.padEnd(16), { enabled: !flags.json });
-          bars.set(stage, bar);
-        }
-        bar.update(done, total);
-      },
-    });
-    for (const bar of bars.values()) bar.stop();
-    if (cache && cached) await saveEmbeddingCache(cached, cache);
-    const charts = flags.charts ? await writeEvalCharts(resolve(flags.charts), report, scorePoints) : [];
-    if (flags.json) {
-      writeJson(io, { ...report, ...(flags.charts ? { charts } : {}) });
-      return;
-    }
-    writeLine(io.stdout, formatEvalReport(report));
-    for (const chart of charts) writeLine(io.stderr, `Wrote ${chart}`);
-  } finally {
-    for (const bar of bars.values()) bar.stop();
-    await rag.dispose();
+  await using rag = await createRagForCli(io, config, flags, { cacheEmbeddings: true });
+  const { report, charts } = await evaluateXquad(rag, {
+    dataset,
+    modes,
+    dimensions,
+    heldOut,
+    seed,
+    calibrate: flags.calibrate ?? false,
+    fallbackCategories,
+    embeddingCache: flags.embeddingCache ? resolve(flags.embeddingCache) : undefined,
+    chartsFolder: flags.charts ? resolve(flags.charts) : undefined,
+    onNotice: (message) => {
+      if (!flags.json) writeLine(io.stderr, message);
+    },
+    onProgress: (stage, done, total) => {
+      let bar = bars.get(stage);
+      if (!bar) {
+        stopBars();
+        bar = progressBar(io, stage.padEnd(16), { enabled: !flags.json });
+        bars.set(stage, bar);
+      }
+      bar.update(done, total);
+    },
+  }).finally(stopBars);
+  if (flags.json) {
+    writeJson(io, { ...report, ...(flags.charts ? { charts } : {}) });
+    return;
   }
+  writeLine(io.stdout, formatEvalReport(report));
+  for (const chart of charts) writeLine(io.stderr, `Wrote ${chart}`);
 }

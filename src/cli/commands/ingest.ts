@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
-import { stillPresent, withCategory } from '../../ingest/still-present.js';
 import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js';
-import { loadPaths } from '../../knowledge/loaders/read-source.js';
 import { parseOcrLanguages } from '../../knowledge/ocr/ocr-languages.js';
 import { maxTagLength, normalizeTag, tagsFrom } from '../../knowledge/tags.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
@@ -11,7 +8,7 @@ import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
-import { progressBar } from '../progress.js';
+import { stageProgress } from '../progress.js';
 import { watchForCli } from '../watch-output.js';
 
 interface IngestFlags extends EngineFlags {
@@ -87,75 +84,61 @@ async function ingest(
   const config = configFromFlags(flags);
   const location = writableLocation(io, flags);
   const roots = paths.map((path) => resolve(path));
-  const loadOptions = {
+  const load = {
     followSymlinks: flags.followSymlinks ?? false,
     maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
     ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
   };
-  const loaded = withCategory(extractCategoryDescriptions(await loadPaths(roots, loadOptions)), flags.category);
-  const rag = await createRagForCli(io, config, flags);
-  let store: Awaited<ReturnType<typeof rag.openForWriting>>;
-  try {
-    store = await rag.openForWriting(location, { create: true });
-  } catch (error) {
-    await rag.dispose();
-    throw error;
-  }
-  const bar = progressBar(io, 'Embedding documents', { enabled: !flags.json });
-  const graphBar = progressBar(io, 'Building search graph', { enabled: !flags.json });
-  try {
-    const report = await rag.ingest(store, {
-      documents: loaded.documents,
-      categoryDescriptions: loaded.categoryDescriptions,
+  await using rag = await createRagForCli(io, config, flags);
+  await using store = await rag.openForWriting(location, { create: true });
+  const progress = stageProgress(
+    io,
+    { embedding: 'Embedding documents', indexing: 'Building search graph' },
+    { enabled: !flags.json },
+  );
+  const report = await rag
+    .ingestFiles(store, {
+      source: { paths: roots },
+      load,
+      category: flags.category,
       chunking,
       tags,
-      prune: flags.prune ? { paths: roots, isStillPresent: stillPresent(loaded) } : undefined,
-      onProgress: (done, total) => bar.update(done, total),
-      onIndexProgress: (done, total) => {
-        bar.stop();
-        graphBar.update(done, total);
-      },
+      pruneUnder: flags.prune ? roots : undefined,
+      onProgress: (stage) => progress.update(stage),
+    })
+    .finally(() => progress.stop());
+  const result = {
+    added: report.added,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    removed: report.removed,
+    skipped: report.skipped,
+  };
+  if (flags.json) {
+    // With --watch, one line per JSON value, so the change lines that follow can be read as JSON Lines.
+    const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location };
+    if (flags.watch) writeLine(io.stdout, JSON.stringify(summary));
+    else writeJson(io, summary);
+  } else {
+    writeLine(
+      io.stdout,
+      `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
+    );
+    for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
+  }
+  if (flags.watch) {
+    const watch = await watchForCli(io, {
+      roots,
+      rag,
+      store,
+      json: flags.json ?? false,
+      load,
+      category: flags.category,
+      chunking,
+      tags,
     });
-    bar.stop();
-    graphBar.stop();
-    const result = {
-      added: report.added,
-      updated: report.updated,
-      unchanged: report.unchanged,
-      removed: report.removed,
-      skipped: loaded.skipped,
-    };
-    if (flags.json) {
-      // With --watch, one line per JSON value, so the change lines that follow can be read as JSON Lines.
-      const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location };
-      if (flags.watch) writeLine(io.stdout, JSON.stringify(summary));
-      else writeJson(io, summary);
-    } else {
-      writeLine(
-        io.stdout,
-        `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
-      );
-      for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
-    }
-    if (flags.watch) {
-      const watch = await watchForCli(io, {
-        roots,
-        rag,
-        store,
-        json: flags.json ?? false,
-        load: loadOptions,
-        category: flags.category,
-        chunking,
-        tags,
-      });
-      await untilStopped();
-      await watch.close();
-    }
-  } finally {
-    bar.stop();
-    graphBar.stop();
-    await store.close();
-    await rag.dispose();
+    await untilStopped();
+    await watch.close();
   }
 }
 

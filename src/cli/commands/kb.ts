@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { openStore } from '../../app/open-store.js';
 import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { KnowledgeAdmin, SearchDescription } from '../../spec/knowledge-admin.js';
-import { openKnowledgeStore } from '../../stores/open-knowledge-store.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 
@@ -43,43 +43,39 @@ export function registerKb(program: Command, io: CliIo, run: CommandRunner) {
 }
 
 /** The model-free admin view of an existing knowledge base (never creates one). */
-function openExisting(io: CliIo, flags: KbFlags): Promise<KnowledgeAdmin & { close(): Promise<void> }> {
-  return openKnowledgeStore(writableLocation(io, flags));
+function openExisting(io: CliIo, flags: KbFlags): Promise<KnowledgeAdmin & AsyncDisposable & { location: string }> {
+  return openStore(writableLocation(io, flags));
 }
 
 async function list(io: CliIo, flags: KbFlags): Promise<void> {
-  const store = await openExisting(io, flags);
-  try {
-    const categories = await store.listCategories();
-    const documents = await store.listDocuments();
-    const search = await store.describeSearch();
-    if (flags.json) {
-      writeJson(io, {
-        categories,
-        documents: documents.map(({ id: _id, ...document }) => document),
-        search,
-      });
-      return;
-    }
-    for (const category of categories) {
-      const pages = category.pages > 0 ? `, ${category.pages} pages` : '';
-      writeLine(io.stdout, `${category.name}  (${category.documents} documents, ${category.chunks} chunks${pages})`);
-      for (const document of documents.filter((entry) => entry.category === category.name)) {
-        const size = [`${document.chunks} chunks`, document.pages === null ? '' : `${document.pages} pages`]
-          .filter(Boolean)
-          .join(', ');
-        const tags = document.tags.length > 0 ? `  tags: ${document.tags.join(', ')}` : '';
-        writeLine(
-          io.stdout,
-          `  ${document.title}  [${size}]  ingested ${shortDate(document.ingestedAt)}  ${document.source}${tags}`,
-        );
-      }
-    }
-    if (categories.length === 0) writeLine(io.stdout, `${store.location} is empty.`);
-    else writeLine(io.stdout, describeSearch(search));
-  } finally {
-    await store.close();
+  await using store = await openExisting(io, flags);
+  const categories = await store.listCategories();
+  const documents = await store.listDocuments();
+  const search = await store.describeSearch();
+  if (flags.json) {
+    writeJson(io, {
+      categories,
+      documents: documents.map(({ id: _id, ...document }) => document),
+      search,
+    });
+    return;
   }
+  for (const category of categories) {
+    const pages = category.pages > 0 ? `, ${category.pages} pages` : '';
+    writeLine(io.stdout, `${category.name}  (${category.documents} documents, ${category.chunks} chunks${pages})`);
+    for (const document of documents.filter((entry) => entry.category === category.name)) {
+      const size = [`${document.chunks} chunks`, document.pages === null ? '' : `${document.pages} pages`]
+        .filter(Boolean)
+        .join(', ');
+      const tags = document.tags.length > 0 ? `  tags: ${document.tags.join(', ')}` : '';
+      writeLine(
+        io.stdout,
+        `  ${document.title}  [${size}]  ingested ${shortDate(document.ingestedAt)}  ${document.source}${tags}`,
+      );
+    }
+  }
+  if (categories.length === 0) writeLine(io.stdout, `${store.location} is empty.`);
+  else writeLine(io.stdout, describeSearch(search));
 }
 
 function pickOne<T extends { source: string }>(
@@ -105,30 +101,26 @@ function pickOne<T extends { source: string }>(
 }
 
 async function show(io: CliIo, flags: ShowFlags): Promise<void> {
-  const store = await openExisting(io, flags);
-  try {
-    const document = pickOne(await store.documentsByTitle(flags.title), flags.title, flags.source, store.location);
-    if (flags.json) {
-      writeJson(io, {
-        title: document.title,
-        category: document.category,
-        source: document.source,
-        tags: document.tags,
-        chunks: document.chunks,
-      });
-      return;
-    }
-    const tags = document.tags.length > 0 ? `\ntags: ${document.tags.join(', ')}` : '';
-    writeLine(io.stdout, `${document.title}  (${document.category})\n${document.source}${tags}`);
-    for (const chunk of document.chunks) {
-      const place = describeLocation(chunk.location);
-      writeLine(
-        io.stdout,
-        `\n[chunk ${chunk.position}, ${chunk.tokens} tokens${place ? `, ${place}` : ''}]\n${chunk.text}`,
-      );
-    }
-  } finally {
-    await store.close();
+  await using store = await openExisting(io, flags);
+  const document = pickOne(await store.documentsByTitle(flags.title), flags.title, flags.source, store.location);
+  if (flags.json) {
+    writeJson(io, {
+      title: document.title,
+      category: document.category,
+      source: document.source,
+      tags: document.tags,
+      chunks: document.chunks,
+    });
+    return;
+  }
+  const tags = document.tags.length > 0 ? `\ntags: ${document.tags.join(', ')}` : '';
+  writeLine(io.stdout, `${document.title}  (${document.category})\n${document.source}${tags}`);
+  for (const chunk of document.chunks) {
+    const place = describeLocation(chunk.location);
+    writeLine(
+      io.stdout,
+      `\n[chunk ${chunk.position}, ${chunk.tokens} tokens${place ? `, ${place}` : ''}]\n${chunk.text}`,
+    );
   }
 }
 
@@ -139,20 +131,16 @@ async function remove(io: CliIo, flags: RemoveFlags): Promise<void> {
       'Say what to remove: --title T (optionally --source S) or --category C.',
     );
   }
-  const store = await openExisting(io, flags);
-  try {
-    let removed: number;
-    if (flags.category !== undefined) removed = await store.removeCategory(flags.category);
-    else {
-      const title = flags.title as string;
-      const chosen = pickOne(await store.documentsByTitle(title), title, flags.source, store.location);
-      removed = await store.removeDocuments([chosen.id]);
-    }
-    if (flags.json) writeJson(io, { removed });
-    else writeLine(io.stdout, `Removed ${removed} document${removed === 1 ? '' : 's'} from ${store.location}.`);
-  } finally {
-    await store.close();
+  await using store = await openExisting(io, flags);
+  let removed: number;
+  if (flags.category !== undefined) removed = await store.removeCategory(flags.category);
+  else {
+    const title = flags.title as string;
+    const chosen = pickOne(await store.documentsByTitle(title), title, flags.source, store.location);
+    removed = await store.removeDocuments([chosen.id]);
   }
+  if (flags.json) writeJson(io, { removed });
+  else writeLine(io.stdout, `Removed ${removed} document${removed === 1 ? '' : 's'} from ${store.location}.`);
 }
 
 /** `2026-12-04 23:38` in UTC: sortable, and the same wherever the knowledge base is read. */

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { chooseKnowledgeSource } from '../../app/knowledge-source.js';
 import { maxTopK } from '../../retrieval/route.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
@@ -9,7 +10,7 @@ import {
   createRagForCli,
   type EngineFlags,
 } from '../engine-options.js';
-import { addKnowledgeBaseOptions, chooseKnowledgeSource, openKnowledge } from '../knowledge-base-option.js';
+import { addKnowledgeBaseOptions, openKnowledge } from '../knowledge-base-option.js';
 import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
 import { addFilterOptions, type FilterFlags, filterRequestFromFlags } from '../route-flags.js';
 
@@ -52,35 +53,31 @@ async function search(io: CliIo, query: string, flags: SearchFlags): Promise<voi
     flags.relativeCutoff === undefined ? undefined : parseFraction(flags.relativeCutoff, '--relative-cutoff');
   if (query.trim() === '') throw new GemmaRagError(errorCodes.invalidArgument, 'The query is empty.');
   const config = configFromFlags(flags);
-  const source = await chooseKnowledgeSource(io, flags);
-  const rag = await createRagForCli(io, config, flags);
-  try {
-    await using index = await openKnowledge(io, rag, source, flags);
-    const results = await rag.search(index, query, {
-      topK,
+  const source = await chooseKnowledgeSource(io.environment, flags);
+  await using rag = await createRagForCli(io, config, flags);
+  await using index = await openKnowledge(io, rag, source, flags);
+  const results = await rag.search(index, query, {
+    topK,
+    mode: flags.mode,
+    ...(relativeCutoff === undefined ? {} : { relativeCutoff }),
+    ...filterRequestFromFlags(flags),
+  });
+  if (flags.json) {
+    writeJson(io, {
+      engine: rag.embedder.model.label,
       mode: flags.mode,
-      ...(relativeCutoff === undefined ? {} : { relativeCutoff }),
-      ...filterRequestFromFlags(flags),
+      results: results.map(({ title, category, score, keywordScore, rerankScore }) => ({
+        title,
+        category,
+        score,
+        keywordScore,
+        rerankScore,
+      })),
     });
-    if (flags.json) {
-      writeJson(io, {
-        engine: rag.embedder.model.label,
-        mode: flags.mode,
-        results: results.map(({ title, category, score, keywordScore, rerankScore }) => ({
-          title,
-          category,
-          score,
-          keywordScore,
-          rerankScore,
-        })),
-      });
-      return;
-    }
-    for (const [rank, result] of results.entries()) {
-      const reranked = result.rerankScore === undefined ? '' : `  rerank ${result.rerankScore.toFixed(3)}`;
-      writeLine(io.stdout, `${rank + 1}. ${result.score.toFixed(3)}  ${result.title}  (${result.category})${reranked}`);
-    }
-  } finally {
-    await rag.dispose();
+    return;
+  }
+  for (const [rank, result] of results.entries()) {
+    const reranked = result.rerankScore === undefined ? '' : `  rerank ${result.rerankScore.toFixed(3)}`;
+    writeLine(io.stdout, `${rank + 1}. ${result.score.toFixed(3)}  ${result.title}  (${result.category})${reranked}`);
   }
 }

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { isolatedEngines } from '../../engines/isolated/isolated-engines.js';
-import type { Rag } from '../../rag.js';
-import { createApp } from '../../server/create-app.js';
-import { refuseUnreachableKnowledgeBases } from '../../server/knowledge-base-scope.js';
-import { defaultLimits, type ServedKnowledgeBase } from '../../server/server-context.js';
-import { startServer } from '../../server/start-server.js';
-import { WorkQueue } from '../../server/work-queue.js';
+import { sourceName } from '../../app/knowledge-source.js';
+import type { Rag } from '../../app/rag.js';
+import { type KnowledgeBaseToServe, planServing } from '../../server/serve-config.js';
+import { serveKnowledgeBases } from '../../server/serve-knowledge-bases.js';
+import { defaultLimits, type ServedKnowledgeBase, type ServerLimits } from '../../server/server-context.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeLine } from '../cli-io.js';
 import {
@@ -18,9 +16,8 @@ import {
   type EngineFlags,
   parseThreshold,
 } from '../engine-options.js';
-import { dbOptionDescription, openKnowledge, sourceName } from '../knowledge-base-option.js';
+import { dbOptionDescription, openKnowledge } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
-import { type KnowledgeBaseToServe, knowledgeBasesToServe, readKeyVariable } from '../serve-config.js';
 import { watchForCli } from '../watch-output.js';
 
 interface ServeFlags extends EngineFlags {
@@ -84,7 +81,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
     maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
   };
-  const { knowledgeBases: wanted, adminKeyEnv } = await knowledgeBasesToServe(io, {
+  const { knowledgeBases: wanted, apiKey } = await planServing(io.environment, {
     ...flags,
     db: flags.db ?? [],
     dbKey: flags.dbKey ?? [],
@@ -96,14 +93,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
       '--watch follows folders into one knowledge base; serve several without it (and run `gemma-rag ingest --watch` for each).',
     );
   }
-  const apiKey =
-    flags.apiKey ??
-    (adminKeyEnv !== undefined
-      ? readKeyVariable(io, adminKeyEnv, `${flags.config} adminKeyEnv`)
-      : io.environment.GEMMA_RAG_API_KEY);
-  // Checked before the models load: a mistake here costs no waiting.
-  refuseUnreachableKnowledgeBases(wanted, apiKey);
-  const rag = await createRagForCli(
+  await using rag = await createRagForCli(
     io,
     {
       ...configFromFlags(flags, { apiKeyIsEngineKey: false }),
@@ -112,65 +102,82 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     },
     flags,
     // A llama.cpp abort must not take the server down: the engines run in a child process.
-    { engines: isolatedEngines() },
+    { isolateEngines: true },
   );
-  const opened: ServedKnowledgeBase[] = [];
+  const knowledgeBases: ServedKnowledgeBase[] = [];
   try {
     // One set of engines serves every knowledge base, so each must be embedded with this model.
-    for (const knowledgeBase of wanted) opened.push(await openServed(io, rag, knowledgeBase, flags, several));
-    // Native engines run one job at a time; the queue bounds what waits behind them.
-    const queue = new WorkQueue(1, 64);
-    const app = createApp(
-      { rag, knowledgeBases: opened, generate: flags.generate, queue, limits },
-      {
-        apiKey,
-        corsOrigins: flags.cors
-          ?.split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      },
-    );
-    const server = await startServer(app, { host: flags.host, port });
-    // Changes are written through the engine queue, so they never run beside a question's embedding.
-    const only = opened[0];
-    const watch =
-      flags.watch && only
-        ? await watchForCli(io, {
-            roots: flags.watch.map((folder) => resolve(folder)),
-            rag,
-            store: only.store,
-            json: false,
-            exclusive: (work) => queue.run(work),
-          })
-        : undefined;
-    if (several) {
-      const served = wanted.map(({ name, source }) => `${name} (${sourceName(source)})`).join(', ');
-      writeLine(io.stdout, `gemma-rag is serving ${wanted.length} knowledge bases: ${served} at ${server.url}`);
-      writeLine(
-        io.stdout,
-        `  web UI: ${server.url}/   API: ${server.url}/api/kb/{name}/ask (GET /api/kbs lists them)   embeddings: ${server.url}/v1/embeddings`,
-      );
-    } else {
-      writeLine(io.stdout, `gemma-rag is serving ${wanted[0] ? sourceName(wanted[0].source) : ''} at ${server.url}`);
-      writeLine(
-        io.stdout,
-        `  web UI: ${server.url}/   API: ${server.url}/api/ask   embeddings: ${server.url}/v1/embeddings`,
-      );
-    }
-    const keyed = Boolean(apiKey) || opened.some(({ keys }) => keys.length > 0);
-    if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host) && !keyed) {
-      writeLine(
-        io.stderr,
-        `Warning: listening on ${flags.host} without --api-key; anyone who can reach it can read your knowledge base.`,
-      );
-    }
-    await untilStopped();
-    await watch?.close();
-    await server.close();
+    for (const knowledgeBase of wanted) knowledgeBases.push(await openServed(io, rag, knowledgeBase, flags, several));
+    await serveUntilStopped(io, { rag, knowledgeBases, wanted, apiKey, port, limits, flags }, untilStopped);
   } finally {
-    await Promise.allSettled(opened.map(({ index }) => index.close()));
-    await rag.dispose();
+    await Promise.allSettled(knowledgeBases.map(({ index }) => index.close()));
   }
+}
+
+async function serveUntilStopped(
+  io: CliIo,
+  plan: {
+    rag: Rag;
+    knowledgeBases: ServedKnowledgeBase[];
+    wanted: KnowledgeBaseToServe[];
+    apiKey: string | undefined;
+    port: number;
+    limits: ServerLimits;
+    flags: ServeFlags;
+  },
+  untilStopped: () => Promise<void>,
+): Promise<void> {
+  const { rag, knowledgeBases, wanted, apiKey, port, limits, flags } = plan;
+  const several = wanted.length > 1;
+  const server = await serveKnowledgeBases({
+    rag,
+    knowledgeBases,
+    generate: flags.generate,
+    limits,
+    apiKey,
+    corsOrigins: flags.cors
+      ?.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    host: flags.host,
+    port,
+  });
+  // Changes are written through the engine queue, so they never run beside a question's embedding.
+  const only = knowledgeBases[0];
+  const watch =
+    flags.watch && only
+      ? await watchForCli(io, {
+          roots: flags.watch.map((folder) => resolve(folder)),
+          rag,
+          store: only.store,
+          json: false,
+          exclusive: (work) => server.exclusive(work),
+        })
+      : undefined;
+  if (several) {
+    const served = wanted.map(({ name, source }) => `${name} (${sourceName(source)})`).join(', ');
+    writeLine(io.stdout, `gemma-rag is serving ${wanted.length} knowledge bases: ${served} at ${server.url}`);
+    writeLine(
+      io.stdout,
+      `  web UI: ${server.url}/   API: ${server.url}/api/kb/{name}/ask (GET /api/kbs lists them)   embeddings: ${server.url}/v1/embeddings`,
+    );
+  } else {
+    writeLine(io.stdout, `gemma-rag is serving ${wanted[0] ? sourceName(wanted[0].source) : ''} at ${server.url}`);
+    writeLine(
+      io.stdout,
+      `  web UI: ${server.url}/   API: ${server.url}/api/ask   embeddings: ${server.url}/v1/embeddings`,
+    );
+  }
+  const keyed = Boolean(apiKey) || knowledgeBases.some(({ keys }) => keys.length > 0);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host) && !keyed) {
+    writeLine(
+      io.stderr,
+      `Warning: listening on ${flags.host} without --api-key; anyone who can reach it can read your knowledge base.`,
+    );
+  }
+  await untilStopped();
+  await watch?.close();
+  await server.close();
 }
 
 /**

@@ -16,6 +16,8 @@ export interface CollectedFile {
 
 export interface CollectOptions {
   followSymlinks?: boolean;
+  /** Absolute paths never collected, nor anything under them: the knowledge base's own files. */
+  exclude?: readonly string[] | undefined;
   /** Files larger than this are skipped before any byte is read; default 20 MiB. */
   maxFileBytes?: number;
 }
@@ -35,7 +37,11 @@ export const symbolicLinkLoopReason = 'symbolic link loop';
  * entries `isIgnoredName` names.
  */
 export async function collectFiles(roots: string[], options: CollectOptions = {}): Promise<CollectResult> {
-  const walk = new Walk(options.followSymlinks ?? false, checkedMaxFileBytes(options.maxFileBytes));
+  const walk = new Walk(
+    options.followSymlinks ?? false,
+    checkedMaxFileBytes(options.maxFileBytes),
+    new Set(options.exclude?.map((path) => resolve(path))),
+  );
   const absoluteRoots = roots.map((root) => resolve(root));
   // Every root is checked before any is walked, so a typo fails fast instead of after a long walk.
   const rootStats = await Promise.all(absoluteRoots.map(statRoot));
@@ -107,6 +113,7 @@ class Walk {
   constructor(
     readonly followSymlinks: boolean,
     readonly maxFileBytes: number,
+    readonly excluded: ReadonlySet<string>,
   ) {}
 
   /** `category` is undefined at the top of a root, where each subfolder names its own. */
@@ -123,8 +130,8 @@ class Walk {
     }
     entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
     for (const entry of entries) {
-      if (isIgnoredName(entry.name)) continue;
       const entryPath = join(path, entry.name);
+      if (isIgnoredName(entry.name) || this.excluded.has(entryPath)) continue;
       if (entry.isSymbolicLink()) {
         await this.#link(entryPath, root, category ?? entry.name, category ?? folderName(root));
       } else if (entry.isDirectory()) {

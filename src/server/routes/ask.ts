@@ -1,9 +1,11 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { AskOptions } from '../../app/rag.js';
 import { askJson } from '../../presentation/ask-json.js';
 import { presentError } from '../../presentation/error-json.js';
 import { filterRequest } from '../../retrieval/route.js';
 import { asGemmaRagError } from '../../spec/errors.js';
+import { AskEvents } from '../ask-events.js';
 import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
 import { askRequest, searchRequest } from '../request-schemas.js';
@@ -12,49 +14,27 @@ import type { ServerContext } from '../server-context.js';
 export function registerAskRoutes(app: Hono<ServerEnv>, server: ServerContext, scope: KnowledgeBaseScope): void {
   app.post(`${scope.prefix}/ask`, async (context) => {
     const { index } = servedKnowledgeBase(context);
-    const request = await readBody(context, askRequest);
-    const generate = server.generate && request.generate !== false;
-    const { question, history, generate: _generate, stream: _stream, maxTokens: _maxTokens, ...route } = request;
-    const abortSignal = context.req.raw.signal;
-    // The follow-up is made standalone first: retrieval and the refusal gate judge that question.
-    const { condensed, retrieval } = await server.queue.run(async () => {
-      const condensed = await server.rag.condense(question, history, { generate, abortSignal });
-      return {
-        condensed,
-        retrieval: await server.rag.retrieve(index, condensed?.standalone ?? question, route),
-      };
-    });
-    const answer = (onText?: (text: string) => void) =>
+    const { question, stream, ...request } = await readBody(context, askRequest);
+    const ask = (hooks: Pick<AskOptions, 'onRetrieval' | 'onText'> = {}) =>
       server.queue.run(() =>
-        server.rag.answer(question, retrieval, {
-          generate,
-          maxTokens: request.maxTokens,
-          onText,
-          abortSignal,
-          condensed,
+        server.rag.ask(index, question, {
+          ...request,
+          ...hooks,
+          generate: server.generate && request.generate !== false,
+          abortSignal: context.req.raw.signal,
         }),
       );
-    if (!request.stream) return context.json(askJson(server.rag, await answer()));
-    return streamSSE(context, async (stream) => {
-      // Stages first, so a page can show where the answer comes from before it is written.
-      await stream.writeSSE({
-        event: 'retrieval',
-        data: JSON.stringify({
-          condensed: condensed && { standalone: condensed.standalone, method: condensed.method },
-          category: retrieval.category,
-          document: retrieval.document,
-          refused: retrieval.document === null,
-        }),
-      });
+    if (!stream) return context.json(askJson(server.rag, await ask()));
+    // The stream opens once retrieval has decided, so a bad request (an unknown filter, an
+    // engine that cannot load) is still an HTTP error with its status, not an event.
+    const events = new AskEvents();
+    const running = ask({ onRetrieval: (stages) => events.retrieved(stages), onText: (text) => events.text(text) });
+    await events.untilRetrievedOrFailed(running);
+    return streamSSE(context, async (sse) => {
       try {
-        const pending: Promise<void>[] = [];
-        const result = await answer((text) => {
-          pending.push(stream.writeSSE({ event: 'token', data: JSON.stringify({ text }) }));
-        });
-        await Promise.all(pending);
-        await stream.writeSSE({ event: 'result', data: JSON.stringify(askJson(server.rag, result)) });
+        await events.pipeTo(sse, running, (result) => askJson(server.rag, result));
       } catch (error) {
-        await stream.writeSSE({ event: 'error', data: JSON.stringify(presentError(asGemmaRagError(error))) });
+        await sse.writeSSE({ event: 'error', data: JSON.stringify(presentError(asGemmaRagError(error))) });
       }
     });
   });

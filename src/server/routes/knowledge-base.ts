@@ -55,8 +55,8 @@ export function registerKnowledgeBaseRoutes(
     const request = await readBody(context, documentRequest);
     const source = request.source ?? `api:${request.category}/${request.title}`;
     const report = await server.queue.run(() =>
-      server.rag.ingest(store, {
-        documents: [{ category: request.category, title: request.title, content: request.content, source }],
+      server.rag.ingestFiles(store, {
+        source: { documents: [{ category: request.category, title: request.title, content: request.content, source }] },
       }),
     );
     const stored = await store.findDocument(source);

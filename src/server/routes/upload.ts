@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { extractCategoryDescriptions } from '../../ingest/category-descriptions.js';
-import { loadFiles } from '../../knowledge/loaders/read-source.js';
 import { parseWithCode } from '../../util/validation.js';
 import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import type { ServerContext } from '../server-context.js';
@@ -44,27 +42,23 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, server: ServerContext
     try {
       const path = join(folder, name);
       await writeFile(path, bytes);
-      const loaded = extractCategoryDescriptions(
-        await loadFiles([{ path, root: path, category }], { maxFileBytes: server.limits.maxUploadBytes }),
-      );
       const identity = `upload:${category}/${name}`;
-      const documents = loaded.documents.map((document) => ({
-        ...document,
-        source: identity + document.source.slice(path.length),
-      }));
-      const report = await server.queue.run(() =>
-        server.rag.ingest(store, { documents, categoryDescriptions: loaded.categoryDescriptions }),
-      );
+      const report = await server.rag.ingestFiles(store, {
+        source: { files: [{ path, root: path, category }] },
+        load: { maxFileBytes: server.limits.maxUploadBytes },
+        storedSource: (readFrom) => identity + readFrom.slice(path.length),
+        exclusive: (work) => server.queue.run(work),
+      });
       return context.json({
         name,
         category,
         source: identity,
-        documents: documents.length,
+        documents: report.documents,
         added: report.added,
         updated: report.updated,
         unchanged: report.unchanged,
         chunksEmbedded: report.chunksEmbedded,
-        skipped: loaded.skipped.map(({ reason }) => ({ name, reason })),
+        skipped: report.skipped.map(({ reason }) => ({ name, reason })),
       });
     } finally {
       await rm(folder, { recursive: true, force: true });

@@ -74,6 +74,8 @@ export class PostgresKnowledgeBase implements KnowledgeStore {
     return new PostgresKnowledgeBase(connection, options.vectorSearch ?? {});
   }
 
+  readonly ownFiles: readonly string[] = [];
+
   get location(): string {
     return this.connection.display;
   }
@@ -185,5 +187,8 @@ export class PostgresKnowledgeBase implements KnowledgeStore {
 
   async close(): Promise<void> {
     await this.connection.close();
+  }
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { EmbeddingStamp } from '../../spec/embedding-stamp.js';
 import type {
   CategorySummary,
@@ -63,6 +64,12 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
     options: { vectorSearch?: SqliteVectorStoreOptions } = {},
   ): Promise<SqliteKnowledgeBase> {
     return new SqliteKnowledgeBase(path, await openDatabase(path), options.vectorSearch ?? {});
+  }
+
+  get ownFiles(): readonly string[] {
+    if (this.location === ':memory:') return [];
+    const file = resolve(this.location);
+    return [file, `${file}-wal`, `${file}-shm`, `${file}-journal`, `${file}-graphs`];
   }
 
   /** The file (kept for callers that think of a SQLite knowledge base as a path). */
@@ -182,5 +189,8 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
   async close(): Promise<void> {
     await this.vectors.close();
     this.database.close();
+  }
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { z } from 'zod';
-import { checkKnowledgeBaseNames, defaultKnowledgeBaseName } from '../server/knowledge-base-name.js';
+import { chooseKnowledgeSource, databaseSource, type KnowledgeSource } from '../app/knowledge-source.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { lineAndColumn } from '../util/parse-json.js';
 import { parseWithCode } from '../util/validation.js';
-import type { CliIo } from './cli-io.js';
-import { chooseKnowledgeSource, databaseSource, type KnowledgeSource } from './knowledge-base-option.js';
+import { checkKnowledgeBaseNames, defaultKnowledgeBaseName } from './knowledge-base-name.js';
+import { refuseUnreachableKnowledgeBases } from './knowledge-base-scope.js';
 
 /** A knowledge base `serve` is asked to serve, before anything is opened. */
 export interface KnowledgeBaseToServe {
@@ -23,6 +23,30 @@ export interface ServeSelectionFlags {
   kb?: string;
   config?: string;
   dbKey: string[];
+  /** `--api-key`: the admin key, which wins over the config file's and GEMMA_RAG_API_KEY. */
+  apiKey?: string | undefined;
+}
+
+/** What `serve` will serve and the admin key, all checked before any model loads. */
+export interface ServePlan {
+  knowledgeBases: KnowledgeBaseToServe[];
+  apiKey: string | undefined;
+}
+
+/**
+ * The serve plan: the knowledge bases (below), and the admin key from `--api-key`, the config
+ * file's `adminKeyEnv` or GEMMA_RAG_API_KEY; refused when a knowledge base would be reachable
+ * by nobody. Everything here fails before a model loads.
+ */
+export async function planServing(environment: NodeJS.ProcessEnv, flags: ServeSelectionFlags): Promise<ServePlan> {
+  const { knowledgeBases, adminKeyEnv } = await knowledgeBasesToServe(environment, flags);
+  const apiKey =
+    flags.apiKey ??
+    (adminKeyEnv !== undefined
+      ? readKeyVariable(environment, adminKeyEnv, `${flags.config} adminKeyEnv`)
+      : environment.GEMMA_RAG_API_KEY);
+  refuseUnreachableKnowledgeBases(knowledgeBases, apiKey);
+  return { knowledgeBases, apiKey };
 }
 
 /** One name or several: `"TEAM_KEY"` or `["TEAM_KEY", "TEAM_KEY_NEXT"]` (a second key while rotating). */
@@ -57,8 +81,8 @@ export const serveConfigSchema = z
  * knowledge base every other command would use. Names are checked (valid, unique) and key
  * variables read before any model is loaded.
  */
-export async function knowledgeBasesToServe(
-  io: CliIo,
+async function knowledgeBasesToServe(
+  environment: NodeJS.ProcessEnv,
   flags: ServeSelectionFlags,
 ): Promise<{ knowledgeBases: KnowledgeBaseToServe[]; adminKeyEnv?: string }> {
   if (flags.config !== undefined) {
@@ -68,7 +92,7 @@ export async function knowledgeBasesToServe(
         'Use --config alone, or --db (with --db-key), not both: the config file lists the knowledge bases.',
       );
     }
-    return readServeConfig(io, flags.config);
+    return readServeConfig(environment, flags.config);
   }
   const knowledgeBases =
     flags.db.length > 1
@@ -81,7 +105,7 @@ export async function knowledgeBasesToServe(
             origin: `--db ${source.display}`,
           };
         })
-      : [await onlyKnowledgeBase(io, flags)];
+      : [await onlyKnowledgeBase(environment, flags)];
   checkKnowledgeBaseNames(knowledgeBases, ({ origin }) => origin);
   for (const assignment of flags.dbKey) {
     const match = /^([^=]+)=(.+)$/.exec(assignment);
@@ -100,14 +124,17 @@ export async function knowledgeBasesToServe(
         { data: { name } },
       );
     }
-    target.keys.push(readKeyVariable(io, variable, `--db-key ${assignment}`));
+    target.keys.push(readKeyVariable(environment, variable, `--db-key ${assignment}`));
   }
   return { knowledgeBases };
 }
 
 /** The single knowledge base, chosen exactly as before; its name only matters for the scoped routes. */
-async function onlyKnowledgeBase(io: CliIo, flags: ServeSelectionFlags): Promise<KnowledgeBaseToServe> {
-  const source = await chooseKnowledgeSource(io, {
+async function onlyKnowledgeBase(
+  environment: NodeJS.ProcessEnv,
+  flags: ServeSelectionFlags,
+): Promise<KnowledgeBaseToServe> {
+  const source = await chooseKnowledgeSource(environment, {
     ...(flags.db[0] === undefined ? {} : { db: flags.db[0] }),
     ...(flags.kb === undefined ? {} : { kb: flags.kb }),
   });
@@ -132,7 +159,7 @@ function nameFor(source: KnowledgeSource, origin: string): string {
 }
 
 async function readServeConfig(
-  io: CliIo,
+  environment: NodeJS.ProcessEnv,
   path: string,
 ): Promise<{ knowledgeBases: KnowledgeBaseToServe[]; adminKeyEnv?: string }> {
   let text: string;
@@ -172,7 +199,7 @@ async function readServeConfig(
   checkKnowledgeBaseNames(knowledgeBases, ({ origin }) => origin);
   for (const [position, entry] of knowledgeBases.entries()) {
     const where = `${path} knowledgeBases[${position}] ("${entry.name}") keyEnv`;
-    entry.keys.push(...entry.keyEnv.map((variable) => readKeyVariable(io, variable, where)));
+    entry.keys.push(...entry.keyEnv.map((variable) => readKeyVariable(environment, variable, where)));
   }
   return {
     knowledgeBases: knowledgeBases.map(({ keyEnv: _keyEnv, ...entry }) => entry),
@@ -181,8 +208,8 @@ async function readServeConfig(
 }
 
 /** A key from the environment; unset or blank is an error naming where it was asked for. */
-export function readKeyVariable(io: CliIo, variable: string, where: string): string {
-  const value = io.environment[variable]?.trim();
+function readKeyVariable(environment: NodeJS.ProcessEnv, variable: string, where: string): string {
+  const value = environment[variable]?.trim();
   if (!value) {
     throw new GemmaRagError(
       errorCodes.invalidArgument,

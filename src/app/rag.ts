@@ -1,38 +1,47 @@
-import { type Answer, answerQuestion } from './answer/answer-question.js';
-import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from './config.js';
-import { type CondensedQuestion, condenseQuestion } from './conversation/condense-question.js';
-import { type ConversationTurn, conversationHistorySchema } from './conversation/conversation-history.js';
-import { CachingEmbeddingModel } from './embedding/caching-embedding-model.js';
-import { Embedder } from './embedding/embedder.js';
-import { defaultModelProfile, type ModelProfile, modelProfiles } from './embedding/model-profiles.js';
-import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from './engines/registry.js';
-import { checkForQuerying } from './ingest/embedding-stamp-check.js';
-import { type IngestOptions, type IngestReport, ingestDocuments } from './ingest/ingest-documents.js';
-import { reindexKnowledgeBase } from './ingest/reindex.js';
-import { documentsOf, type KnowledgeBase } from './knowledge/knowledge-base.js';
-import { calibrationSettingKey, parseCalibration } from './retrieval/calibration-record.js';
-import { KnowledgeIndex } from './retrieval/knowledge-index.js';
-import type { Thresholds } from './retrieval/refusal-gate.js';
-import type { RerankSettings } from './retrieval/rerank.js';
-import type { RetrievalResult } from './retrieval/retrieval-result.js';
-import { retrieve } from './retrieval/retrieve.js';
-import { type FilterRequest, type Route, type RouteRequest, resolveRoute } from './retrieval/route.js';
-import { ThresholdPolicy } from './retrieval/threshold-policy.js';
-import { errorCodes, GemmaRagError } from './spec/errors.js';
-import type { KnowledgeStore } from './spec/knowledge-store.js';
-import type { KnowledgeWriter } from './spec/knowledge-writer.js';
-import type { LanguageModel } from './spec/language-model.js';
-import { type Logger, silentLogger } from './spec/logger.js';
-import { type KnowledgeLocation, parseKnowledgeLocation } from './stores/knowledge-location.js';
-import { openKnowledgeStore } from './stores/open-knowledge-store.js';
-import { parseWithCode } from './util/validation.js';
+import { type Answer, answerQuestion } from '../answer/answer-question.js';
+import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from '../config.js';
+import { type CondensedQuestion, condenseQuestion } from '../conversation/condense-question.js';
+import { type ConversationTurn, conversationHistorySchema } from '../conversation/conversation-history.js';
+import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
+import { Embedder } from '../embedding/embedder.js';
+import { defaultModelProfile, type ModelProfile, modelProfiles } from '../embedding/model-profiles.js';
+import { isolatedEngines } from '../engines/isolated/isolated-engines.js';
+import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from '../engines/registry.js';
+import { checkForQuerying } from '../ingest/embedding-stamp-check.js';
+import { ingestDocuments } from '../ingest/ingest-documents.js';
+import { type IngestFilesOptions, type IngestFilesReport, ingestFiles } from '../ingest/ingest-files.js';
+import { reindexKnowledgeBase } from '../ingest/reindex.js';
+import { type FolderWatch, type WatchOptions, watchFolders } from '../ingest/watch-folders.js';
+import { documentsOf, type KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { calibrationSettingKey, parseCalibration } from '../retrieval/calibration-record.js';
+import { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import type { Thresholds } from '../retrieval/refusal-gate.js';
+import type { RerankSettings } from '../retrieval/rerank.js';
+import type { RetrievalResult } from '../retrieval/retrieval-result.js';
+import { retrieve } from '../retrieval/retrieve.js';
+import { type FilterRequest, type Route, type RouteRequest, resolveRoute } from '../retrieval/route.js';
+import { ThresholdPolicy } from '../retrieval/threshold-policy.js';
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+import type { KnowledgeStore } from '../spec/knowledge-store.js';
+import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
+import type { LanguageModel } from '../spec/language-model.js';
+import { type Logger, silentLogger } from '../spec/logger.js';
+import type { StageProgress } from '../spec/stage-progress.js';
+import type { KnowledgeLocation } from '../stores/knowledge-location.js';
+import { parseWithCode } from '../util/validation.js';
+import { openStore } from './open-store.js';
 
 export interface RagDependencies {
   logger?: Logger | undefined;
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
   environment?: EngineContext['environment'];
-  /** Where engines run. Default: in this process; `serve` runs them in a child process. */
+  /**
+   * Run the engines in a child process, so a native abort (llama.cpp's GGML_ASSERT, out of
+   * memory) ends that process, not this one: `serve` does. Default: in this process.
+   */
+  isolateEngines?: boolean | undefined;
+  /** Where engines run, for tests that bring their own; overrides `isolateEngines`. */
   engines?: EngineLoaders | undefined;
   /**
    * Remember every vector the engine computes (by input string), so texts embedded again —
@@ -63,6 +72,10 @@ export interface AskOptions extends RetrieveRequest {
   onText?: ((text: string) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
+
+/** What `watch` follows and how each change is ingested (as `ingestFiles`, one path at a time). */
+export type WatchRequest = Pick<WatchOptions, 'roots' | 'onChange' | 'onError' | 'debounceMilliseconds'> &
+  Pick<IngestFilesOptions, 'load' | 'category' | 'tags' | 'chunking' | 'exclusive'>;
 
 export type RetrieveRequest = RouteRequest & { abortSignal?: AbortSignal | undefined };
 
@@ -109,7 +122,7 @@ export class Rag {
       onDownloadProgress: dependencies.onDownloadProgress,
       environment: dependencies.environment,
     };
-    const engines = dependencies.engines ?? inProcessEngines;
+    const engines = dependencies.engines ?? (dependencies.isolateEngines ? isolatedEngines() : inProcessEngines);
     const loaded = await engines.loadEmbeddingModel(context);
     const { detectedProfile } = loaded;
     const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
@@ -165,7 +178,7 @@ export class Rag {
     knowledgeBase: KnowledgeBase,
     options: { origin?: string; onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
   ): Promise<KnowledgeIndex<KnowledgeStore>> {
-    const store = await openKnowledgeStore({ kind: 'sqlite', path: ':memory:' }, { create: true });
+    const store = await openStore(':memory:', { create: true });
     try {
       await ingestDocuments({
         knowledgeBase: store,
@@ -186,7 +199,7 @@ export class Rag {
    * Refuses a missing or empty one, and one built with another model.
    */
   async open(location: string | KnowledgeLocation): Promise<KnowledgeIndex<KnowledgeStore>> {
-    const store = await openKnowledgeStore(asLocation(location));
+    const store = await openStore(location);
     try {
       await checkForQuerying(store, this.embedder);
       const readCalibration = async () => parseCalibration(await store.readSetting(calibrationSettingKey));
@@ -202,24 +215,47 @@ export class Rag {
    * does) or to re-embed. Any model may open it; writes check the embedding stamp.
    */
   openForWriting(location: string | KnowledgeLocation, options: { create?: boolean } = {}): Promise<KnowledgeStore> {
-    return openKnowledgeStore(asLocation(location), { create: options.create ?? true });
+    return openStore(location, { create: options.create ?? true });
   }
 
-  /** Adds new and changed documents to a persistent knowledge base. */
-  ingest(store: KnowledgeWriter, options: Omit<IngestOptions, 'knowledgeBase' | 'embedder'>): Promise<IngestReport> {
-    return ingestDocuments({ ...options, knowledgeBase: store, embedder: this.embedder });
+  /**
+   * The ingest flow (ingest/ingest-files.ts): files read through the loaders, placed in their
+   * categories, and only new or changed documents embedded and written.
+   */
+  ingestFiles(
+    store: KnowledgeWriter,
+    options: Omit<IngestFilesOptions, 'store' | 'embedder'>,
+  ): Promise<IngestFilesReport> {
+    return ingestFiles({ ...options, store, embedder: this.embedder });
   }
 
-  /** Re-embeds everything in a knowledge base with this pipeline's model and dimensions. */
+  /** Keeps a knowledge base in step with folders: each changed path goes through the ingest flow. */
+  watch(store: KnowledgeWriter, options: WatchRequest): Promise<FolderWatch> {
+    const { roots, onChange, onError, debounceMilliseconds, ...ingest } = options;
+    return watchFolders({
+      roots,
+      followSymlinks: ingest.load?.followSymlinks,
+      onChange,
+      onError,
+      debounceMilliseconds,
+      sync: ({ path, file }) =>
+        this.ingestFiles(store, { ...ingest, source: { files: file ? [file] : [] }, pruneUnder: [path] }),
+    });
+  }
+
+  /** Re-embeds everything in a knowledge base with this pipeline's model and dimensions (all or nothing). */
   reindex(
     store: KnowledgeWriter,
-    options: {
-      onProgress?: (done: number, total: number) => void;
-      onIndexProgress?: (done: number, total: number) => void;
-      abortSignal?: AbortSignal;
-    } = {},
+    options: { onProgress?: (progress: StageProgress) => void; abortSignal?: AbortSignal } = {},
   ) {
-    return reindexKnowledgeBase({ ...options, knowledgeBase: store, embedder: this.embedder });
+    const { onProgress, abortSignal } = options;
+    return reindexKnowledgeBase({
+      knowledgeBase: store,
+      embedder: this.embedder,
+      abortSignal,
+      onProgress: (done, total) => onProgress?.({ stage: 'embedding', done, total }),
+      onIndexProgress: (done, total) => onProgress?.({ stage: 'indexing', done, total }),
+    });
   }
 
   /** A request as the route it will take on this knowledge base, with what was calibrated for it. */
@@ -343,10 +379,6 @@ export class Rag {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
-}
-
-function asLocation(location: string | KnowledgeLocation): KnowledgeLocation {
-  return typeof location === 'string' ? parseKnowledgeLocation(location) : location;
 }
 
 function chooseProfile(config: ResolvedRagConfig, detected: ModelProfile | undefined, logger: Logger): ModelProfile {
