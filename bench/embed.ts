@@ -12,8 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { resolvePromptPrefix } from '../src/embedding/prompts.js';
 import { createRag } from '../src/app/rag.js';
+import { resolvePromptPrefix } from '../src/embedding/prompts.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPaths } from '../src/knowledge/loaders/read-source.js';
 import { createRag } from '../src/app/rag.js';
+import { loadPaths } from '../src/knowledge/loaders/read-source.js';
 import { SqliteKnowledgeBase } from '../src/stores/sqlite/sqlite-knowledge-base.js';
 import { writeTinyEmbeddingGemma } from '../test/fixtures/tiny-models.js';
 

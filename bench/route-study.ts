@@ -11,12 +11,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createRag, type Rag } from '../src/app/rag.js';
 import type { CachingEmbeddingModel } from '../src/embedding/caching-embedding-model.js';
 import { documentId } from '../src/eval/score-questions.js';
 import { holdOut } from '../src/eval/seeded-split.js';
 import { type BenchmarkDataset, loadXquad } from '../src/eval/xquad-dataset.js';
 import { parseKnowledgeBase } from '../src/knowledge/load-knowledge-base.js';
-import { createRag, type Rag } from '../src/app/rag.js';
 import { retrieve } from '../src/retrieval/retrieve.js';
 import { resolveRoute } from '../src/retrieval/route.js';
 

@@ -5,6 +5,7 @@ import { type ConversationTurn, conversationHistorySchema } from '../conversatio
 import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
 import { Embedder } from '../embedding/embedder.js';
 import { defaultModelProfile, type ModelProfile, modelProfiles } from '../embedding/model-profiles.js';
+import { type PromptChoice, resolvePromptPrefix } from '../embedding/prompts.js';
 import { isolatedEngines } from '../engines/isolated/isolated-engines.js';
 import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from '../engines/registry.js';
 import { checkForQuerying } from '../ingest/embedding-stamp-check.js';
@@ -349,6 +350,19 @@ export class Rag {
     return retrieval.scores.documents;
   }
 
+  /**
+   * Embeds texts with a chosen prompt — none unless asked, as sentence-transformers does — at
+   * this pipeline's size; returns the prefix that was put before each text.
+   */
+  async embed(
+    texts: readonly string[],
+    prompt: PromptChoice,
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<{ prefix: string; vectors: Float32Array[] }> {
+    const prefix = resolvePromptPrefix(this.profile, prompt);
+    return { prefix, vectors: await this.embedder.embedMany(texts, { prompt, abortSignal: options.abortSignal }) };
+  }
+
   /** What the answering model's file says about itself (llama-cpp GGUF only), without loading or downloading it. */
   inspectLanguageModel() {
     return inspectLanguageModel(this.context);
@@ -403,3 +417,15 @@ function chooseProfile(config: ResolvedRagConfig, detected: ModelProfile | undef
 export async function createRag(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
   return Rag.create(config, dependencies);
 }
+
+// The types of the verbs' inputs and outputs, so an edge needs only this module to call them.
+export type { CondensedQuestion } from '../conversation/condense-question.js';
+export type { ConversationTurn } from '../conversation/conversation-history.js';
+export type { FolderWatch, WatchChange } from '../ingest/watch-folders.js';
+export type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+export type { RetrievalResult } from '../retrieval/retrieval-result.js';
+export type { KnowledgeAdmin, SearchDescription } from '../spec/knowledge-admin.js';
+export type { KnowledgeStore } from '../spec/knowledge-store.js';
+export type { KnowledgeWriter } from '../spec/knowledge-writer.js';
+export type { Logger } from '../spec/logger.js';
+export type { StageProgress } from '../spec/stage-progress.js';

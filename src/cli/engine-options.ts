@@ -1,17 +1,17 @@
 import { type Command, Option } from 'commander';
-import { createRag, type Rag, type RagDependencies } from '../app/rag.js';
 import {
+  defaultModelProfile,
   embeddingEngineIds,
   generationEngineIds,
+  parseDimensions,
+  parseTransformersDtype,
   type RagConfig,
   rankingEngineIds,
   rerankDefaults,
-} from '../config.js';
-import { parseDimensions } from '../embedding/dimensions.js';
-import { defaultModelProfile } from '../embedding/model-profiles.js';
-import { parseTransformersDtype } from '../engines/transformers/model-source.js';
+} from '../app/options.js';
+import type { Logger } from '../app/rag.js';
+import { createRag, type Rag, type RagDependencies } from '../app/rag.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import type { Logger } from '../spec/logger.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { confirmer } from './confirm.js';
 import { parseFraction, parsePositiveInteger } from './parse-flags.js';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { StageProgress } from '../spec/stage-progress.js';
+import type { StageProgress } from '../app/rag.js';
 import type { CliIo } from './cli-io.js';
 
 export interface ProgressReporter {

@@ -6,7 +6,7 @@ import {
   type RouteName,
   type RouteRequest,
   routeNames,
-} from '../retrieval/route.js';
+} from '../app/options.js';
 import { collectValues, parseFraction, parsePositiveInteger } from './parse-flags.js';
 
 /** The retrieval-route flags shared by `ask`, `calibrate` and anything else that routes a question. */

@@ -1,8 +1,6 @@
 import { relative } from 'node:path';
-import type { Rag, WatchRequest } from '../app/rag.js';
-import type { FolderWatch, WatchChange } from '../ingest/watch-folders.js';
+import type { FolderWatch, KnowledgeWriter, Rag, WatchChange, WatchRequest } from '../app/rag.js';
 import { errorMessage } from '../knowledge/loaders/error-message.js';
-import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 import { type CliIo, writeLine } from './cli-io.js';
 
 export type CliWatchOptions = Omit<WatchRequest, 'onChange' | 'onError'> & {

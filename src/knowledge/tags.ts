@@ -1,3 +1,5 @@
+import { errorCodes, GemmaRagError } from '../spec/errors.js';
+
 /**
  * Tags label documents so that questions can be limited to them (`--tag`, `tags` in the API).
  * One normalization for every place a tag comes from (front matter, JSON fields, `ingest
@@ -32,6 +34,19 @@ export function tagsFrom(value: unknown): string[] {
     if (tags.size === maxTagsPerDocument) break;
   }
   return [...tags];
+}
+
+/** Tags given for a whole run (`ingest --tag`): each must be usable, or the run stops naming it. */
+export function parseGivenTags(values: readonly string[], flag: string): string[] {
+  const bad = values.find((tag) => normalizeTag(tag) === undefined);
+  if (bad !== undefined) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      `${flag} must be a non-empty label of at most ${maxTagLength} characters; got ${JSON.stringify(bad)}.`,
+      { data: { flag, value: bad } },
+    );
+  }
+  return tagsFrom(values);
 }
 
 /** A document's own tags with those given for the whole ingest, in that order, without repeats. */

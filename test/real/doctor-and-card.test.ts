@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { createRag } from '../../src/app/rag.js';
 import { modelCardReference } from '../../src/doctor/model-card-reference.js';
 import { cosineSimilarity } from '../../src/embedding/vector-math.js';
-import { createRag } from '../../src/app/rag.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { realWeightsOrSkip } from './real-weights.js';
 

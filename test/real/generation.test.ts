@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import test from 'node:test';
-import type { AskJson } from '../../src/presentation/ask-json.js';
 import { createRag } from '../../src/app/rag.js';
+import type { AskJson } from '../../src/presentation/ask-json.js';
 import { errorCodes } from '../../src/spec/errors.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { realWeightsOrSkip } from './real-weights.js';

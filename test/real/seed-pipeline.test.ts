@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'node:test';
 import { z } from 'zod';
+import { createRag } from '../../src/app/rag.js';
 import { parseLabels } from '../../src/eval/label-file.js';
 import { parseKnowledgeBase } from '../../src/knowledge/load-knowledge-base.js';
-import { createRag } from '../../src/app/rag.js';
 import { realWeightsOrSkip, runPython } from './real-weights.js';
 
 // The seed article's pipeline, run as the seed writes it (sentence-transformers + FAISS, fp32),

@@ -1,13 +1,17 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { chooseKnowledgeSource } from '../../app/knowledge-source.js';
-import type { AskResult, Rag } from '../../app/rag.js';
-import type { CondensedQuestion } from '../../conversation/condense-question.js';
-import { type ConversationTurn, conversationLimits } from '../../conversation/conversation-history.js';
+import { conversationLimits } from '../../app/options.js';
+import type {
+  AskResult,
+  CondensedQuestion,
+  ConversationTurn,
+  KnowledgeIndex,
+  Rag,
+  RetrievalResult,
+} from '../../app/rag.js';
 import { askJson } from '../../presentation/ask-json.js';
 import { citationLabel } from '../../presentation/cite-location.js';
-import type { KnowledgeIndex } from '../../retrieval/knowledge-index.js';
-import type { RetrievalResult } from '../../retrieval/retrieval-result.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {

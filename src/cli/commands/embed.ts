@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { refuseEmptyInputs } from '../../embedding/input-limit.js';
-import { documentPrompt, type PromptChoice, resolvePromptPrefix } from '../../embedding/prompts.js';
+import { documentPrompt, type PromptChoice, refuseEmptyInputs } from '../../app/options.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
@@ -39,8 +38,7 @@ async function embed(io: CliIo, texts: string[], flags: EmbedFlags): Promise<voi
   // Before a model loads: the Embedder would refuse them too, only later.
   refuseEmptyInputs(texts);
   await using rag = await createRagForCli(io, configFromFlags(flags), flags);
-  const prefix = resolvePromptPrefix(rag.profile, prompt);
-  const embeddings = await rag.embedder.embedMany(texts, { prompt });
+  const { prefix, vectors: embeddings } = await rag.embed(texts, prompt);
   if (flags.json) {
     writeJson(io, {
       engine: rag.embedder.model.label,

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseDimensions } from '../../embedding/dimensions.js';
-import { defaultModelProfile } from '../../embedding/model-profiles.js';
+import { defaultModelProfile, parseDimensions } from '../../app/options.js';
 import { type EvalMode, evalModes } from '../../eval/answer-decision.js';
 import { evaluateXquad } from '../../eval/evaluate-xquad.js';
 import { formatEvalReport } from '../../eval/format-eval-report.js';

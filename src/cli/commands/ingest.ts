@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { supportedExtensions } from '../../knowledge/loaders/loader-registry.js';
-import { parseOcrLanguages } from '../../knowledge/ocr/ocr-languages.js';
-import { maxTagLength, normalizeTag, tagsFrom } from '../../knowledge/tags.js';
+import { parseGivenTags, parseOcrLanguages, supportedExtensions } from '../../app/options.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
@@ -68,14 +66,7 @@ async function ingest(
   if (flags.category !== undefined && flags.category.trim() === '') {
     throw new GemmaRagError(errorCodes.invalidArgument, '--category must not be empty.');
   }
-  const badTag = flags.tag?.find((tag) => normalizeTag(tag) === undefined);
-  if (badTag !== undefined) {
-    throw new GemmaRagError(
-      errorCodes.invalidArgument,
-      `--tag must be a non-empty label of at most ${maxTagLength} characters; got ${JSON.stringify(badTag)}.`,
-    );
-  }
-  const tags = tagsFrom(flags.tag ?? []);
+  const tags = parseGivenTags(flags.tag ?? [], '--tag');
   const chunking = {
     targetTokens:
       flags.chunkTokens === undefined ? undefined : parsePositiveInteger(flags.chunkTokens, '--chunk-tokens'),

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { openStore } from '../../app/open-store.js';
+import type { KnowledgeAdmin, SearchDescription } from '../../app/rag.js';
 import { describeLocation } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import type { KnowledgeAdmin, SearchDescription } from '../../spec/knowledge-admin.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 

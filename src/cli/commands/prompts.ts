@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { type ModelProfileId, modelProfiles } from '../../embedding/model-profiles.js';
+import { type ModelProfileId, modelProfiles } from '../../app/options.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 
 interface PromptsFlags {

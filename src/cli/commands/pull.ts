@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { defaultModelAlias, type ModelRole, modelCatalog } from '../../models/model-catalog.js';
-import { modelsDirectory } from '../../models/model-home.js';
-import { resolveModel } from '../../models/model-resolver.js';
-import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { knownModels, pullModels } from '../../app/pull-models.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
-import { progressBar } from '../progress.js';
+import { type ProgressReporter, progressBar } from '../progress.js';
 
 interface PullFlags {
   list?: boolean;
@@ -26,39 +23,33 @@ export function registerPull(program: Command, io: CliIo, run: CommandRunner) {
 
 async function pull(io: CliIo, role: string | undefined, model: string | undefined, flags: PullFlags): Promise<void> {
   if (flags.list) {
-    if (flags.json) writeJson(io, { directory: modelsDirectory(io.environment), models: modelCatalog });
+    const known = knownModels(io.environment);
+    if (flags.json) writeJson(io, known);
     else
-      for (const entry of modelCatalog)
+      for (const entry of known.models)
         writeLine(
           io.stdout,
           `${entry.role.padEnd(10)} ${entry.alias.padEnd(15)} ${entry.uri}\n           ${entry.description}`,
         );
     return;
   }
-  if (role !== undefined && role !== 'embedding' && role !== 'generation' && role !== 'reranking') {
-    throw new GemmaRagError(
-      errorCodes.invalidArgument,
-      `Unknown role "${role}": use "embedding", "generation" or "reranking".`,
-    );
+  let bar: ProgressReporter | undefined;
+  try {
+    const pulled = await pullModels({
+      role,
+      model,
+      environment: io.environment,
+      onStart: (_role, reference) => {
+        bar = progressBar(io, `Downloading ${reference}`, { enabled: !flags.json, bytes: true });
+      },
+      onProgress: ({ downloadedBytes, totalBytes }) => bar?.update(downloadedBytes, totalBytes),
+      onPulled: (entry) => {
+        bar?.stop();
+        if (!flags.json) writeLine(io.stdout, `${entry.role}: ${entry.path}`);
+      },
+    });
+    if (flags.json) writeJson(io, { models: pulled });
+  } finally {
+    bar?.stop();
   }
-  const roles: ModelRole[] = role ? [role] : ['embedding', 'generation'];
-  const pulled = [];
-  for (const current of roles) {
-    const reference = model ?? defaultModelAlias[current];
-    const bar = progressBar(io, `Downloading ${reference}`, { enabled: !flags.json, bytes: true });
-    try {
-      const path = await resolveModel({
-        role: current,
-        reference,
-        allowDownload: true,
-        environment: io.environment,
-        onProgress: ({ downloadedBytes, totalBytes }) => bar.update(downloadedBytes, totalBytes),
-      });
-      pulled.push({ role: current, reference, path });
-    } finally {
-      bar.stop();
-    }
-    if (!flags.json) writeLine(io.stdout, `${current}: ${pulled.at(-1)?.path}`);
-  }
-  if (flags.json) writeJson(io, { models: pulled });
 }

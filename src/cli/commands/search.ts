@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { chooseKnowledgeSource } from '../../app/knowledge-source.js';
-import { maxTopK } from '../../retrieval/route.js';
+import { maxTopK } from '../../app/options.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {

@@ -1,0 +1,31 @@
+/**
+ * What an edge (the CLI, the server) may offer people, and the parsers that check raw values
+ * before any model loads. Each rule lives where it belongs (route.ts owns the routes, tags.ts
+ * the tag rule, …); this module gathers them so that edges depend on the composition root
+ * alone, never on the layers below it.
+ */
+export {
+  embeddingEngineIds,
+  generationEngineIds,
+  type RagConfig,
+  rankingEngineIds,
+  rerankDefaults,
+} from '../config.js';
+export { conversationLimits } from '../conversation/conversation-history.js';
+export { parseDimensions } from '../embedding/dimensions.js';
+export { refuseEmptyInputs } from '../embedding/input-limit.js';
+export { defaultModelProfile, type ModelProfileId, modelProfiles } from '../embedding/model-profiles.js';
+export { documentPrompt, type PromptChoice } from '../embedding/prompts.js';
+export { parseTransformersDtype } from '../engines/transformers/model-source.js';
+export { supportedExtensions } from '../knowledge/loaders/loader-registry.js';
+export { parseOcrLanguages } from '../knowledge/ocr/ocr-languages.js';
+export { parseGivenTags } from '../knowledge/tags.js';
+export {
+  defaultRouteName,
+  type FilterRequest,
+  filterRequest,
+  maxTopK,
+  type RouteName,
+  type RouteRequest,
+  routeNames,
+} from '../retrieval/route.js';
