@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { FolderWatch, KnowledgeWriter, Rag, WatchChange, WatchRequest } from '../app/rag.js';
-import { errorMessage } from '../knowledge/loaders/error-message.js';
+import { errorMessage } from '../spec/errors.js';
 import { type CliIo, writeLine } from './cli-io.js';
 
 export type CliWatchOptions = Omit<WatchRequest, 'onChange' | 'onError'> & {

@@ -77,9 +77,14 @@ export class GemmaRagError extends Error {
  */
 export function asGemmaRagError(error: unknown): GemmaRagError {
   if (GemmaRagError.isInstance(error)) return error;
-  return new GemmaRagError(errorCodes.internal, error instanceof Error ? error.message : String(error), {
+  return new GemmaRagError(errorCodes.internal, errorMessage(error), {
     cause: error,
   });
+}
+
+/** The message of whatever was thrown; libraries do not always throw Error instances. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function abortedError(signal: AbortSignal | undefined): GemmaRagError {

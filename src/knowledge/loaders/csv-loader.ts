@@ -1,5 +1,5 @@
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../../spec/errors.js';
 import { fileTitle } from './file-title.js';
 import { documentFromSections } from './sections.js';
 import { tableSection } from './table-rows.js';

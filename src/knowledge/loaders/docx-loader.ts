@@ -1,5 +1,5 @@
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../../spec/errors.js';
 import { htmlSections } from './html-sections.js';
 import { storedZip } from './office/bounded-zip.js';
 import { officeDocument, openOfficeArchive } from './office/office-archive.js';

@@ -1,5 +1,4 @@
-import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { errorMessage } from './error-message.js';
+import { errorCodes, errorMessage, GemmaRagError } from '../../spec/errors.js';
 
 /** Larger files are rarely knowledge; usually a dump or an archive that would stall ingest. */
 export const defaultMaxFileBytes = 20 * 1024 * 1024;

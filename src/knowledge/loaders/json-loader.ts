@@ -1,10 +1,9 @@
 import { findNodeAtLocation, type JSONPath, parseTree } from 'jsonc-parser';
 import { z } from 'zod';
 import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '../../spec/document-loader.js';
-import { errorCodes } from '../../spec/errors.js';
+import { errorCodes, errorMessage } from '../../spec/errors.js';
 import { parseJson } from '../../util/parse-json.js';
 import { documentSchema } from '../knowledge-base.js';
-import { errorMessage } from './error-message.js';
 import { describeIssues, lineNumberAt } from './record-problems.js';
 import { recordDocuments } from './record-source.js';
 

@@ -1,8 +1,8 @@
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import type { DocumentLoader, LoadResult, OcrOptions, SkippedSource } from '../../spec/document-loader.js';
+import { errorMessage } from '../../spec/errors.js';
 import { languagesFromText, ocrInstallHint } from '../ocr/ocr-languages.js';
 import { findOcrTools, missingLanguages, recognizePdfPages } from '../ocr/tesseract-ocr.js';
-import { errorMessage } from './error-message.js';
 import { fileTitle } from './file-title.js';
 import { documentFromSections } from './sections.js';
 

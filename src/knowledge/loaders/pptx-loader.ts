@@ -1,6 +1,6 @@
 import type { DocumentLoader, LoadResult } from '../../spec/document-loader.js';
+import { errorMessage } from '../../spec/errors.js';
 import type { TextSection } from '../../spec/source-location.js';
-import { errorMessage } from './error-message.js';
 import { officeDocument, openOfficeArchive } from './office/office-archive.js';
 import { relationshipsOf } from './office/relationships.js';
 import { readXml } from './office/xml-events.js';

@@ -2,9 +2,8 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { DocumentLoader, LoadResult, OcrOptions, SkippedSource } from '../../spec/document-loader.js';
-import { throwIfAborted } from '../../spec/errors.js';
+import { errorMessage, throwIfAborted } from '../../spec/errors.js';
 import { type CollectedFile, type CollectOptions, collectFiles } from './collect-files.js';
-import { errorMessage } from './error-message.js';
 import { checkedMaxFileBytes, describeFileSystemError, tooLargeReason } from './file-limits.js';
 import { loaderForPath } from './loader-registry.js';
 

@@ -1,5 +1,5 @@
 import type { DocumentLoader, LoadedDocument, LoadResult, SkippedSource } from '../../spec/document-loader.js';
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../../spec/errors.js';
 import { fileTitle } from './file-title.js';
 import { storedZip } from './office/bounded-zip.js';
 import { openOfficeArchive } from './office/office-archive.js';
