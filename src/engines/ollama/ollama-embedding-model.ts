@@ -1,10 +1,11 @@
-import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
-import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
-import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
 import { parseBaseUrl } from '../http/base-url.js';
 import { HttpClient, type HttpTransportOptions } from '../http/http-client.js';
-import { checkBatchSize, toFloat32Vectors } from '../http/vectors.js';
+import {
+  HttpEmbeddingModel,
+  type HttpEmbeddingModelParts,
+  probeDimensions,
+  type RequestEmbeddings,
+} from '../http/http-embedding-model.js';
 import { ollamaEmbedResponseSchema, ollamaShowResponseSchema, ollamaTagsResponseSchema } from './ollama-schemas.js';
 import { defaultOllamaBaseUrl, defaultOllamaEmbeddingModel, ollamaAdvice } from './ollama-settings.js';
 
@@ -26,29 +27,22 @@ export interface OllamaEmbeddingOptions extends HttpTransportOptions {
   maxEmbeddingsPerCall?: number | undefined;
 }
 
-const probeText = 'dimension probe';
-
 /**
  * EmbeddingGemma served by Ollama (`/api/embed`). Ollama returns normalized vectors; the
  * Embedder normalizes again, which changes nothing but keeps every engine on one path.
- * Inputs are never truncated by the server (`truncate: false`): the Embedder enforces the
- * limit in Gemma tokens and an over-long input must fail, not lose its end silently.
+ * Inputs are never truncated by the server (`truncate: false`).
  */
-export class OllamaEmbeddingModel implements EmbeddingModel {
+export class OllamaEmbeddingModel extends HttpEmbeddingModel {
   readonly engine = 'ollama';
   readonly label = 'ollama';
 
   private constructor(
-    private readonly client: HttpClient,
-    readonly modelId: string,
-    readonly fingerprint: string,
-    readonly dimensions: number,
-    readonly maxInputTokens: number,
-    readonly maxEmbeddingsPerCall: number,
+    parts: HttpEmbeddingModelParts,
     /** Ollama's quantization label for the model, e.g. `Q8_0` or `F32`, when it says. */
     readonly quantization: string | undefined,
-    private readonly requestExtras: { dimensions?: number; keep_alive?: string | number },
-  ) {}
+  ) {
+    super(parts);
+  }
 
   /**
    * Connects and embeds one probe text to learn the vector size (and to fail now, with
@@ -67,54 +61,28 @@ export class OllamaEmbeddingModel implements EmbeddingModel {
       ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
       ...(options.keepAlive === undefined ? {} : { keep_alive: options.keepAlive }),
     };
-    const probe = await requestEmbeddings(client, model, [probeText], requestExtras);
-    const dimensions = probe[0]?.length ?? 0;
-    if (dimensions === 0 || (options.dimensions !== undefined && dimensions !== options.dimensions)) {
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        options.dimensions === undefined
-          ? `Ollama returned an empty embedding for "${model}". Is it an embedding model?`
-          : `Ollama returned ${dimensions} dimensions where ${options.dimensions} were requested; Ollama ≥ 0.11.11 is needed for server-side dimensions. Update Ollama, or leave dimensions to gemma-rag (--dimensions truncates locally).`,
-        { data: { expected: options.dimensions ?? null, actual: dimensions } },
-      );
-    }
+    const request: RequestEmbeddings = (values, abortSignal) =>
+      requestEmbeddings(client, model, values, requestExtras, abortSignal);
+    const dimensions = await probeDimensions(request, options.dimensions, {
+      empty: `Ollama returned an empty embedding for "${model}". Is it an embedding model?`,
+      ignored: (actual) =>
+        `Ollama returned ${actual} dimensions where ${options.dimensions} were requested; Ollama ≥ 0.11.11 is needed for server-side dimensions. Update Ollama, or leave dimensions to gemma-rag (--dimensions truncates locally).`,
+    });
     const [digest, details] = await Promise.all([findDigest(client, model), showModel(client, model)]);
     const suffix = options.dimensions === undefined ? '' : `/d${options.dimensions}`;
     return new OllamaEmbeddingModel(
-      client,
-      model,
-      `${digest ?? `${baseUrl}|${model}`}${suffix}`,
-      dimensions,
-      options.maxInputTokens ?? 8192,
-      options.maxEmbeddingsPerCall ?? 32,
+      {
+        client,
+        modelId: model,
+        fingerprint: `${digest ?? `${baseUrl}|${model}`}${suffix}`,
+        dimensions,
+        maxInputTokens: options.maxInputTokens ?? 8192,
+        maxEmbeddingsPerCall: options.maxEmbeddingsPerCall ?? 32,
+        who: `Ollama (${model})`,
+        request,
+      },
       details?.details?.quantization_level,
-      requestExtras,
     );
-  }
-
-  get baseUrl(): string {
-    return this.client.baseUrl;
-  }
-
-  /** Gemma 3 tokens with `<bos>` and `<eos>`: Ollama has no tokenizer endpoint for embedding models. */
-  async countTokens({ values, abortSignal }: CountTokensOptions): Promise<number[]> {
-    throwIfAborted(abortSignal);
-    return countGemmaTokens(values);
-  }
-
-  async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
-    throwIfAborted(abortSignal);
-    checkBatchSize(values.length, this.maxEmbeddingsPerCall, this.engine);
-    if (values.length === 0) return { embeddings: [] };
-    await refuseInputsOverLimit(values, this.maxInputTokens, countGemmaTokens, { who: `Ollama (${this.modelId})` });
-    const embeddings = await requestEmbeddings(this.client, this.modelId, values, this.requestExtras, abortSignal);
-    return { embeddings: toFloat32Vectors(embeddings, values.length, this.dimensions, `Ollama (${this.modelId})`) };
-  }
-
-  async dispose(): Promise<void> {}
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
   }
 }
 

@@ -1,9 +1,6 @@
-import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
-import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
-import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { HttpClient, HttpTransportOptions } from '../http/http-client.js';
-import { checkBatchSize, toFloat32Vectors } from '../http/vectors.js';
+import { HttpEmbeddingModel, probeDimensions, type RequestEmbeddings } from '../http/http-embedding-model.js';
 import { embeddingsResponseSchema } from './openai-compatible-schemas.js';
 import { defaultOpenAiCompatibleBaseUrl, openAiApiRoot, openAiCompatibleClient } from './openai-compatible-settings.js';
 import { resolveServedModel } from './served-model.js';
@@ -26,88 +23,39 @@ export interface OpenAiCompatibleEmbeddingOptions extends HttpTransportOptions {
   maxEmbeddingsPerCall?: number | undefined;
 }
 
-const probeText = 'dimension probe';
-
 /**
  * An embedding model behind any server speaking OpenAI's `/v1/embeddings`: llama.cpp's
  * llama-server, vLLM, Text Embeddings Inference, LM Studio, Ollama's /v1, OpenAI. Whether
  * the server normalizes or not, the Embedder normalizes.
  */
-export class OpenAiCompatibleEmbeddingModel implements EmbeddingModel {
+export class OpenAiCompatibleEmbeddingModel extends HttpEmbeddingModel {
   readonly engine = 'openai-compatible';
   readonly label = 'openai-compatible';
-
-  private constructor(
-    private readonly client: HttpClient,
-    readonly modelId: string,
-    readonly fingerprint: string,
-    readonly dimensions: number,
-    readonly maxInputTokens: number,
-    readonly maxEmbeddingsPerCall: number,
-    private readonly requestedDimensions: number | undefined,
-  ) {}
 
   /** Resolves the model name and embeds one probe text to learn the vector size (failing early, with advice). */
   static async create(options: OpenAiCompatibleEmbeddingOptions = {}): Promise<OpenAiCompatibleEmbeddingModel> {
     const apiRoot = openAiApiRoot(options.baseUrl ?? defaultOpenAiCompatibleBaseUrl);
     const client = openAiCompatibleClient(options);
     const model = await resolveServedModel(client, options.model);
-    const probe = await requestEmbeddings(client, model, [probeText], options.dimensions);
-    const dimensions = probe[0]?.length ?? 0;
-    if (dimensions === 0 || (options.dimensions !== undefined && dimensions !== options.dimensions)) {
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        options.dimensions === undefined
-          ? `The server at ${apiRoot} returned an empty embedding for "${model}".`
-          : `The server at ${apiRoot} returned ${dimensions} dimensions where ${options.dimensions} were requested: it ignores \`dimensions\`. Drop the server-side dimensions option and let gemma-rag truncate (--dimensions).`,
-        { data: { expected: options.dimensions ?? null, actual: dimensions } },
-      );
-    }
-    const suffix = options.dimensions === undefined ? '' : `/d${options.dimensions}`;
-    return new OpenAiCompatibleEmbeddingModel(
-      client,
-      model,
-      // These servers publish no weight digest: the address and name are the best identity.
-      `${apiRoot}|${model}${suffix}`,
-      dimensions,
-      options.maxInputTokens ?? 8192,
-      options.maxEmbeddingsPerCall ?? 32,
-      options.dimensions,
-    );
-  }
-
-  get baseUrl(): string {
-    return this.client.baseUrl;
-  }
-
-  /** Gemma 3 tokens with `<bos>` and `<eos>`: there is no common tokenizer endpoint. */
-  async countTokens({ values, abortSignal }: CountTokensOptions): Promise<number[]> {
-    throwIfAborted(abortSignal);
-    return countGemmaTokens(values);
-  }
-
-  async embed({ values, abortSignal }: EmbedOptions): Promise<EmbedResult> {
-    throwIfAborted(abortSignal);
-    checkBatchSize(values.length, this.maxEmbeddingsPerCall, this.engine);
-    if (values.length === 0) return { embeddings: [] };
-    await refuseInputsOverLimit(values, this.maxInputTokens, countGemmaTokens, {
-      who: `The server at ${this.client.baseUrl} (${this.modelId})`,
+    const request: RequestEmbeddings = (values, abortSignal) =>
+      requestEmbeddings(client, model, values, options.dimensions, abortSignal);
+    const dimensions = await probeDimensions(request, options.dimensions, {
+      empty: `The server at ${apiRoot} returned an empty embedding for "${model}".`,
+      ignored: (actual) =>
+        `The server at ${apiRoot} returned ${actual} dimensions where ${options.dimensions} were requested: it ignores \`dimensions\`. Drop the server-side dimensions option and let gemma-rag truncate (--dimensions).`,
     });
-    const vectors = await requestEmbeddings(this.client, this.modelId, values, this.requestedDimensions, abortSignal);
-    return {
-      embeddings: toFloat32Vectors(
-        vectors,
-        values.length,
-        this.dimensions,
-        `The server at ${this.client.baseUrl} (${this.modelId})`,
-      ),
-    };
-  }
-
-  async dispose(): Promise<void> {}
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
+    const suffix = options.dimensions === undefined ? '' : `/d${options.dimensions}`;
+    return new OpenAiCompatibleEmbeddingModel({
+      client,
+      modelId: model,
+      // These servers publish no weight digest: the address and name are the best identity.
+      fingerprint: `${apiRoot}|${model}${suffix}`,
+      dimensions,
+      maxInputTokens: options.maxInputTokens ?? 8192,
+      maxEmbeddingsPerCall: options.maxEmbeddingsPerCall ?? 32,
+      who: `The server at ${client.baseUrl} (${model})`,
+      request,
+    });
   }
 }
 
