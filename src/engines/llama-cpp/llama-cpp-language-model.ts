@@ -1,7 +1,8 @@
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
-import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
+import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
 import type { GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { pushStream } from '../../util/push-stream.js';
+import { generationFailure } from '../generation-failure.js';
 import { chatWrapperFor } from './chat-wrapper.js';
 import { type GenerationModelFacts, generationModelFacts } from './generation-model-facts.js';
 import { checkGenerationGguf, inspectGguf } from './gguf-inspection.js';
@@ -85,12 +86,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         onTextChunk: push,
       });
     } catch (error) {
-      if (options.abortSignal?.aborted) throw abortedError(options.abortSignal);
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        `Generation failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
+      throw generationFailure(error, options.abortSignal);
     } finally {
       session.dispose({ disposeSequence: false });
     }

@@ -1,8 +1,9 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
-import { abortedError, errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
+import { throwIfAborted } from '../../spec/errors.js';
 import type { ChatMessage, GenerateOptions, LanguageModel } from '../../spec/language-model.js';
 import { defuseControlTokens } from '../../text/control-tokens.js';
 import { pushStream } from '../../util/push-stream.js';
+import { generationFailure } from '../generation-failure.js';
 import {
   type LoadingStep,
   loadingError,
@@ -154,12 +155,7 @@ export class TransformersLanguageModel implements LanguageModel {
         stopping_criteria: [interrupt],
       } as Parameters<PreTrainedModel['generate']>[0]);
     } catch (error) {
-      if (options.abortSignal?.aborted) throw abortedError(options.abortSignal);
-      throw new GemmaRagError(
-        errorCodes.engineFailure,
-        `Generation failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
+      throw generationFailure(error, options.abortSignal);
     }
     throwIfAborted(options.abortSignal);
   }
