@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadUsearch } from '../src/stores/vector-index/optional-libraries.js';
-import { type SyntheticKind, syntheticVectors } from '../src/stores/vector-index/synthetic-vectors.js';
+import { type SyntheticKind, syntheticVectors } from '../src/testing/synthetic-vectors.js';
 
 const { values } = parseArgs({
   options: {

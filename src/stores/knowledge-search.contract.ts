@@ -8,7 +8,13 @@ import { retrieve } from '../retrieval/retrieve.js';
 import { resolveRoute } from '../retrieval/route.js';
 import { errorCodes } from '../spec/errors.js';
 import type { KeywordHit, KnowledgeStore } from '../spec/knowledge-store.js';
-import { corpus, healthy, type KnowledgeStoreContractOptions, lexical, storeCase } from './knowledge-store.contract.js';
+import {
+  corpus,
+  healthy,
+  type KnowledgeStoreContractOptions,
+  lexical,
+  storeCase,
+} from '../testing/knowledge-store-fixtures.js';
 import { openKnowledgeStore } from './open-knowledge-store.js';
 
 const ids = (hits: readonly KeywordHit[]) => hits.map((hit) => hit.id);

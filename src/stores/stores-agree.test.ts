@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { freshSchema, postgresTargets } from '../../test/fixtures/test-postgres.js';
 import { ingestDocuments } from '../ingest/ingest-documents.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
-import { corpus, lexical } from './knowledge-store.contract.js';
+import { corpus, lexical } from '../testing/knowledge-store-fixtures.js';
 import { openKnowledgeStore } from './open-knowledge-store.js';
 
 // SQLite ranks keywords with FTS5's bm25(); PostgreSQL computes the same formula in SQL

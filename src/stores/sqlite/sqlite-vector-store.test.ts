@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { syntheticVectors } from '../../testing/synthetic-vectors.js';
 import { MemoryVectorStore } from '../memory/memory-vector-store.js';
 import { exactUpTo } from '../vector-index/search-plan.js';
-import { syntheticVectors } from '../vector-index/synthetic-vectors.js';
 import { vectorStoreContract } from '../vector-store.contract.js';
 import { SqliteVectorStore } from './sqlite-vector-store.js';
 

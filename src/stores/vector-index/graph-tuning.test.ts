@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { syntheticVectors } from '../../testing/synthetic-vectors.js';
 import { SampledNeighbours, tuneCandidates } from './graph-tuning.js';
 import { isUsearchAvailable } from './optional-libraries.js';
-import { syntheticVectors } from './synthetic-vectors.js';
 
 const dimensions = 32;
 const count = 600;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../testing/synthetic-vectors.js';
 import { hammingDistance, popcount32 } from './popcount.js';
-import { seededRandom } from './synthetic-vectors.js';
 
 function naivePopcount(word: number): number {
   let count = 0;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { syntheticVectors } from '../../testing/synthetic-vectors.js';
 import { decodeBinarySigns, encodeBinary, hammingScan, smallestDistances } from './binary-codes.js';
 import { calibrateInt8, decodeInt8, encodeInt8, int8QueryWeights } from './int8-codes.js';
-import { syntheticVectors } from './synthetic-vectors.js';
 
 const dimensions = 768;
 

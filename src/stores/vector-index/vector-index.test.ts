@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { syntheticVectors } from '../../testing/synthetic-vectors.js';
 import { isUsearchAvailable } from './optional-libraries.js';
-import { syntheticVectors } from './synthetic-vectors.js';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
 
 const dimensions = 768;
