@@ -11,11 +11,12 @@ export {
   rankingEngineIds,
   rerankDefaults,
 } from '../config.js';
-export { conversationLimits } from '../conversation/conversation-history.js';
+export { conversationHistorySchema, conversationLimits } from '../conversation/conversation-history.js';
 export { parseDimensions } from '../embedding/dimensions.js';
 export { refuseEmptyInputs } from '../embedding/input-limit.js';
 export { defaultModelProfile, type ModelProfileId, modelProfiles } from '../embedding/model-profiles.js';
 export { documentPrompt, type PromptChoice } from '../embedding/prompts.js';
+export { encodeVector } from '../embedding/vector-codec.js';
 export { parseTransformersDtype } from '../engines/transformers/model-source.js';
 export { supportedExtensions } from '../knowledge/loaders/loader-registry.js';
 export { parseOcrLanguages } from '../knowledge/ocr/ocr-languages.js';
@@ -28,4 +29,6 @@ export {
   type RouteName,
   type RouteRequest,
   routeNames,
+  routeRequestSchema,
 } from '../retrieval/route.js';
+export { defaultPostgresSchema, type KnowledgeLocation } from '../stores/knowledge-location.js';

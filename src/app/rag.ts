@@ -354,13 +354,25 @@ export class Rag {
    * Embeds texts with a chosen prompt — none unless asked, as sentence-transformers does — at
    * this pipeline's size; returns the prefix that was put before each text.
    */
+  /**
+   * Embeds texts with a prompt. `dimensions`: the configured size by default, `'native'`
+   * for the model's full size (what embedding APIs return unless asked), or a Matryoshka size.
+   */
   async embed(
     texts: readonly string[],
     prompt: PromptChoice,
-    options: { abortSignal?: AbortSignal } = {},
+    options: { abortSignal?: AbortSignal; dimensions?: number | 'native' } = {},
   ): Promise<{ prefix: string; vectors: Float32Array[] }> {
     const prefix = resolvePromptPrefix(this.profile, prompt);
-    return { prefix, vectors: await this.embedder.embedMany(texts, { prompt, abortSignal: options.abortSignal }) };
+    const embedder =
+      options.dimensions === undefined
+        ? this.embedder
+        : new Embedder({
+            model: this.embedder.model,
+            profile: this.profile,
+            ...(options.dimensions === 'native' ? {} : { dimensions: options.dimensions }),
+          });
+    return { prefix, vectors: await embedder.embedMany(texts, { prompt, abortSignal: options.abortSignal }) };
   }
 
   /** What the answering model's file says about itself (llama-cpp GGUF only), without loading or downloading it. */

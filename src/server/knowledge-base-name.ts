@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
+import { defaultPostgresSchema, type KnowledgeLocation } from '../app/options.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
-import { defaultPostgresSchema, type KnowledgeLocation } from '../stores/knowledge-location.js';
 
 /** A served knowledge base's name: safe in a URL path segment and a file name, as written. */
 export const knowledgeBaseNamePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { conversationHistorySchema } from '../conversation/conversation-history.js';
-import { routeRequestSchema } from '../retrieval/route.js';
+import { conversationHistorySchema, routeRequestSchema } from '../app/options.js';
 
 /** Strict schemas for our own API; minimal, compatible ones for the OpenAI and Ollama shapes. */
 const inputs = z.union([z.string(), z.array(z.string())]);

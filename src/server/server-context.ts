@@ -1,5 +1,4 @@
-import type { Rag } from '../app/rag.js';
-import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import type { KnowledgeIndex, Rag } from '../app/rag.js';
 import type { KnowledgeAdmin } from '../spec/knowledge-admin.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 import type { WorkQueue } from './work-queue.js';

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { filterRequest } from '../../app/options.js';
 import type { AskOptions } from '../../app/rag.js';
 import { askJson } from '../../presentation/ask-json.js';
 import { presentError } from '../../presentation/error-json.js';
-import { filterRequest } from '../../retrieval/route.js';
 import { asGemmaRagError } from '../../spec/errors.js';
 import { AskEvents } from '../ask-events.js';
 import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';

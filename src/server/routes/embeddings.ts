@@ -1,7 +1,5 @@
 import type { Hono } from 'hono';
-import { Embedder } from '../../embedding/embedder.js';
-import type { PromptChoice } from '../../embedding/prompts.js';
-import { encodeVector } from '../../embedding/vector-codec.js';
+import { encodeVector, type PromptChoice } from '../../app/options.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { ServerEnv } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
@@ -38,19 +36,16 @@ async function embedRequest(server: ServerContext, request: EmbedRequest) {
       : request.prompt !== undefined
         ? { kind: 'custom', prefix: request.prompt }
         : { kind: 'none' };
-  const base = server.rag.embedder;
-  const embedder =
-    request.dimensions === undefined
-      ? new Embedder({ model: base.model, profile: base.profile })
-      : new Embedder({ model: base.model, profile: base.profile, dimensions: request.dimensions });
-  const vectors = await server.queue.run(() => embedder.embedMany(inputs, { prompt }));
-  return { embedder, vectors, inputs };
+  const { vectors } = await server.queue.run(() =>
+    server.rag.embed(inputs, prompt, { dimensions: request.dimensions ?? 'native' }),
+  );
+  return { vectors, inputs };
 }
 
 export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerContext): void {
   app.post('/v1/embeddings', async (context) => {
     const request = await readBody(context, openAiEmbeddingsRequest);
-    const { embedder, vectors, inputs } = await embedRequest(server, request);
+    const { vectors, inputs } = await embedRequest(server, request);
     const tokens = inputs.reduce((sum, input) => sum + Buffer.byteLength(input, 'utf8'), 0);
     return context.json({
       object: 'list',
@@ -59,7 +54,7 @@ export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerCont
         index,
         embedding: request.encoding_format === 'base64' ? encodeVector(vector).toString('base64') : Array.from(vector),
       })),
-      model: request.model ?? embedder.model.modelId,
+      model: request.model ?? server.rag.embedder.model.modelId,
       // An upper bound (UTF-8 bytes): exact counts would load a tokenizer for every request.
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
@@ -77,9 +72,9 @@ export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerCont
     const request = await readBody(context, ollamaEmbedRequest);
     const started = performance.now();
     // Ollama truncates long inputs by default; gemma-rag refuses them instead (400 INPUT_TOO_LONG).
-    const { embedder, vectors } = await embedRequest(server, request);
+    const { vectors } = await embedRequest(server, request);
     return context.json({
-      model: request.model ?? embedder.model.modelId,
+      model: request.model ?? server.rag.embedder.model.modelId,
       embeddings: vectors.map((vector) => Array.from(vector)),
       total_duration: Math.round((performance.now() - started) * 1e6),
       load_duration: 0,
