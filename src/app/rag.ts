@@ -1,18 +1,16 @@
-import { type Answer, answerQuestion } from '../answer/answer-question.js';
-import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from '../config.js';
+import { answerQuestion } from '../answer/answer-question.js';
+import type { RagConfig, ResolvedRagConfig } from '../config.js';
 import { type CondensedQuestion, condenseQuestion } from '../conversation/condense-question.js';
 import { type ConversationTurn, conversationHistorySchema } from '../conversation/conversation-history.js';
-import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
 import { Embedder } from '../embedding/embedder.js';
-import { defaultModelProfile, type ModelProfile, modelProfiles } from '../embedding/model-profiles.js';
+import type { ModelProfile } from '../embedding/model-profiles.js';
 import { type PromptChoice, resolvePromptPrefix } from '../embedding/prompts.js';
-import { isolatedEngines } from '../engines/isolated/isolated-engines.js';
-import { type EngineContext, type EngineLoaders, inProcessEngines, inspectLanguageModel } from '../engines/registry.js';
+import { type EngineContext, type EngineLoaders, inspectLanguageModel } from '../engines/registry.js';
 import { checkForQuerying } from '../ingest/embedding-stamp-check.js';
 import { ingestDocuments } from '../ingest/ingest-documents.js';
 import { type IngestFilesOptions, type IngestFilesReport, ingestFiles } from '../ingest/ingest-files.js';
 import { reindexKnowledgeBase } from '../ingest/reindex.js';
-import { type FolderWatch, type WatchOptions, watchFolders } from '../ingest/watch-folders.js';
+import { type FolderWatch, watchFolders } from '../ingest/watch-folders.js';
 import { documentsOf, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { calibrationSettingKey, parseCalibration } from '../retrieval/calibration-record.js';
 import { KnowledgeIndex } from '../retrieval/knowledge-index.js';
@@ -22,71 +20,17 @@ import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { type FilterRequest, type Route, type RouteRequest, resolveRoute } from '../retrieval/route.js';
 import { ThresholdPolicy } from '../retrieval/threshold-policy.js';
-import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 import type { LanguageModel } from '../spec/language-model.js';
-import { type Logger, silentLogger } from '../spec/logger.js';
 import type { StageProgress } from '../spec/stage-progress.js';
 import type { KnowledgeLocation } from '../stores/knowledge-location.js';
 import { parseWithCode } from '../util/validation.js';
+import { openEngines } from './open-engines.js';
 import { openStore } from './open-store.js';
+import type { AskOptions, AskResult, RagDependencies, RetrieveRequest, WatchRequest } from './rag-requests.js';
 
-export interface RagDependencies {
-  logger?: Logger | undefined;
-  confirmDownload?: EngineContext['confirmDownload'];
-  onDownloadProgress?: EngineContext['onDownloadProgress'];
-  environment?: EngineContext['environment'];
-  /**
-   * Run the engines in a child process, so a native abort (llama.cpp's GGML_ASSERT, out of
-   * memory) ends that process, not this one: `serve` does. Default: in this process.
-   */
-  isolateEngines?: boolean | undefined;
-  /** Where engines run, for tests that bring their own; overrides `isolateEngines`. */
-  engines?: EngineLoaders | undefined;
-  /**
-   * Remember every vector the engine computes (by input string), so texts embedded again —
-   * at another Matryoshka size through `resized()`, or by another route — cost nothing.
-   * For evaluation and benchmarks; memory grows with the distinct texts (bounded).
-   */
-  cacheEmbeddings?: boolean | undefined;
-}
-
-/** How to search (route.ts: `mode`, `hybrid`, `categoryFallback`, …) and how to answer. */
-export interface AskOptions extends RetrieveRequest {
-  /** false: answer with the matching document itself instead of calling a language model. */
-  generate?: boolean | undefined;
-  /**
-   * Earlier turns of the conversation, oldest first (at most 20). A follow-up is made into a
-   * standalone question before retrieval: by the language model, or without one (`generate:
-   * false`) by joining it to the previous question.
-   */
-  history?: readonly ConversationTurn[] | undefined;
-  maxTokens?: number | undefined;
-  /**
-   * Called once retrieval has decided, before any answer text: what was searched (the
-   * follow-up's standalone form) and every stage's scores. Awaited, so an edge can show them
-   * (`--explain`, the server's `retrieval` event) before the answer streams.
-   */
-  onRetrieval?: ((stages: { retrieval: RetrievalResult; condensed: CondensedQuestion | null }) => unknown) | undefined;
-  /** Each piece of the answer as the language model writes it. */
-  onText?: ((text: string) => void) | undefined;
-  abortSignal?: AbortSignal | undefined;
-}
-
-/** What `watch` follows and how each change is ingested (as `ingestFiles`, one path at a time). */
-export type WatchRequest = Pick<WatchOptions, 'roots' | 'onChange' | 'onError' | 'debounceMilliseconds'> &
-  Pick<IngestFilesOptions, 'load' | 'category' | 'tags' | 'chunking' | 'exclusive'>;
-
-export type RetrieveRequest = RouteRequest & { abortSignal?: AbortSignal | undefined };
-
-export interface AskResult extends Answer {
-  /** The question as asked. */
-  question: string;
-  /** The follow-up's standalone form, which retrieval searched; null without history. */
-  condensed: CondensedQuestion | null;
-  retrieval: RetrievalResult;
-}
+export type { AskOptions, AskResult, RagDependencies, RetrieveRequest, WatchRequest } from './rag-requests.js';
 
 /**
  * The composition root: the one place that turns a configuration into concrete engines,
@@ -115,37 +59,16 @@ export class Rag {
   }
 
   static async create(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
-    const resolved = parseWithCode(ragConfigSchema, config, 'configuration');
-    const context: EngineContext = {
-      config: resolved,
-      logger: dependencies.logger ?? silentLogger,
-      confirmDownload: dependencies.confirmDownload,
-      onDownloadProgress: dependencies.onDownloadProgress,
-      environment: dependencies.environment,
-    };
-    const engines = dependencies.engines ?? (dependencies.isolateEngines ? isolatedEngines() : inProcessEngines);
-    const loaded = await engines.loadEmbeddingModel(context);
-    const { detectedProfile } = loaded;
-    const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
-    let rankingModel: Awaited<ReturnType<EngineLoaders['loadRankingModel']>>;
-    try {
-      rankingModel = await engines.loadRankingModel(context);
-      const profile = chooseProfile(resolved, detectedProfile, context.logger);
-      const embedder = new Embedder({ model, profile, dimensions: resolved.dimensions });
-      const explicit = {
-        ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
-        ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
-      };
-      const rerank = rankingModel && {
-        model: rankingModel,
-        top: resolved.rerankTop,
-        threshold: resolved.rerankThreshold,
-      };
-      return new Rag(resolved, embedder, explicit, model.suggestedThresholds, context, engines, rerank);
-    } catch (error) {
-      await Promise.allSettled([model.dispose(), rankingModel?.dispose()]);
-      throw error;
-    }
+    const opened = await openEngines(config, dependencies);
+    return new Rag(
+      opened.config,
+      opened.embedder,
+      opened.explicitThresholds,
+      opened.engineThresholds,
+      opened.context,
+      opened.engines,
+      opened.rerank,
+    );
   }
 
   get profile(): ModelProfile {
@@ -351,12 +274,9 @@ export class Rag {
   }
 
   /**
-   * Embeds texts with a chosen prompt — none unless asked, as sentence-transformers does — at
-   * this pipeline's size; returns the prefix that was put before each text.
-   */
-  /**
-   * Embeds texts with a prompt. `dimensions`: the configured size by default, `'native'`
-   * for the model's full size (what embedding APIs return unless asked), or a Matryoshka size.
+   * Embeds texts with a chosen prompt — none unless asked, as sentence-transformers does;
+   * returns the prefix put before each text. `dimensions`: this pipeline's size by default,
+   * `'native'` for the model's full size (what embedding APIs return unless asked), or a size.
    */
   async embed(
     texts: readonly string[],
@@ -405,25 +325,6 @@ export class Rag {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
-}
-
-function chooseProfile(config: ResolvedRagConfig, detected: ModelProfile | undefined, logger: Logger): ModelProfile {
-  const explicit = config.modelProfile ? modelProfiles[config.modelProfile] : undefined;
-  if (explicit && detected && explicit.id !== detected.id) {
-    logger.warn(
-      `The model looks like ${detected.displayName}, but --model-profile ${explicit.id} was given; using ${explicit.id}.`,
-    );
-  }
-  // The lexical stand-in and model servers cannot tell which EmbeddingGemma they run:
-  // EmbeddingGemma (the seed's) unless --model-profile says otherwise.
-  const profile = explicit ?? detected ?? (config.engine === 'llama-cpp' ? undefined : defaultModelProfile);
-  if (!profile) {
-    throw new GemmaRagError(
-      errorCodes.modelIncompatible,
-      `Cannot tell which embedding model family ${config.embeddingModel ?? 'the model'} belongs to; pass --model-profile embeddinggemma or embeddinggemma-2.`,
-    );
-  }
-  return profile;
 }
 
 export async function createRag(config: RagConfig = {}, dependencies: RagDependencies = {}): Promise<Rag> {
