@@ -37,6 +37,7 @@ export interface RagDependencies {
   logger?: Logger | undefined;
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
+  onModelLoad?: EngineContext['onModelLoad'];
   environment?: EngineContext['environment'];
   /**
    * Run the engines in a child process, so a native abort (llama.cpp's GGML_ASSERT, out of
@@ -122,6 +123,7 @@ export class Rag {
       logger: dependencies.logger ?? silentLogger,
       confirmDownload: dependencies.confirmDownload,
       onDownloadProgress: dependencies.onDownloadProgress,
+      onModelLoad: dependencies.onModelLoad,
       environment: dependencies.environment,
     };
     const engines = dependencies.engines ?? (dependencies.isolateEngines ? isolatedEngines() : inProcessEngines);
@@ -443,4 +445,5 @@ export type { KnowledgeAdmin, SearchDescription } from '../spec/knowledge-admin.
 export type { KnowledgeStore } from '../spec/knowledge-store.js';
 export type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 export type { Logger } from '../spec/logger.js';
+export type { ModelLoadProgress } from '../spec/model-load-progress.js';
 export type { StageProgress } from '../spec/stage-progress.js';
