@@ -1,10 +1,10 @@
 import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
 import { parseBaseUrl } from '../http/base-url.js';
 import { HttpClient, type HttpTransportOptions } from '../http/http-client.js';
 import { checkBatchSize, toFloat32Vectors } from '../http/vectors.js';
+import { countGemmaTokens } from '../llama-cpp/gemma3-vocabulary.js';
 import { ollamaEmbedResponseSchema, ollamaShowResponseSchema, ollamaTagsResponseSchema } from './ollama-schemas.js';
 import { defaultOllamaBaseUrl, defaultOllamaEmbeddingModel, ollamaAdvice } from './ollama-settings.js';
 

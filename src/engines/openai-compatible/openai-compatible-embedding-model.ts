@@ -1,9 +1,9 @@
 import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
 import type { HttpClient, HttpTransportOptions } from '../http/http-client.js';
 import { checkBatchSize, toFloat32Vectors } from '../http/vectors.js';
+import { countGemmaTokens } from '../llama-cpp/gemma3-vocabulary.js';
 import { embeddingsResponseSchema } from './openai-compatible-schemas.js';
 import { defaultOpenAiCompatibleBaseUrl, openAiApiRoot, openAiCompatibleClient } from './openai-compatible-settings.js';
 import { resolveServedModel } from './served-model.js';
