@@ -110,15 +110,21 @@ interface TurnContext {
   index: KnowledgeIndex;
   flags: AskFlags;
   maxTokens: number;
+  /**
+   * `--chat` reading questions from a pipe: the questions are not on the screen, so each
+   * answer is printed under its question ("Q: …" / "A: …").
+   */
+  labelled?: boolean;
 }
 
 /** One question through the ask flow (condense, retrieve, answer), printed as it goes. */
 async function answerTurn(
-  { io, rag, index, flags, maxTokens }: TurnContext,
+  { io, rag, index, flags, maxTokens, labelled }: TurnContext,
   question: string,
   history: readonly ConversationTurn[],
 ): Promise<AskResult> {
   const streaming = !flags.json;
+  if (streaming && labelled) io.stdout.write(`Q: ${question}\nA: `);
   const result = await rag.ask(index, question, {
     ...routeRequestFromFlags(flags),
     ...filterRequestFromFlags(flags),
@@ -151,6 +157,7 @@ async function answerTurn(
 async function chat(turn: TurnContext, first: string | undefined): Promise<void> {
   const { io, flags } = turn;
   const interactive = Boolean(io.stdin.isTTY) && !flags.json;
+  const labelledTurn = { ...turn, labelled: !interactive && !flags.json };
   const lines = createInterface({
     input: io.stdin,
     ...(interactive ? { output: io.stderr, prompt: '› ' } : {}),
@@ -161,7 +168,7 @@ async function chat(turn: TurnContext, first: string | undefined): Promise<void>
   }
   let history: ConversationTurn[] = [];
   const askNext = async (question: string) => {
-    const result = await answerTurn(turn, question, history);
+    const result = await answerTurn(labelledTurn, question, history);
     history = [...history, { question, answer: result.answer }].slice(-conversationLimits.maxTurns);
     if (!flags.json) writeLine(io.stderr);
   };
