@@ -66,7 +66,7 @@ test('citations are listed by score, each keeping the number the model saw it un
     context: [chunk(0, 0.41), chunk(3, 0.6), chunk(5, 0.5)],
   });
   assert.deepEqual(
-    contextByScore(answered).map(({ number, score }) => [number, score]),
+    contextByScore(result(answered)).map(({ number, score }) => [number, score]),
     [
       [2, 0.6],
       [3, 0.5],

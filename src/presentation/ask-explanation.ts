@@ -1,6 +1,7 @@
 import type { AskResult, CondensedQuestion, Rag, RetrievalResult } from '../app/rag.js';
 import { citationLabel } from './cite-location.js';
 import { countOf } from './plural.js';
+import { quotedPage } from './quoted-page.js';
 
 const format = (score: number) => score.toFixed(3);
 
@@ -16,10 +17,17 @@ export function highestScore<Entry extends { score: number }>(entries: readonly 
   );
 }
 
-/** The chunks given to the language model, highest score first, each with the number it had in the prompt. */
-export function contextByScore(retrieval: RetrievalResult) {
-  return retrieval.context
-    .map((chunk, index) => ({ ...chunk, number: index + 1 }))
+/**
+ * The chunks given to the language model, highest score first, each with the number it had in
+ * the prompt and, for a generated answer, the page it quotes when the chunk spans several.
+ */
+export function contextByScore(result: Pick<AskResult, 'retrieval' | 'answer' | 'kind'>) {
+  return result.retrieval.context
+    .map((chunk, index) => ({
+      ...chunk,
+      number: index + 1,
+      quotedPage: result.kind === 'generated' ? quotedPage(chunk, result.answer) : undefined,
+    }))
     .sort((left, right) => right.score - left.score || left.number - right.number);
 }
 
@@ -81,14 +89,14 @@ export function describeSource(result: AskResult, options: { explain?: boolean |
     ];
     if (options.explain) {
       lines.push(`It was given ${countOf(retrieval.context.length, 'chunk')}:`);
-      lines.push(...chunkLines(retrieval));
+      lines.push(...chunkLines(result));
     }
     return lines;
   }
   if (retrieval.document) {
     return [
       `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${format(retrieval.document.score)})`,
-      ...chunkLines(retrieval),
+      ...chunkLines(result),
     ];
   }
   if (retrieval.refusal === 'rerank-below-threshold' && retrieval.rerank) {
@@ -108,8 +116,8 @@ export function describeSource(result: AskResult, options: { explain?: boolean |
   ];
 }
 
-function chunkLines(retrieval: RetrievalResult): string[] {
-  return contextByScore(retrieval).map((chunk) => {
+function chunkLines(result: AskResult): string[] {
+  return contextByScore(result).map((chunk) => {
     const reranked = chunk.rerankScore === undefined ? '' : `, rerank ${format(chunk.rerankScore)}`;
     return `  [${chunk.number}] ${citationLabel(chunk)} (score ${format(chunk.score)}${reranked})`;
   });

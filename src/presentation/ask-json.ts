@@ -5,7 +5,7 @@ import { citationLabel } from './cite-location.js';
 /** The `ask --json` contract; keep keys stable, scripts rely on them. */
 export function askJson(rag: Rag, result: AskResult) {
   const { retrieval } = result;
-  const context = contextByScore(retrieval).map((chunk) => ({
+  const context = contextByScore(result).map((chunk) => ({
     /** The chunk's number in the prompt ("[document 2]"), which the answer may refer to. */
     number: chunk.number,
     title: chunk.title,
@@ -16,7 +16,9 @@ export function askJson(rag: Rag, result: AskResult) {
     rerankScore: chunk.rerankScore,
     source: chunk.source,
     location: chunk.location ?? null,
-    /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" */
+    /** The page the answer quotes when the chunk spans several; null otherwise. */
+    quotedPage: chunk.quotedPage ?? null,
+    /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" (the quoted page when known) */
     cite: citationLabel(chunk),
   }));
   return {
