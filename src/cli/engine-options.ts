@@ -84,7 +84,7 @@ export function addGenerationOptions(command: Command): Command {
   return command
     .option(
       '--generation-model <model>',
-      'answering model (Gemma 3 or Gemma 4): GGUF file, hf: URI or alias for llama-cpp (env GEMMA_RAG_GENERATION_MODEL); server model name for HTTP engines',
+      'answering model, any instruction-tuned GGUF with a chat template (Gemma 3/4 -it intended): file, hf: URI or alias for llama-cpp (env GEMMA_RAG_GENERATION_MODEL); server model name for HTTP engines',
     )
     .addOption(
       new Option(
