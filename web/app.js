@@ -89,6 +89,8 @@ function element(tag, attributes = {}, ...children) {
 }
 
 const score = (value) => (typeof value === 'number' ? value.toFixed(3) : '–');
+/** "1 chunk", "3 chunks". */
+const countOf = (count, singular, plural = `${singular}s`) => `${count} ${count === 1 ? singular : plural}`;
 
 /** How a follow-up was understood: the standalone question that was searched. */
 function condensedStage(condensed) {
@@ -231,8 +233,17 @@ function archiveCurrentTurn() {
   if ($('result').hidden || !$('asked').textContent) return;
   const answer = $('answer').cloneNode(true);
   answer.removeAttribute('id');
+  // The chips themselves move (a clone would lose their click handlers): the turn keeps its citations.
+  const citations = element('div', { class: 'citations', 'data-testid': 'turn-citations' });
+  citations.append(...$('citations').childNodes);
   $('thread').append(
-    element('article', { class: 'turn', 'data-testid': 'turn' }, element('p', { class: 'asked' }, $('asked').textContent), answer),
+    element(
+      'article',
+      { class: 'turn', 'data-testid': 'turn' },
+      element('p', { class: 'asked' }, $('asked').textContent),
+      answer,
+      citations,
+    ),
   );
 }
 
@@ -347,8 +358,8 @@ async function loadKnowledgeBase() {
       knownDocuments.set(`${category.name}\u0000${item.title}`, item.id);
       knownDocuments.set(item.source, item.id);
       const details = [
-        `${item.chunks} chunks`,
-        item.pages ? `${item.pages} pages` : '',
+        countOf(item.chunks, 'chunk'),
+        item.pages ? countOf(item.pages, 'page') : '',
         `ingested ${item.ingestedAt.slice(0, 10)}`,
         item.tags?.length ? `tags: ${item.tags.join(', ')}` : '',
       ];
@@ -361,7 +372,11 @@ async function loadKnowledgeBase() {
         ),
       );
     }
-    const counts = [`${category.documents} documents`, `${category.chunks} chunks`, category.pages ? `${category.pages} pages` : ''];
+    const counts = [
+      countOf(category.documents, 'document'),
+      countOf(category.chunks, 'chunk'),
+      category.pages ? countOf(category.pages, 'page') : '',
+    ];
     container.append(
       element('h3', { 'data-testid': 'category-summary' }, `${category.name} (${counts.filter(Boolean).join(', ')})`),
       list,

@@ -9,6 +9,7 @@ import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import type { StageProgress } from '../spec/stage-progress.js';
 import { displayLocation, type KnowledgeLocation, parseKnowledgeLocation } from '../stores/knowledge-location.js';
 import { requireSqliteFile } from '../stores/open-knowledge-store.js';
+import { exampleCacheDirectory, openCachedExample } from './example-cache.js';
 import type { Rag } from './rag.js';
 
 /** The environment variable that stands for --db in every command that takes it. */
@@ -21,7 +22,15 @@ export interface DatabaseSource {
   isDefault: boolean;
 }
 
-export type KnowledgeSource = DatabaseSource | { kind: 'json'; path: string; knowledgeBase: KnowledgeBase };
+export interface JsonSource {
+  kind: 'json';
+  path: string;
+  knowledgeBase: KnowledgeBase;
+  /** The bundled example: where it is kept once embedded, so the next question does not embed it again. */
+  cacheDirectory?: string | undefined;
+}
+
+export type KnowledgeSource = DatabaseSource | JsonSource;
 
 /** Where a knowledge base is written or administered: the one named, else GEMMA_RAG_DB, else the default file. */
 export function writableLocation(environment: NodeJS.ProcessEnv, named: string | undefined): KnowledgeLocation {
@@ -52,7 +61,9 @@ export async function chooseKnowledgeSource(
     return { kind: 'database', location, display: displayLocation(location), isDefault: true };
   }
   const path = resolve(named.kb ?? exampleKnowledgeBasePath);
-  return { kind: 'json', path, knowledgeBase: await loadKnowledgeBaseFile(path) };
+  const knowledgeBase = await loadKnowledgeBaseFile(path);
+  if (named.kb !== undefined) return { kind: 'json', path, knowledgeBase };
+  return { kind: 'json', path, knowledgeBase, cacheDirectory: exampleCacheDirectory(environment) };
 }
 
 /** A knowledge base named by --db or GEMMA_RAG_DB; a SQLite file must exist (a database is checked on opening). */
@@ -72,6 +83,11 @@ export interface OpenForQuestionsHooks {
   onNotice?: ((message: string) => void) | undefined;
   /** Embedding a JSON knowledge base, or building a missing search graph. */
   onProgress?: ((progress: StageProgress) => void) | undefined;
+  /**
+   * The index will be written to (serve's uploads): a JSON knowledge base is then embedded
+   * into memory every time, never into the shared copy of the bundled example.
+   */
+  writable?: boolean | undefined;
 }
 
 /**
@@ -84,10 +100,17 @@ export async function openForQuestions(
   hooks: OpenForQuestionsHooks = {},
 ): Promise<KnowledgeIndex<KnowledgeStore>> {
   if (source.kind === 'json') {
-    return rag.index(source.knowledgeBase, {
-      origin: source.path,
-      onProgress: (done, total) => hooks.onProgress?.({ stage: 'embedding', done, total }),
-    });
+    const onProgress = (done: number, total: number) => hooks.onProgress?.({ stage: 'embedding', done, total });
+    if (source.cacheDirectory !== undefined && !hooks.writable) {
+      return openCachedExample(rag, source, source.cacheDirectory, {
+        onBuild: () =>
+          hooks.onNotice?.(
+            `Embedding the bundled example once for this model (${documentCount(source.knowledgeBase)} documents); later questions reuse it.`,
+          ),
+        onProgress,
+      });
+    }
+    return rag.index(source.knowledgeBase, { origin: source.path, onProgress });
   }
   if (source.isDefault) hooks.onNotice?.(`Using the knowledge base ${source.display}`);
   const index = await rag.open(source.location);
@@ -110,6 +133,10 @@ async function buildMissingGraph(knowledge: KnowledgeStore, hooks: OpenForQuesti
   if (search.method !== 'graph' || search.graph?.file) return;
   hooks.onNotice?.(`Building the search graph for ${search.vectors} chunks (once; it is saved).`);
   await knowledge.prepareSearch((done, total) => hooks.onProgress?.({ stage: 'indexing', done, total }));
+}
+
+function documentCount(knowledgeBase: KnowledgeBase): number {
+  return knowledgeBase.reduce((sum, category) => sum + category.documents.length, 0);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

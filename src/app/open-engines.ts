@@ -35,6 +35,7 @@ export async function openEngines(config: RagConfig, dependencies: RagDependenci
     logger: dependencies.logger ?? silentLogger,
     confirmDownload: dependencies.confirmDownload,
     onDownloadProgress: dependencies.onDownloadProgress,
+    onModelLoad: dependencies.onModelLoad,
     environment: dependencies.environment,
   };
   const engines = dependencies.engines ?? (dependencies.isolateEngines ? isolatedEngines() : inProcessEngines);

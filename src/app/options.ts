@@ -14,7 +14,13 @@ export {
 export { conversationHistorySchema, conversationLimits } from '../conversation/conversation-history.js';
 export { parseDimensions } from '../embedding/dimensions.js';
 export { refuseEmptyInputs } from '../embedding/input-limit.js';
-export { defaultModelProfile, type ModelProfileId, modelProfiles } from '../embedding/model-profiles.js';
+export {
+  defaultModelProfile,
+  defaultThresholdsFor,
+  type ModelProfile,
+  type ModelProfileId,
+  modelProfiles,
+} from '../embedding/model-profiles.js';
 export { documentPrompt, type PromptChoice } from '../embedding/prompts.js';
 export { encodeVector } from '../embedding/vector-codec.js';
 export { parseTransformersDtype } from '../engines/transformers/model-source.js';

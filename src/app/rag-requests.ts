@@ -14,6 +14,7 @@ export interface RagDependencies {
   logger?: Logger | undefined;
   confirmDownload?: EngineContext['confirmDownload'];
   onDownloadProgress?: EngineContext['onDownloadProgress'];
+  onModelLoad?: EngineContext['onModelLoad'];
   environment?: EngineContext['environment'];
   /**
    * Run the engines in a child process, so a native abort (llama.cpp's GGML_ASSERT, out of

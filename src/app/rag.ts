@@ -6,11 +6,12 @@ import { Embedder } from '../embedding/embedder.js';
 import type { ModelProfile } from '../embedding/model-profiles.js';
 import { type PromptChoice, resolvePromptPrefix } from '../embedding/prompts.js';
 import { type EngineContext, type EngineLoaders, inspectLanguageModel } from '../engines/registry.js';
-import { checkForQuerying } from '../ingest/embedding-stamp-check.js';
+import { checkForQuerying, stampFor } from '../ingest/embedding-stamp-check.js';
 import { ingestDocuments } from '../ingest/ingest-documents.js';
 import { type IngestFilesOptions, type IngestFilesReport, ingestFiles } from '../ingest/ingest-files.js';
 import { reindexKnowledgeBase } from '../ingest/reindex.js';
 import { type FolderWatch, watchFolders } from '../ingest/watch-folders.js';
+import type { EmbeddingStamp } from '../knowledge/embedding-stamp.js';
 import { documentsOf, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { calibrationSettingKey, parseCalibration } from '../retrieval/calibration-record.js';
 import { KnowledgeIndex } from '../retrieval/knowledge-index.js';
@@ -104,18 +105,32 @@ export class Rag {
   ): Promise<KnowledgeIndex<KnowledgeStore>> {
     const store = await openStore(':memory:', { create: true });
     try {
-      await ingestDocuments({
-        knowledgeBase: store,
-        embedder: this.embedder,
-        ...documentsOf(knowledgeBase, options.origin ?? 'inline'),
-        onProgress: options.onProgress,
-        abortSignal: options.abortSignal,
-      });
+      await this.ingestKnowledgeBase(store, knowledgeBase, options);
     } catch (error) {
       await store.close();
       throw error;
     }
     return new KnowledgeIndex(this.embedder, store);
+  }
+
+  /** Embeds a seed-style knowledge base into a store, as `ingest` would (only new or changed documents). */
+  async ingestKnowledgeBase(
+    store: KnowledgeWriter,
+    knowledgeBase: KnowledgeBase,
+    options: { origin?: string; onProgress?: (done: number, total: number) => void; abortSignal?: AbortSignal } = {},
+  ) {
+    return ingestDocuments({
+      knowledgeBase: store,
+      embedder: this.embedder,
+      ...documentsOf(knowledgeBase, options.origin ?? 'inline'),
+      onProgress: options.onProgress,
+      abortSignal: options.abortSignal,
+    });
+  }
+
+  /** What a knowledge base embedded by this pipeline is stamped with: engine, model fingerprint, profile, size. */
+  get stamp(): EmbeddingStamp {
+    return stampFor(this.embedder);
   }
 
   /**
@@ -341,4 +356,5 @@ export type { KnowledgeAdmin, SearchDescription } from '../spec/knowledge-admin.
 export type { KnowledgeStore } from '../spec/knowledge-store.js';
 export type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 export type { Logger } from '../spec/logger.js';
+export type { ModelLoadProgress } from '../spec/model-load-progress.js';
 export type { StageProgress } from '../spec/stage-progress.js';

@@ -155,9 +155,11 @@ test('with no engine and no models offline: a clear error saying how to get them
     run.stderr,
     /embedding model "embeddinggemma" \(hf:ggml-org\/embeddinggemma-300M-GGUF:Q8_0\) is not downloaded yet/,
   );
-  assert.match(run.stderr, /gemma-rag pull embedding embeddinggemma/);
-  assert.match(run.stderr, /--pull/);
-  assert.match(run.stderr, /--embedding-model PATH or GEMMA_RAG_EMBEDDING_MODEL=PATH/);
+  assert.match(run.stderr, /gemma-rag pull \(or add --pull/);
+  assert.match(run.stderr, /--embedding-model FILE\.gguf +or +GEMMA_RAG_EMBEDDING_MODEL=FILE\.gguf/);
+  assert.match(run.stderr, /--generation-model FILE\.gguf +or +GEMMA_RAG_GENERATION_MODEL=FILE\.gguf/);
+  assert.match(run.stderr, /answering: Gemma 3 4B .*2\.49 GB/, 'the answering model is named too');
+  assert.match(run.stderr, /--no-generate/);
   assert.match(run.stderr, /--engine lexical/);
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -15,7 +15,7 @@ import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { confirmer } from './confirm.js';
 import { parseFraction, parsePositiveInteger } from './parse-flags.js';
-import { progressBar } from './progress.js';
+import { modelLoadProgress, progressBar } from './progress.js';
 
 /** Flags every model-using command shares, as commander parses them. */
 export interface EngineFlags {
@@ -84,7 +84,7 @@ export function addGenerationOptions(command: Command): Command {
   return command
     .option(
       '--generation-model <model>',
-      'answering model (Gemma 3 or Gemma 4): GGUF file, hf: URI or alias for llama-cpp (env GEMMA_RAG_GENERATION_MODEL); server model name for HTTP engines',
+      'answering model, any instruction-tuned GGUF with a chat template (Gemma 3/4 -it intended): file, hf: URI or alias for llama-cpp (env GEMMA_RAG_GENERATION_MODEL); server model name for HTTP engines',
     )
     .addOption(
       new Option(
@@ -207,6 +207,7 @@ export async function createRagForCli(
     logger: stderrLogger(io),
     environment: io.environment,
     onDownloadProgress: ({ downloadedBytes, totalBytes }) => download.update(downloadedBytes, totalBytes),
+    onModelLoad: modelLoadProgress(io, { enabled: !flags.json }),
     ...(ask
       ? { confirmDownload: (uri: string) => ask(`The model ${uri} is not downloaded yet. Download it now?`) }
       : {}),

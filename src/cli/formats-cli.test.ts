@@ -93,7 +93,7 @@ test('every format ingests from a generated file and then answers its own questi
   for (const document of listJson.documents) assert.ok(Date.now() - Date.parse(document.ingestedAt) < 3_600_000);
   const list = (await runCli(['kb', 'list', '--db', db])).stdout;
   assert.match(list, /^Docs {2}\(7 documents, \d+ chunks, 2 pages\)$/m);
-  assert.match(list, /^ {2}manual {2}\[1 chunks, 2 pages\] {2}ingested \d{4}-\d\d-\d\d \d\d:\d\d {2}\//m);
+  assert.match(list, /^ {2}manual {2}\[1 chunk, 2 pages\] {2}ingested \d{4}-\d\d-\d\d \d\d:\d\d {2}\//m);
   for (const file of [
     'leave.docx',
     'vpn.pptx',

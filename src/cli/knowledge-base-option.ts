@@ -23,7 +23,12 @@ export function writableLocation(io: CliIo, flags: { db?: string }) {
 }
 
 /** Opens a knowledge source for questions, with its notices and progress on stderr for people. */
-export async function openKnowledge(io: CliIo, rag: Rag, source: KnowledgeSource, flags: { json?: boolean }) {
+export async function openKnowledge(
+  io: CliIo,
+  rag: Rag,
+  source: KnowledgeSource,
+  flags: { json?: boolean; writable?: boolean },
+) {
   const progress = stageProgress(
     io,
     { embedding: 'Embedding knowledge base', indexing: 'Building search graph' },
@@ -35,6 +40,7 @@ export async function openKnowledge(io: CliIo, rag: Rag, source: KnowledgeSource
         if (!flags.json) writeLine(io.stderr, message);
       },
       onProgress: (stage) => progress.update(stage),
+      writable: flags.writable,
     });
   } finally {
     progress.stop();

@@ -1,5 +1,6 @@
+import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { StageProgress } from '../app/rag.js';
+import type { ModelLoadProgress, StageProgress } from '../app/rag.js';
 import type { CliIo } from './cli-io.js';
 
 export interface ProgressReporter {
@@ -67,5 +68,31 @@ export function stageProgress(
       current?.bar.stop();
       current = undefined;
     },
+  };
+}
+
+const roleNames: Record<ModelLoadProgress['role'], string> = {
+  embedding: 'embedding model',
+  generation: 'answering model',
+  reranking: 'reranker',
+};
+
+/**
+ * A bar per model while its weights load (a few seconds for EmbeddingGemma, longer for the
+ * answering model), on a terminal only; it disappears when the model is ready.
+ */
+export function modelLoadProgress(io: CliIo, options: { enabled: boolean }): (progress: ModelLoadProgress) => void {
+  let current: { key: string; bar: ProgressReporter } | undefined;
+  return ({ role, model, fraction }) => {
+    const key = `${role}\0${model}`;
+    if (current?.key !== key) {
+      current?.bar.stop();
+      current = { key, bar: progressBar(io, `Loading ${roleNames[role]} ${basename(model)}`, options) };
+    }
+    current.bar.update(Math.round(fraction * 100), 100);
+    if (fraction >= 1) {
+      current.bar.stop();
+      current = undefined;
+    }
   };
 }

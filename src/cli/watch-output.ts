@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { FolderWatch, KnowledgeWriter, Rag, WatchChange, WatchRequest } from '../app/rag.js';
+import { countOf } from '../presentation/plural.js';
 import { errorMessage } from '../spec/errors.js';
 import { type CliIo, writeLine } from './cli-io.js';
 
@@ -35,9 +36,9 @@ export async function watchForCli(io: CliIo, options: CliWatchOptions): Promise<
 function describeChange(change: WatchChange): string {
   const what =
     change.outcome === 'removed'
-      ? ` (${change.documents} document${change.documents === 1 ? '' : 's'})`
+      ? ` (${countOf(change.documents, 'document')})`
       : change.chunksEmbedded > 0
-        ? ` (${change.chunksEmbedded} chunks embedded)`
+        ? ` (${countOf(change.chunksEmbedded, 'chunk')} embedded)`
         : '';
   const skipped = change.skipped.map((entry) => `; skipped ${entry.path}: ${entry.reason}`).join('');
   return `${change.outcome.padEnd(9)}${change.path}${what}${skipped}`;

@@ -10,6 +10,7 @@ import { type ResolveModelOptions, resolveModel } from '../models/model-resolver
 import type { EmbeddingModel } from '../spec/embedding-model.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { Logger } from '../spec/logger.js';
+import type { ModelLoadProgress } from '../spec/model-load-progress.js';
 import type { RankingModel } from '../spec/ranking-model.js';
 import type { GenerationModelFacts } from './llama-cpp/generation-model-facts.js';
 
@@ -20,6 +21,8 @@ export interface EngineContext {
   /** Asked before downloading a missing model when `pull` is off; absent = never download. */
   confirmDownload?: ((uri: string) => Promise<boolean>) | undefined;
   onDownloadProgress?: ResolveModelOptions['onProgress'];
+  /** Loading a model's weights into memory (in-process llama-cpp only), from 0 to 1. */
+  onModelLoad?: ((progress: ModelLoadProgress) => void) | undefined;
   /** Where model environment variables and GEMMA_RAG_HOME are read from. Default `process.env`. */
   environment?: NodeJS.ProcessEnv | undefined;
 }
@@ -75,13 +78,16 @@ const embeddingEngines: Record<EmbeddingEngineId, (context: EngineContext) => Pr
   'llama-cpp': async (context) => {
     const { LlamaCppEmbeddingModel } = await import('./llama-cpp/llama-cpp-embedding-model.js');
     const modelPath = await resolveModel(resolveOptions(context, 'embedding', context.config.embeddingModel));
-    const model = await LlamaCppEmbeddingModel.load({
-      modelPath,
-      threads: context.config.threads,
-      gpu: context.config.gpu,
-      allowMissingDense: context.config.allowMissingDense,
-      onWarning: (message) => context.logger.warn(message),
-    });
+    const model = await reportingLoad(context, 'embedding', modelPath, (onLoadProgress) =>
+      LlamaCppEmbeddingModel.load({
+        modelPath,
+        threads: context.config.threads,
+        gpu: context.config.gpu,
+        allowMissingDense: context.config.allowMissingDense,
+        onWarning: (message) => context.logger.warn(message),
+        onLoadProgress,
+      }),
+    );
     return { model, detectedProfile: model.detectedProfile };
   },
   transformers: async (context) => {
@@ -100,11 +106,14 @@ const generationEngines: Record<GenerationEngineId, (context: EngineContext) => 
     const { LlamaCppLanguageModel } = await import('./llama-cpp/llama-cpp-language-model.js');
     const { generationModelWarning } = await import('./llama-cpp/generation-model-facts.js');
     const modelPath = await resolveModel(resolveOptions(context, 'generation', context.config.generationModel));
-    const model = await LlamaCppLanguageModel.load({
-      modelPath,
-      threads: context.config.threads,
-      gpu: context.config.gpu,
-    });
+    const model = await reportingLoad(context, 'generation', modelPath, (onLoadProgress) =>
+      LlamaCppLanguageModel.load({
+        modelPath,
+        threads: context.config.threads,
+        gpu: context.config.gpu,
+        onLoadProgress,
+      }),
+    );
     // Once per load: a pretrained model "answers" by continuing the prompt, which looks like a bug in gemma-rag.
     const warning = generationModelWarning(modelPath, model.facts);
     if (warning) context.logger.warn(warning);
@@ -156,6 +165,23 @@ const rankingEngines: Record<RankingEngineId, (context: EngineContext, model: st
     });
   },
 };
+
+/**
+ * Loads a model with its progress reported from 0 (before the runtime and the file are read)
+ * to 1 (ready, contexts made), so a person sees what the first seconds are spent on.
+ */
+async function reportingLoad<T>(
+  context: EngineContext,
+  role: ModelLoadProgress['role'],
+  model: string,
+  load: (onLoadProgress: (fraction: number) => void) => Promise<T>,
+): Promise<T> {
+  const report = (fraction: number) => context.onModelLoad?.({ role, model, fraction });
+  report(0);
+  const loaded = await load((fraction) => report(Math.min(fraction, 0.99)));
+  report(1);
+  return loaded;
+}
 
 /** A repository id or folder for the transformers engine: the flag, then the role's environment variable, then the default. */
 function transformersReference(context: EngineContext, role: 'embedding' | 'generation'): string | undefined {

@@ -4,6 +4,13 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { catalogEntry, defaultModelAlias, type ModelRole } from './model-catalog.js';
+import {
+  classifyDownloadFailure,
+  describeError,
+  howToGetModels,
+  modelEnvironmentVariables,
+  modelFlags,
+} from './model-help.js';
 import { modelsDirectory } from './model-home.js';
 
 export interface ResolveModelOptions {
@@ -18,19 +25,21 @@ export interface ResolveModelOptions {
   onProgress?: ((status: { downloadedBytes: number; totalBytes: number }) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
   environment?: NodeJS.ProcessEnv | undefined;
+  /** How a file is fetched (node-llama-cpp's resolveModelFile by default); tests bring one that fails. */
+  downloadFile?: DownloadFile | undefined;
 }
 
-export const modelEnvironmentVariables: Record<ModelRole, string> = {
-  embedding: 'GEMMA_RAG_EMBEDDING_MODEL',
-  generation: 'GEMMA_RAG_GENERATION_MODEL',
-  reranking: 'GEMMA_RAG_RERANK_MODEL',
-};
-
-const flagForRole: Record<ModelRole, string> = {
-  embedding: '--embedding-model',
-  generation: '--generation-model',
-  reranking: '--rerank',
-};
+/** Downloads `uri` into `directory` and returns the file's path. */
+export type DownloadFile = (
+  uri: string,
+  options: {
+    directory: string;
+    signal?: AbortSignal | undefined;
+    /** A Hugging Face mirror ($HF_ENDPOINT), else huggingface.co. */
+    huggingFaceEndpoint?: string | undefined;
+    onProgress: (status: { downloadedBytes: number; totalBytes: number }) => void;
+  },
+) => Promise<string>;
 
 const manifestSchema = z.record(z.string(), z.string());
 const manifestFileName = 'manifest.json';
@@ -55,7 +64,7 @@ export async function resolveModel(options: ResolveModelOptions): Promise<string
     if (!existsSync(path)) {
       throw new GemmaRagError(
         errorCodes.modelNotFound,
-        `Model file not found: ${path} (from ${flagForRole[options.role]}).`,
+        `Model file not found: ${path} (from ${modelFlags[options.role]}).`,
         {
           data: { path, role: options.role },
         },
@@ -72,28 +81,26 @@ export async function resolveModel(options: ResolveModelOptions): Promise<string
   return download(uri, reference, directory, options);
 }
 
-/** The ways to get a model, shared by the "not downloaded" and "download failed" messages. */
-function howToGetModel(role: ModelRole, reference: string): string[] {
-  const lines = [
-    `Get it with:  gemma-rag pull ${role} ${reference}`,
-    '  or add --pull to this command to download it now (needs internet once; it then works offline).',
-    `Or point at a GGUF file you already have: ${flagForRole[role]} PATH or ${modelEnvironmentVariables[role]}=PATH.`,
-  ];
-  if (role === 'embedding')
-    lines.push('Or try without any model: --engine lexical (keyword matching, not EmbeddingGemma).');
-  else if (role === 'generation')
-    lines.push('Or answer without a language model: --no-generate (shows the matching document).');
-  else lines.push('Or leave out --rerank: the embedding ranking is used as it is.');
-  return lines;
-}
-
 function missingModelError(role: ModelRole, reference: string, uri: string, directory: string): GemmaRagError {
   const lines = [
     `The ${role} model ${reference === uri ? uri : `"${reference}" (${uri})`} is not downloaded yet (looked in ${directory}).`,
-    ...howToGetModel(role, reference),
+    ...howToGetModels(role, reference),
   ];
   return new GemmaRagError(errorCodes.modelNotFound, lines.join('\n'), { data: { role, reference, uri, directory } });
 }
+
+const downloadWithNodeLlamaCpp: DownloadFile = async (uri, options) => {
+  const { resolveModelFile } = await import('node-llama-cpp');
+  return resolveModelFile(uri, {
+    directory: options.directory,
+    download: 'auto',
+    cli: false,
+    signal: options.signal,
+    ...(options.huggingFaceEndpoint ? { endpoints: { huggingFace: options.huggingFaceEndpoint } } : {}),
+    onProgress: ({ downloadedSize, totalSize }) =>
+      options.onProgress({ downloadedBytes: downloadedSize, totalBytes: totalSize }),
+  });
+};
 
 async function download(
   uri: string,
@@ -102,28 +109,26 @@ async function download(
   options: ResolveModelOptions,
 ): Promise<string> {
   await mkdir(directory, { recursive: true });
-  const { resolveModelFile } = await import('node-llama-cpp');
+  const environment = options.environment ?? process.env;
   let path: string;
   try {
-    path = await resolveModelFile(uri, {
+    path = await (options.downloadFile ?? downloadWithNodeLlamaCpp)(uri, {
       directory,
-      download: 'auto',
-      cli: false,
       signal: options.abortSignal,
-      onProgress: ({ downloadedSize, totalSize }) =>
-        options.onProgress?.({ downloadedBytes: downloadedSize, totalBytes: totalSize }),
+      huggingFaceEndpoint: environment.HF_ENDPOINT || undefined,
+      onProgress: (status) => options.onProgress?.(status),
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const gated = /401|403|gated|unauthori[sz]ed/i.test(reason);
+    // People get a sentence they can act on; scripts get the raw reason in `data` (--json).
+    const failure = classifyDownloadFailure(error);
     const lines = [
-      `Could not download ${uri}: ${reason}`,
-      gated
-        ? 'This repository may be gated: accept its licence on Hugging Face and set HF_TOKEN.'
-        : 'Check your internet connection (the download needs it once).',
-      ...howToGetModel(options.role, reference).slice(2),
+      `Could not download the ${options.role} model ${uri}. ${failure.sentence}`,
+      ...howToGetModels(options.role, reference),
     ];
-    throw new GemmaRagError(errorCodes.downloadFailed, lines.join('\n'), { data: { uri }, cause: error });
+    throw new GemmaRagError(errorCodes.downloadFailed, lines.join('\n'), {
+      data: { role: options.role, reference, uri, failure: failure.kind, reason: describeError(error) },
+      cause: error,
+    });
   }
   const manifest = await readManifest(directory);
   manifest[uri] = resolve(path);

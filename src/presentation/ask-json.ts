@@ -1,9 +1,26 @@
 import type { AskResult, Rag } from '../app/rag.js';
+import { contextByScore } from './ask-explanation.js';
 import { citationLabel } from './cite-location.js';
 
 /** The `ask --json` contract; keep keys stable, scripts rely on them. */
 export function askJson(rag: Rag, result: AskResult) {
   const { retrieval } = result;
+  const context = contextByScore(result).map((chunk) => ({
+    /** The chunk's number in the prompt ("[document 2]"), which the answer may refer to. */
+    number: chunk.number,
+    title: chunk.title,
+    category: chunk.category,
+    chunk: chunk.text,
+    position: chunk.position,
+    score: chunk.score,
+    rerankScore: chunk.rerankScore,
+    source: chunk.source,
+    location: chunk.location ?? null,
+    /** The page the answer quotes when the chunk spans several; null otherwise. */
+    quotedPage: chunk.quotedPage ?? null,
+    /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" (the quoted page when known) */
+    cite: citationLabel(chunk),
+  }));
   return {
     question: result.question,
     /** A follow-up's standalone form (what was searched), how it was made, and from how many turns; null without history. */
@@ -44,18 +61,12 @@ export function askJson(rag: Rag, result: AskResult) {
     /** The reranker as it ran (`engine`, `model`, `top`, `threshold`, `candidates`); null without one. */
     rerank: retrieval.rerank,
     // A model that found no answer in the context did not use it: nothing to cite.
-    citations: (result.refusedBy === 'model' ? [] : retrieval.context).map((chunk) => ({
-      title: chunk.title,
-      category: chunk.category,
-      chunk: chunk.text,
-      position: chunk.position,
-      score: chunk.score,
-      rerankScore: chunk.rerankScore,
-      source: chunk.source,
-      location: chunk.location ?? null,
-      /** e.g. "handbook.pdf p. 12 · 3.2 Annual leave" */
-      cite: citationLabel(chunk),
-    })),
+    citations: result.refusedBy === 'model' ? [] : context,
+    /**
+     * The chunks the language model was given (or an extractive answer quotes), highest score
+     * first: also when the model found no answer in them, so such a refusal can be debugged.
+     */
+    context,
     refused: result.refused,
     refusedBy: result.refusedBy,
     answer: result.answer,

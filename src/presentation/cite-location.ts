@@ -41,10 +41,16 @@ export function citationLabel(citation: {
   title: string;
   source: string;
   location?: SourceLocation | undefined;
+  /** The page the answer quotes, when the chunk spans several (presentation/quoted-page.ts). */
+  quotedPage?: number | undefined;
 }): string {
   const file = citation.source.split('#')[0] ?? '';
   const name = file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) ? basename(file) : citation.title;
   const fromRecord = citation.source.includes('#') && !citation.location?.sheet;
-  const where = [fromRecord ? citation.title : name, positionOf(citation.location)].filter(Boolean).join(' ');
+  const location =
+    citation.quotedPage === undefined || !citation.location
+      ? citation.location
+      : { ...citation.location, pages: { from: citation.quotedPage, to: citation.quotedPage } };
+  const where = [fromRecord ? citation.title : name, positionOf(location)].filter(Boolean).join(' ');
   return [where, headingsOf(citation.location)].filter(Boolean).join(' · ');
 }

@@ -4,6 +4,11 @@ export interface NumberRange {
   to: number;
 }
 
+export interface PageStart {
+  page: number;
+  offset: number;
+}
+
 /**
  * Where in its file a piece of text came from, so a citation can send a reader to the place
  * instead of to "chunk 3". Every field is optional: a format fills in what it knows.
@@ -11,6 +16,11 @@ export interface NumberRange {
 export interface SourceLocation {
   /** PDF pages. */
   pages?: NumberRange;
+  /**
+   * For text spanning several pages: where in it each page after the first begins (a character
+   * offset), so a citation can name the page a quoted passage is on.
+   */
+  pageStarts?: readonly PageStart[];
   /** Presentation slides. */
   slides?: NumberRange;
   /** Headings from the outermost in, e.g. `["3 Leave", "3.2 Annual leave"]`. */

@@ -183,3 +183,19 @@ test('POST /api/ask refuses history that is too long or malformed (400, INVALID_
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'INVALID_ARGUMENT');
   }
 });
+
+test('ask --chat through a pipe labels each answer with its question (the questions are not on the screen)', async () => {
+  const run = await runCli(
+    ['ask', '--chat', '--engine', 'lexical', '--no-generate'],
+    {},
+    '年假有几天？\nHow do I reset my password?\n',
+  );
+  assert.equal(run.exitCode, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /^Q: 年假有几天？\nA: 正式员工.+\nQ: How do I reset my password\?\nA: If you forget your password/s,
+  );
+  assert.doesNotMatch(run.stderr, /^Q: /m, 'labels go with the answers, on stdout');
+  const json = await runCli(['ask', '--chat', '--engine', 'lexical', '--no-generate', '--json'], {}, '年假有几天？\n');
+  assert.doesNotMatch(json.stdout, /^Q: /m, 'JSON lines stay JSON');
+});

@@ -63,7 +63,7 @@ test('ask --rerank with a reranker GGUF: scores in --json and --explain, the emb
   assert.equal(explained.exitCode, 0, explained.stderr);
   assert.match(
     explained.stderr,
-    /Reranker .*tiny-reranker.* — read \d+ passage\(s\) that passed the embedding gate \(floor 0\.1\):/,
+    /Reranker .*tiny-reranker.* — read \d+ passages? that passed the embedding gate \(floor 0\.1\):/,
   );
   assert.match(explained.stderr, /, rerank 0\.\d{3}\)/);
 });

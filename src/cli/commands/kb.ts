@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openStore } from '../../app/open-store.js';
 import type { KnowledgeAdmin, SearchDescription } from '../../app/rag.js';
 import { describeLocation } from '../../presentation/cite-location.js';
+import { countOf } from '../../presentation/plural.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
@@ -61,10 +62,13 @@ async function list(io: CliIo, flags: KbFlags): Promise<void> {
     return;
   }
   for (const category of categories) {
-    const pages = category.pages > 0 ? `, ${category.pages} pages` : '';
-    writeLine(io.stdout, `${category.name}  (${category.documents} documents, ${category.chunks} chunks${pages})`);
+    const pages = category.pages > 0 ? `, ${countOf(category.pages, 'page')}` : '';
+    writeLine(
+      io.stdout,
+      `${category.name}  (${countOf(category.documents, 'document')}, ${countOf(category.chunks, 'chunk')}${pages})`,
+    );
     for (const document of documents.filter((entry) => entry.category === category.name)) {
-      const size = [`${document.chunks} chunks`, document.pages === null ? '' : `${document.pages} pages`]
+      const size = [countOf(document.chunks, 'chunk'), document.pages === null ? '' : countOf(document.pages, 'page')]
         .filter(Boolean)
         .join(', ');
       const tags = document.tags.length > 0 ? `  tags: ${document.tags.join(', ')}` : '';
@@ -140,7 +144,7 @@ async function remove(io: CliIo, flags: RemoveFlags): Promise<void> {
     removed = await store.removeDocuments([chosen.id]);
   }
   if (flags.json) writeJson(io, { removed });
-  else writeLine(io.stdout, `Removed ${removed} document${removed === 1 ? '' : 's'} from ${store.location}.`);
+  else writeLine(io.stdout, `Removed ${countOf(removed, 'document')} from ${store.location}.`);
 }
 
 /** `2026-12-04 23:38` in UTC: sortable, and the same wherever the knowledge base is read. */
@@ -149,7 +153,7 @@ function shortDate(iso: string): string {
 }
 
 function describeSearch(search: SearchDescription): string {
-  const chunks = `${search.vectors.toLocaleString('en-US')} chunks`;
+  const chunks = countOf(search.vectors, 'chunk');
   if (search.method === 'exact') return `Search: ${chunks}, exact scan.`;
   if (search.method === 'funnel') return `Search: ${chunks}, sign-bit funnel with exact re-scoring.`;
   if (search.method === 'hnsw') return `Search: ${chunks}, pgvector HNSW index (ef_search ${search.hnsw?.efSearch}).`;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openStore } from '../../app/open-store.js';
+import { countOf } from '../../presentation/plural.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
@@ -38,6 +39,6 @@ async function reindex(io: CliIo, flags: ReindexFlags): Promise<void> {
   else
     writeLine(
       io.stdout,
-      `${store.location}: re-embedded ${result.categories} categories and ${result.chunks} chunks with ${label} (${dimensions} dimensions).`,
+      `${store.location}: re-embedded ${countOf(result.categories, 'category', 'categories')} and ${countOf(result.chunks, 'chunk')} with ${label} (${dimensions} dimensions).`,
     );
 }

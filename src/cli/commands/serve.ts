@@ -192,7 +192,8 @@ async function openServed(
   several: boolean,
 ): Promise<ServedKnowledgeBase> {
   try {
-    const index = await openKnowledge(io, rag, wanted.source, flags);
+    // Served knowledge bases take uploads: the bundled example is embedded into memory, not shared.
+    const index = await openKnowledge(io, rag, wanted.source, { ...flags, writable: true });
     return { name: wanted.name, index, store: index.knowledge, keys: wanted.keys };
   } catch (error) {
     if (!several || !GemmaRagError.isInstance(error)) throw error;

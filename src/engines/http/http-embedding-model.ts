@@ -1,7 +1,7 @@
 import { refuseInputsOverLimit } from '../../embedding/input-limit.js';
 import type { CountTokensOptions, EmbeddingModel, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
 import { errorCodes, GemmaRagError, throwIfAborted } from '../../spec/errors.js';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
+import { countGemmaTokens } from '../llama-cpp/gemma3-vocabulary.js';
 import type { HttpClient } from './http-client.js';
 import { checkBatchSize, toFloat32Vectors } from './vectors.js';
 

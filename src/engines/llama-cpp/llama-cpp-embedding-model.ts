@@ -60,6 +60,7 @@ export class LlamaCppEmbeddingModel implements EmbeddingModel {
         llama.loadModel({
           modelPath: options.modelPath,
           defaultContextFlashAttention: options.flashAttention ?? 'auto',
+          ...(options.onLoadProgress ? { onLoadProgress: options.onLoadProgress } : {}),
         }),
       );
       const maxInputTokens = Math.min(

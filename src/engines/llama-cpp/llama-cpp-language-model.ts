@@ -38,7 +38,12 @@ export class LlamaCppLanguageModel implements LanguageModel {
     checkGenerationGguf(summary);
     const llama = await getLlamaRuntime(options);
     try {
-      const model = await withLlamaLog(() => llama.loadModel({ modelPath: options.modelPath }));
+      const model = await withLlamaLog(() =>
+        llama.loadModel({
+          modelPath: options.modelPath,
+          ...(options.onLoadProgress ? { onLoadProgress: options.onLoadProgress } : {}),
+        }),
+      );
       const context = await model.createContext({
         contextSize: Math.min(options.contextSize ?? 8192, model.trainContextSize),
         threads: options.threads ?? physicalCoreCount(),

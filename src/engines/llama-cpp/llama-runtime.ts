@@ -5,6 +5,8 @@ import { physicalCoreCount } from './physical-cores.js';
 export interface LlamaRuntimeOptions {
   /** `auto` uses a GPU when one is usable; `false` forces the CPU. Default `auto`. */
   gpu?: 'auto' | false | undefined;
+  /** How far loading the weights is, from 0 to 1 (llama.cpp's own report). */
+  onLoadProgress?: ((fraction: number) => void) | undefined;
 }
 
 let shared: { key: string; llama: Promise<Llama> } | undefined;

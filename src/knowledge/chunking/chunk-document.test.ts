@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { countGemmaTokens } from '../../engines/llama-cpp/gemma3-vocabulary.js';
 import type { LoadedDocument } from '../../spec/document-loader.js';
 import type { DocumentSection } from '../../spec/source-location.js';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
 import { documentFromSections } from '../loaders/sections.js';
 import { tableLimits, tableSection } from '../loaders/table-rows.js';
 import { chunkDocument } from './chunk-document.js';

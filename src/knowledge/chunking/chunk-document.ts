@@ -1,5 +1,5 @@
 import type { LoadedDocument } from '../../spec/document-loader.js';
-import type { SourceLocation, TableSection, TextSection } from '../../spec/source-location.js';
+import type { PageStart, SourceLocation, TableSection, TextSection } from '../../spec/source-location.js';
 import { type Chunk, type ChunkOptions, chunkText, defaultChunkTargetTokens } from './chunk-text.js';
 
 export interface LocatedChunk extends Chunk {
@@ -72,8 +72,30 @@ async function chunkRun(sections: readonly TextSection[], options: ChunkOptions)
     const lastPages = sections[last]?.location.pages;
     const location: SourceLocation =
       firstPages && lastPages ? { ...base, pages: { from: firstPages.from, to: lastPages.to } } : base;
+    if (location.pages && location.pages.to > location.pages.from) {
+      location.pageStarts = pageStartsWithin(sections, starts, first, last, start);
+    }
     return { text: chunkBody, tokens, location };
   });
+}
+
+/** Where each page after the chunk's first begins, as offsets into the chunk's text. */
+function pageStartsWithin(
+  sections: readonly TextSection[],
+  starts: readonly number[],
+  first: number,
+  last: number,
+  chunkStart: number,
+): PageStart[] {
+  const offsets: PageStart[] = [];
+  for (let index = first + 1; index <= last; index++) {
+    const previous = sections[index - 1]?.location.pages?.to;
+    const current = sections[index]?.location.pages?.from;
+    if (current !== undefined && current !== previous) {
+      offsets.push({ page: current, offset: Math.max(0, (starts[index] ?? 0) - chunkStart) });
+    }
+  }
+  return offsets;
 }
 
 function sectionAt(starts: readonly number[], offset: number): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countGemmaTokens } from '../../text/gemma3-tokenizer.js';
+import { countGemmaTokens } from '../../engines/llama-cpp/gemma3-vocabulary.js';
 import { chunkText } from './chunk-text.js';
 import { splitIntoPieces } from './split-text.js';
 import { elideUnbrokenRuns } from './unbroken-runs.js';

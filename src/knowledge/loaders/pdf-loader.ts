@@ -4,6 +4,7 @@ import { errorMessage } from '../../spec/errors.js';
 import { languagesFromText, ocrInstallHint } from '../ocr/ocr-languages.js';
 import { findOcrTools, missingLanguages, recognizePdfPages } from '../ocr/tesseract-ocr.js';
 import { fileTitle } from './file-title.js';
+import { withoutRunningLines } from './running-lines.js';
 import { documentFromSections } from './sections.js';
 
 type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
@@ -13,7 +14,8 @@ const parseTimeoutMilliseconds = 60_000;
 
 /**
  * Text of every page, via unpdf's serverless build of pdf.js: it runs in-process with no worker
- * file to fetch and no network access, and needs no canvas for text. Each page is a section, so
+ * file to fetch and no network access, and needs no canvas for text. Lines repeated at the top or
+ * bottom of most pages (headers, footers, page numbers) are dropped. Each page is a section, so
  * a chunk knows its pages; pages are separated by a blank line so chunking sees paragraphs.
  * Pages without a text layer (scans) are read with OCR when tesseract is installed, and
  * otherwise reported with how to turn OCR on.
@@ -29,9 +31,13 @@ export const pdfLoader: DocumentLoader = {
       // A copy, as a plain Uint8Array: pdf.js refuses Node Buffers and may detach what it is given.
       const opening = getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
       document = await withTimeout(opening, (late) => void late.destroy());
-      const pages = (await withTimeout(extractText(document, { mergePages: false }))).text.map((page) => page.trim());
+      const extracted = (await withTimeout(extractText(document, { mergePages: false }))).text.map((page) =>
+        page.trim(),
+      );
       const metadataTitle = await documentTitle(document);
-      const scanned = await readScannedPages(bytes, pages, `${metadataTitle ?? ''} ${fileTitle(path)}`, ocr);
+      // Scans are the pages without any text layer; a page that held only a header is not one.
+      const scanned = await readScannedPages(bytes, extracted, `${metadataTitle ?? ''} ${fileTitle(path)}`, ocr);
+      const pages = withoutRunningLines(extracted);
       const sections = pages.map((page, index) => ({
         kind: 'text' as const,
         text: page || (scanned.texts.get(index + 1) ?? ''),

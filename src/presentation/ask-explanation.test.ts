@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AskResult, RetrievalResult } from '../app/rag.js';
+import type { ContextChunk, ScoredDocument } from '../retrieval/retrieval-result.js';
+import { contextByScore, describeSource, highestScore } from './ask-explanation.js';
+import { askJson } from './ask-json.js';
+import { countOf } from './plural.js';
+
+const document = (title: string, score: number): ScoredDocument => ({ documentId: 1, title, category: 'IT', score });
+const chunk = (position: number, score: number, pages?: [number, number]): ContextChunk => ({
+  title: 'Handbook',
+  category: 'IT',
+  position,
+  score,
+  text: `chunk ${position}`,
+  source: '/docs/handbook.pdf',
+  ...(pages ? { location: { pages: { from: pages[0], to: pages[1] } } } : {}),
+});
+
+function retrieval(overrides: Partial<RetrievalResult>): RetrievalResult {
+  return {
+    route: 'hybrid',
+    stages: 'flat',
+    hybrid: true,
+    searchedCategories: [],
+    category: null,
+    document: null,
+    context: [],
+    scores: { categories: [], documents: [] },
+    thresholds: { category: 0.4, document: 0.3 },
+    rerank: null,
+    refusal: null,
+    ...overrides,
+  };
+}
+
+function result(retrievalResult: RetrievalResult, answer: Partial<AskResult> = {}): AskResult {
+  return {
+    question: 'q',
+    condensed: null,
+    retrieval: retrievalResult,
+    answer: 'a',
+    refused: false,
+    refusedBy: null,
+    kind: 'generated',
+    ...answer,
+  };
+}
+
+const fakeRag = { embedder: { model: { label: 'llama-cpp' } } } as unknown as Parameters<typeof askJson>[0];
+
+test('"best" in a refusal is the highest cosine, not the first document in fused order', () => {
+  // Hybrid lists documents by fused rank: the first has a keyword match but a lower cosine.
+  const refused = retrieval({
+    refusal: 'document-below-threshold',
+    scores: { categories: [], documents: [document('A', 0.193), document('B', 0.225), document('C', 0.1)] },
+  });
+  assert.equal(highestScore(refused.scores.documents)?.title, 'B');
+  const [line] = describeSource(result(refused, { refused: true, refusedBy: 'gate', kind: 'refusal' }));
+  assert.match(line ?? '', /No document reached the threshold 0\.3 \(best cosine: 0\.225\)/);
+});
+
+test('citations are listed by score, each keeping the number the model saw it under', () => {
+  const answered = retrieval({
+    document: document('Handbook', 0.6),
+    context: [chunk(0, 0.41), chunk(3, 0.6), chunk(5, 0.5)],
+  });
+  assert.deepEqual(
+    contextByScore(result(answered)).map(({ number, score }) => [number, score]),
+    [
+      [2, 0.6],
+      [3, 0.5],
+      [1, 0.41],
+    ],
+  );
+  const lines = describeSource(result(answered));
+  assert.match(lines[1] ?? '', /^ {2}\[2\] handbook\.pdf .*score 0\.600/);
+  assert.match(lines[3] ?? '', /^ {2}\[1\] .*score 0\.410/);
+  assert.deepEqual(
+    askJson(fakeRag, result(answered)).citations.map((citation) => citation.number),
+    [2, 3, 1],
+  );
+});
+
+test('a model refusal shows the chunks the model was given, in --explain and in JSON', () => {
+  const given = retrieval({ document: document('Handbook', 0.5), context: [chunk(0, 0.5), chunk(1, 0.45)] });
+  const refusal = result(given, { refused: true, refusedBy: 'model', kind: 'refusal' });
+  assert.equal(describeSource(refusal).length, 1, 'without --explain: one sentence');
+  const explained = describeSource(refusal, { explain: true });
+  assert.match(explained[0] ?? '', /found no answer in "Handbook"/);
+  assert.equal(explained[1], 'It was given 2 chunks:');
+  assert.match(explained[2] ?? '', /\[1\] handbook\.pdf .*score 0\.500/);
+  const json = askJson(fakeRag, refusal);
+  assert.deepEqual(json.citations, [], 'nothing is cited');
+  assert.deepEqual(
+    json.context.map((entry) => entry.chunk),
+    ['chunk 0', 'chunk 1'],
+  );
+});
+
+test('counts read as English: 1 chunk, 2 chunks, 1 category', () => {
+  assert.equal(countOf(1, 'chunk'), '1 chunk');
+  assert.equal(countOf(2, 'chunk'), '2 chunks');
+  assert.equal(countOf(0, 'page'), '0 pages');
+  assert.equal(countOf(1, 'category', 'categories'), '1 category');
+  assert.equal(countOf(12_000, 'vector'), '12,000 vectors');
+});
