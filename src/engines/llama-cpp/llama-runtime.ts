@@ -63,7 +63,8 @@ export function loadFailure(path: string, error: unknown): GemmaRagError {
 
 /**
  * One llama.cpp binding per process: loading it twice wastes memory and start-up time.
- * node-llama-cpp is imported lazily so the lexical engine never pays for it.
+ * node-llama-cpp is imported lazily: engines without a model of their own load it only to count
+ * tokens with the Gemma 3 vocabulary (gemma3-vocabulary.ts), on the CPU binding.
  */
 export function getLlamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llama> {
   const gpu = options.gpu ?? 'auto';
