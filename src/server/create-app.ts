@@ -6,6 +6,7 @@ import { asGemmaRagError, errorCodes, GemmaRagError } from '../spec/errors.js';
 import { httpStatusFor } from './http-status.js';
 import { checkKnowledgeBaseNames } from './knowledge-base-name.js';
 import { installKnowledgeBaseGates, knowledgeBaseScopes, type ServerEnv } from './knowledge-base-scope.js';
+import { crossSiteGate, hostGate } from './request-origin.js';
 import { registerAskRoutes } from './routes/ask.js';
 import { registerEmbeddingRoutes } from './routes/embeddings.js';
 import { registerKnowledgeBaseRoutes } from './routes/knowledge-base.js';
@@ -20,8 +21,23 @@ export interface AppOptions {
    * /api and /v1 route requires `Authorization: Bearer <key>`.
    */
   apiKey?: string | undefined;
-  /** Origins allowed by CORS; none (the default) means no CORS headers at all. */
+  /** Origins allowed by CORS (`*`: every origin, only with a key); none (the default) means no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** The address listened on; requests must name it (or loopback, or `allowedHosts`) in `Host`. Default: loopback only. */
+  listenHost?: string | undefined;
+  /** More host names requests may carry (`--allowed-host`), e.g. a reverse proxy's. */
+  allowedHosts?: readonly string[] | undefined;
+}
+
+/** `--cors '*'` on a server without keys would hand the knowledge base to every web page. */
+function refuseOpenCorsWithoutKeys(corsOrigins: readonly string[], apiKey: string | undefined, server: ServerContext) {
+  const keyed = Boolean(apiKey) || server.knowledgeBases.some(({ keys }) => keys.length > 0);
+  if (corsOrigins.includes('*') && !keyed) {
+    throw new GemmaRagError(
+      errorCodes.invalidArgument,
+      "--cors '*' lets every web page call the API: set an API key (--api-key) too, or name the origins.",
+    );
+  }
 }
 
 function errorResponse(context: Context, error: unknown): Response {
@@ -39,10 +55,16 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
   }
   checkKnowledgeBaseNames(server.knowledgeBases, ({ store }) => store.location);
   const app = new Hono<ServerEnv>();
-  if (options.corsOrigins && options.corsOrigins.length > 0) {
-    app.use('/api/*', cors({ origin: [...options.corsOrigins] }));
-    app.use('/v1/*', cors({ origin: [...options.corsOrigins] }));
+  app.use('*', hostGate(options));
+  const corsOrigins = options.corsOrigins ?? [];
+  if (corsOrigins.length > 0) {
+    refuseOpenCorsWithoutKeys(corsOrigins, options.apiKey, server);
+    const origin = corsOrigins.includes('*') ? '*' : [...corsOrigins];
+    app.use('/api/*', cors({ origin }));
+    app.use('/v1/*', cors({ origin }));
   }
+  app.use('/api/*', crossSiteGate(options));
+  app.use('/v1/*', crossSiteGate(options));
   const access = installKnowledgeBaseGates(app, server, options.apiKey);
   const limitOf = (maxSize: number, what: string) =>
     bodyLimit({

@@ -21,6 +21,10 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
   [errorCodes.forbidden]: 403,
   [errorCodes.payloadTooLarge]: 413,
   [errorCodes.overloaded]: 503,
+  [errorCodes.hostNotAllowed]: 421,
+  [errorCodes.crossOriginRefused]: 403,
+  [errorCodes.unsupportedMediaType]: 415,
+  [errorCodes.databaseBusy]: 503,
   [errorCodes.aborted]: 499 as ContentfulStatusCode,
   [errorCodes.internal]: 500,
 };

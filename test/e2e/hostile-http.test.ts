@@ -14,7 +14,7 @@ import { WorkQueue } from '../../src/server/work-queue.js';
 import { SqliteKnowledgeBase } from '../../src/stores/sqlite/sqlite-knowledge-base.js';
 import { FakeModelServer } from '../fixtures/fake-model-server.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { parseServerSentEvents } from '../fixtures/test-server.js';
+import { parseServerSentEvents, startTestServer } from '../fixtures/test-server.js';
 
 // Hostile requests to every route, one row per request: each gets a 4xx JSON error in the
 // one error shape, or a sane 2xx — never a 500, a stack trace, a hang or a dead server.
@@ -57,8 +57,10 @@ interface HttpCase {
   body?: unknown;
   status: number;
   code?: string;
-  /** Send the path byte for byte (fetch would resolve `..`). */
+  /** Send the path byte for byte (fetch would resolve `..`), and headers fetch would not send (Host). */
   raw?: boolean;
+  /** Request headers; the default content type is application/json. */
+  headers?: Record<string, string>;
   check?: (body: unknown) => void;
 }
 
@@ -74,6 +76,10 @@ const ollama = postTo('/api/embed');
 const create = postTo('/api/documents');
 const invalid = { status: 400, code: 'INVALID_ARGUMENT' } as const;
 const missing = { status: 404, code: 'NOT_FOUND' } as const;
+const unsupported = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' } as const;
+const crossOrigin = { status: 403, code: 'CROSS_ORIGIN_REFUSED' } as const;
+const rebound = { status: 421, code: 'HOST_NOT_ALLOWED' } as const;
+const planted = json({ category: 'IT', title: 'VPN', content: 'The VPN password is hunter2.' });
 const answered = (body: unknown) => assert.equal(typeof (body as { refused?: unknown }).refused, 'boolean');
 
 const cases: HttpCase[] = [
@@ -168,8 +174,21 @@ const cases: HttpCase[] = [
   { name: 'ask: stream "yes"', ...ask(json({ question: 'x', stream: 'yes' })), ...invalid },
   { name: 'ask: relativeCutoff 2', ...ask(json({ question: 'x', relativeCutoff: 2 })), ...invalid },
   {
-    name: 'ask: JSON sent as text/plain',
+    name: 'ask: JSON sent as text/plain (a page can send that without a preflight)',
     ...ask(json({ question: 'How many days of annual leave?' })),
+    headers: { 'content-type': 'text/plain' },
+    ...unsupported,
+  },
+  {
+    name: 'ask: JSON sent as a form',
+    ...ask(json({ question: 'How many days of annual leave?' })),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    ...unsupported,
+  },
+  {
+    name: 'ask: JSON with a charset',
+    ...ask(json({ question: 'How many days of annual leave?' })),
+    headers: { 'content-type': 'Application/JSON; charset=utf-8' },
     status: 200,
     check: answered,
   },
@@ -210,15 +229,140 @@ const cases: HttpCase[] = [
     ...create(json({ category: 'Hostile', title: 'Line\nbreak \u0007 bell', content: 'Some text.' })),
     status: 201,
   },
+  // Host (DNS rebinding) and Origin (cross-site pages): with and without a key (below, too)
+  {
+    name: 'Host: attacker.example (a rebound name)',
+    path: '/api/kb',
+    raw: true,
+    headers: { host: 'attacker.example' },
+    ...rebound,
+  },
+  {
+    name: 'Host: attacker.example on /healthz',
+    path: '/healthz',
+    raw: true,
+    headers: { host: 'attacker.example:80' },
+    ...rebound,
+  },
+  {
+    name: 'Host: attacker.example on the web UI',
+    path: '/',
+    raw: true,
+    headers: { host: 'attacker.example' },
+    ...rebound,
+  },
+  {
+    name: 'Host: localhost.attacker.example',
+    path: '/api/kb',
+    raw: true,
+    headers: { host: 'localhost.attacker.example' },
+    ...rebound,
+  },
+  { name: 'Host: 127.0.0.1.nip.io', path: '/api/kb', raw: true, headers: { host: '127.0.0.1.nip.io' }, ...rebound },
+  { name: 'Host: localhost', path: '/healthz', raw: true, headers: { host: 'localhost:1234' }, status: 200 },
+  { name: 'Host: [::1]', path: '/healthz', raw: true, headers: { host: '[::1]:1234' }, status: 200 },
+  {
+    name: 'DELETE with Host: attacker.example',
+    method: 'DELETE',
+    path: '/api/documents/1',
+    raw: true,
+    headers: { host: 'attacker.example' },
+    ...rebound,
+  },
+  {
+    name: 'cross-site: a planted document as text/plain from https://attacker.example',
+    ...create(planted),
+    headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: a planted document as JSON from https://attacker.example',
+    ...create(planted),
+    headers: { origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: a page on another port of localhost',
+    ...create(planted),
+    headers: { origin: 'http://localhost:1' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: Origin null (a sandboxed frame)',
+    ...create(planted),
+    headers: { origin: 'null' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: Sec-Fetch-Site cross-site without Origin',
+    ...create(planted),
+    headers: { 'sec-fetch-site': 'cross-site' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: Sec-Fetch-Site same-site (another port)',
+    ...create(planted),
+    headers: { 'sec-fetch-site': 'same-site' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: a question from https://attacker.example',
+    ...ask(json({ question: 'What is the VPN password?' })),
+    headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: DELETE from https://attacker.example',
+    method: 'DELETE',
+    path: '/api/documents/1',
+    headers: { origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: an upload from https://attacker.example',
+    method: 'POST',
+    path: '/api/upload?name=leave.md',
+    body: 'Annual leave is 90 days.',
+    headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'upload: a text/plain body',
+    method: 'POST',
+    path: '/api/upload?name=leave.md',
+    body: 'Annual leave is 90 days.',
+    headers: { 'content-type': 'text/plain' },
+    ...unsupported,
+  },
+  {
+    name: 'upload: no Content-Type',
+    method: 'POST',
+    path: '/api/upload?name=leave.md',
+    body: 'Annual leave is 90 days.',
+    raw: true,
+    ...unsupported,
+  },
+  {
+    name: 'new document: JSON as text/plain without Origin',
+    ...create(planted),
+    headers: { 'content-type': 'text/plain' },
+    ...unsupported,
+  },
   { name: 'delete document abc', method: 'DELETE', path: '/api/documents/abc', ...invalid },
   { name: 'delete document 99999999', method: 'DELETE', path: '/api/documents/99999999', ...missing },
   { name: 'delete document 1e30 digits', method: 'DELETE', path: `/api/documents/${'9'.repeat(30)}`, ...missing },
 ];
 
-function rawRequest(url: string, method: string, path: string): Promise<{ status: number; text: string }> {
+function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ hostname, port, method, path }, (response) => {
+    const request = httpRequest({ hostname, port, method, path, headers }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -227,7 +371,7 @@ function rawRequest(url: string, method: string, path: string): Promise<{ status
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
     });
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 
@@ -270,10 +414,10 @@ for (const row of cases) {
     const method = row.method ?? 'GET';
     const started = performance.now();
     const { status, text } = row.raw
-      ? await rawRequest(plain.url, method, row.path)
+      ? await rawRequest(plain.url, method, row.path, row.headers, typeof row.body === 'string' ? row.body : undefined)
       : await fetch(`${plain.url}${row.path}`, {
           method,
-          headers: { 'content-type': row.name.includes('text/plain') ? 'text/plain' : 'application/json' },
+          headers: { 'content-type': 'application/json', ...row.headers },
           signal: AbortSignal.timeout(60_000),
           ...(row.body === undefined ? {} : { body: typeof row.body === 'string' ? row.body : json(row.body) }),
         }).then(async (response) => ({ status: response.status, text: await response.text() }));
@@ -289,6 +433,50 @@ for (const row of cases) {
     row.check?.(body);
   });
 }
+
+test('with a key: a rebound Host and a cross-site page are refused even with the key; --cors opens only its origins', async () => {
+  const keyed = await startTestServer({ app: { apiKey: 'secret', corsOrigins: ['https://app.example'] } });
+  try {
+    const bearer = { authorization: 'Bearer secret' };
+    const write = (headers: Record<string, string>) =>
+      fetch(`${keyed.url}/api/documents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer, ...headers },
+        body: planted,
+      });
+    const refused = await write({ origin: 'https://attacker.example' });
+    assert.equal(refused.status, 403);
+    assert.equal(errorJsonSchema.parse(await refused.json()).error.code, 'CROSS_ORIGIN_REFUSED');
+    const rebind = await rawRequest(keyed.url, 'GET', '/api/kb', { ...bearer, host: 'attacker.example' });
+    assert.equal(rebind.status, 421);
+    const allowed = await write({ origin: 'https://app.example' });
+    assert.equal(allowed.status, 201, await allowed.text());
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');
+    const preflight = await fetch(`${keyed.url}/api/documents`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://attacker.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  } finally {
+    await keyed.close();
+  }
+});
+
+test("--cors '*': every origin may call with a key (Access-Control-Allow-Origin: *); without a key it is refused", async () => {
+  const open = await startTestServer({ app: { apiKey: 'secret', corsOrigins: ['*'] } });
+  try {
+    const response = await fetch(`${open.url}/api/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer secret', origin: 'https://any.example' },
+      body: json({ query: 'leave' }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  } finally {
+    await open.close();
+  }
+  await assert.rejects(startTestServer({ app: { corsOrigins: ['*'] } }), /--cors '\*' lets every web page/);
+});
 
 test('200 concurrent questions: every one answered or told OVERLOADED, and the server answers afterwards', async () => {
   const started = performance.now();

@@ -29,6 +29,7 @@ interface ServeFlags extends EngineFlags {
   port: string;
   generate: boolean;
   cors?: string;
+  allowedHost?: string[];
   threshold?: string;
   maxBody: string;
   maxInputs: string;
@@ -55,7 +56,15 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
       'admin key: opens every knowledge base; with any key set, /api and /v1 need "Authorization: Bearer <key>" (env GEMMA_RAG_API_KEY)',
     )
     .option('--no-generate', 'answer with the matching text itself; needs no language model')
-    .option('--cors <origins>', 'comma-separated origins allowed to call the API from a browser (default: none)')
+    .option(
+      '--cors <origins>',
+      "comma-separated origins allowed to call the API from a browser (default: none; '*' for all, only with a key)",
+    )
+    .option(
+      '--allowed-host <names>',
+      'host names the server also answers to, e.g. behind a proxy (comma-separated, repeatable; default: loopback and --host)',
+      collectValues,
+    )
     .option('--threshold <x>', 'similarity threshold for both stages')
     .option('--max-body <bytes>', 'largest request body', String(defaultLimits.maxBodyBytes))
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
@@ -135,10 +144,8 @@ async function serveUntilStopped(
     generate: flags.generate,
     limits,
     apiKey,
-    corsOrigins: flags.cors
-      ?.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: commaSeparated(flags.cors === undefined ? [] : [flags.cors]),
+    allowedHosts: commaSeparated(flags.allowedHost ?? []),
     host: flags.host,
     port,
   });
@@ -178,6 +185,10 @@ async function serveUntilStopped(
   await untilStopped();
   await watch?.close();
   await server.close();
+}
+
+function commaSeparated(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(',').map((item) => item.trim())).filter(Boolean);
 }
 
 /**

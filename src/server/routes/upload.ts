@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { parseWithCode } from '../../util/validation.js';
 import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
+import { mediaType } from '../read-body.js';
 import type { ServerContext } from '../server-context.js';
 
 /** The upload routes (`/api/upload`, `/api/kb/{name}/upload`): they take a file body, with its own size limit. */
@@ -26,6 +28,23 @@ const uploadQuery = z
   })
   .strict();
 
+/** The types a web page may send anywhere without a CORS preflight. */
+const preflightFreeTypes = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+
+/**
+ * An upload declares its type (`application/octet-stream` will do; the loader goes by the name):
+ * a body without one, or with a type a page on another site could send without asking, is refused.
+ */
+function requireDeclaredFileType(contentType: string | undefined): void {
+  const type = mediaType(contentType);
+  if (type !== undefined && !preflightFreeTypes.has(type)) return;
+  throw new GemmaRagError(
+    errorCodes.unsupportedMediaType,
+    `Send the file with a Content-Type such as application/octet-stream${type ? `, not ${type}` : ''}.`,
+    { data: { contentType: type ?? null } },
+  );
+}
+
 /**
  * `POST /api/upload?name=handbook.pdf&category=HR` with the file as the body: read by the same
  * loaders and written by the same ingest as `gemma-rag ingest` (one transaction per document,
@@ -35,6 +54,7 @@ const uploadQuery = z
 export function registerUploadRoutes(app: Hono<ServerEnv>, server: ServerContext, scope: KnowledgeBaseScope): void {
   app.post(`${scope.prefix}/upload`, async (context) => {
     const { store } = servedKnowledgeBase(context);
+    requireDeclaredFileType(context.req.header('content-type'));
     const { name, category } = parseWithCode(uploadQuery, context.req.query(), 'upload');
     const bytes = new Uint8Array(await context.req.arrayBuffer());
     // The loaders read files: the upload is one, under its own name, for as long as it is read.
