@@ -1,4 +1,5 @@
 import type { Rag } from '../app/rag.js';
+import type { ParseLimits } from '../knowledge/loaders/parse-limits.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import type { KnowledgeAdmin } from '../spec/knowledge-admin.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
@@ -37,6 +38,8 @@ export interface ServerLimits {
   maxInputs: number;
   /** Largest file `POST /api/upload` accepts, in bytes (as `ingest --max-file-size`). */
   maxUploadBytes: number;
+  /** What parsing one uploaded file may cost (as `ingest --max-text`, `--parse-timeout`, `--parse-memory`). */
+  parse?: Partial<ParseLimits> | undefined;
 }
 
 export const defaultLimits: ServerLimits = {

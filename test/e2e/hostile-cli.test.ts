@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { exitCodes } from '../../src/cli/exit-codes.js';
 import { SqliteKnowledgeBase } from '../../src/stores/sqlite/sqlite-knowledge-base.js';
+import { docxBomb, pdfBomb } from '../fixtures/bombs.js';
 import { type HostileFiles, writeHostileFiles } from '../fixtures/hostile-files.js';
 import { type CliRun, runCli } from '../fixtures/run-cli.js';
 
@@ -21,6 +22,8 @@ interface Fixture {
   /** A fresh database path per row that writes. */
   scratch: () => string;
   busyPort: number;
+  /** Folders holding one bomb (written here, by the test) and one ordinary note. */
+  bombs: { zip: string; text: string; pdf: string };
 }
 
 interface CliCase {
@@ -293,6 +296,49 @@ const cases: CliCase[] = [
     exit: bad,
     names: () => /--title/,
   },
+  // ---- ingest: bombs (each folder also holds an ordinary note, which must still be ingested)
+  {
+    name: 'ingest: a .docx of ~100 KB whose XML inflates to 70 MiB is skipped by the archive budget',
+    argv: (f) => ['ingest', f.bombs.zip, '--db', f.scratch(), ...lexical, '--json'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /expands to more than 64 MiB \(a zip bomb/);
+    },
+  },
+  {
+    name: 'ingest: a .docx whose text is over --max-text is skipped whole, never truncated',
+    argv: (f) => ['ingest', f.bombs.text, '--db', f.scratch(), ...lexical, '--json', '--max-text', '100000'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /over the budget of 100,000 per document/);
+    },
+  },
+  {
+    name: 'ingest: a PDF page with 16 MiB of text is stopped at --parse-timeout 1, and ingest moves on',
+    argv: (f) => ['ingest', f.bombs.pdf, '--db', f.scratch(), ...lexical, '--json', '--parse-timeout', '1'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /parsing took longer than 1 s, so it was stopped/);
+    },
+  },
+  {
+    name: 'ingest: a PDF page with 16 MiB of text is stopped at --parse-memory 16, and ingest moves on',
+    argv: (f) => ['ingest', f.bombs.pdf, '--db', f.scratch(), ...lexical, '--json', '--parse-memory', '16'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /parsing needed more than 16 MiB of memory, so it was stopped/);
+    },
+  },
+  {
+    name: 'ingest: --parse-timeout 0',
+    argv: (f) => ['ingest', f.bombs.pdf, '--db', f.scratch(), ...lexical, '--parse-timeout', '0'],
+    exit: bad,
+    names: () => /--parse-timeout/,
+  },
   // ---- ingest: flags and targets
   {
     name: 'ingest: a path that does not exist',
@@ -506,6 +552,23 @@ let busy: ReturnType<typeof createServer>;
 let before_: { documents: unknown; integrity: string };
 let hostileBytes: Record<string, Buffer>;
 
+async function writeBombs(folder: string): Promise<Fixture['bombs']> {
+  const bombs = {
+    zip: ['report.docx', docxBomb(70 * 1024 * 1024)],
+    text: ['report.docx', docxBomb(1024 * 1024)],
+    pdf: ['report.pdf', pdfBomb(16 * 1024 * 1024)],
+  } as const;
+  const folders = { zip: join(folder, 'zip'), text: join(folder, 'text'), pdf: join(folder, 'pdf') };
+  for (const [kind, [name, bytes]] of Object.entries(bombs) as Array<
+    [keyof typeof bombs, readonly [string, Uint8Array]]
+  >) {
+    await mkdir(folders[kind], { recursive: true });
+    await writeFile(join(folders[kind], name), bytes);
+    await writeFile(join(folders[kind], 'note.md'), '# Leave\nAnnual leave is 25 days.\n');
+  }
+  return folders;
+}
+
 async function snapshot(db: string) {
   const store = await SqliteKnowledgeBase.open(db);
   try {
@@ -529,7 +592,9 @@ before(async () => {
     db,
     scratch: () => join(root, `scratch-${++scratchCount}.db`),
     busyPort: typeof address === 'object' && address ? address.port : 0,
+    bombs: { zip: '', text: '', pdf: '' },
   };
+  fixture.bombs = await writeBombs(join(root, 'bombs'));
   before_ = await snapshot(db);
   hostileBytes = Object.fromEntries(
     await Promise.all(

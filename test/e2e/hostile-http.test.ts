@@ -12,6 +12,7 @@ import { defaultLimits } from '../../src/server/server-context.js';
 import { startServer } from '../../src/server/start-server.js';
 import { WorkQueue } from '../../src/server/work-queue.js';
 import { SqliteKnowledgeBase } from '../../src/stores/sqlite/sqlite-knowledge-base.js';
+import { docxBomb, pdfBomb } from '../fixtures/bombs.js';
 import { FakeModelServer } from '../fixtures/fake-model-server.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { parseServerSentEvents, startTestServer } from '../fixtures/test-server.js';
@@ -476,6 +477,54 @@ test("--cors '*': every origin may call with a key (Access-Control-Allow-Origin:
     await open.close();
   }
   await assert.rejects(startTestServer({ app: { corsOrigins: ['*'] } }), /--cors '\*' lets every web page/);
+});
+
+/** The slowest /healthz answer, polled every 50 ms until `work` settles. */
+async function slowestHealthWhile(url: string, work: Promise<unknown>): Promise<number> {
+  let settled = false;
+  void work.finally(() => {
+    settled = true;
+  });
+  let slowest = 0;
+  while (!settled) {
+    const started = performance.now();
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(20_000) });
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    slowest = Math.max(slowest, performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return slowest;
+}
+
+test('bomb uploads (a PDF page of 16 MiB of text, a .docx inflating to 70 MiB): /healthz answers within 1 s throughout; each is skipped with its reason', async () => {
+  const server = await startTestServer({ limits: { parse: { timeoutMs: 3000 } } });
+  try {
+    for (const [name, bytes, reason] of [
+      ['bomb.pdf', pdfBomb(16 * 1024 * 1024), /parsing took longer than 3 s, so it was stopped/],
+      ['bomb.docx', docxBomb(70 * 1024 * 1024), /expands to more than 64 MiB/],
+    ] as const) {
+      const started = performance.now();
+      const upload = fetch(`${server.url}/api/upload?name=${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Buffer.from(bytes),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+      }));
+      const slowest = await slowestHealthWhile(server.url, upload);
+      const { status, body } = await upload;
+      console.log(
+        `${name} (${bytes.length} bytes) upload: ${(performance.now() - started).toFixed(0)} ms; slowest /healthz ${slowest.toFixed(0)} ms`,
+      );
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.match(JSON.stringify(body.skipped), reason);
+      assert.ok(slowest < 1000, `/healthz took ${slowest.toFixed(0)} ms while ${name} was parsed`);
+    }
+  } finally {
+    await server.close();
+  }
 });
 
 test('200 concurrent questions: every one answered or told OVERLOADED, and the server answers afterwards', async () => {

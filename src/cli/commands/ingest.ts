@@ -6,10 +6,11 @@ import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
+import { addParseLimitOptions, type ParseLimitFlags, parseLimitsFromFlags } from '../parse-limit-options.js';
 import { stageProgress } from '../progress.js';
 import { watchForCli } from '../watch-output.js';
 
-interface IngestFlags extends EngineFlags {
+interface IngestFlags extends EngineFlags, ParseLimitFlags {
   db?: string;
   category?: string;
   tag?: string[];
@@ -44,6 +45,7 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner, 
       '--ocr-languages <codes>',
       'tesseract languages for scanned PDF pages, e.g. eng+chi_sim+jpn (default: from the document)',
     );
+  addParseLimitOptions(command);
   addEngineOptions(command);
   command.action((paths: string[], flags: IngestFlags) =>
     run(() => ingest(io, paths, flags, untilStopped), flags.json ?? false),
@@ -78,6 +80,7 @@ async function ingest(
   const load = {
     followSymlinks: flags.followSymlinks ?? false,
     maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
+    limits: parseLimitsFromFlags(flags),
     ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
   };
   await using rag = await createRagForCli(io, config, flags);

@@ -18,9 +18,10 @@ import {
 } from '../engine-options.js';
 import { dbOptionDescription, openKnowledge } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
+import { addParseLimitOptions, type ParseLimitFlags, parseLimitsFromFlags } from '../parse-limit-options.js';
 import { watchForCli } from '../watch-output.js';
 
-interface ServeFlags extends EngineFlags {
+interface ServeFlags extends EngineFlags, ParseLimitFlags {
   kb?: string;
   db?: string[];
   config?: string;
@@ -70,6 +71,7 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
     .option('--max-upload <bytes>', 'largest document uploaded in the web UI', String(defaultLimits.maxUploadBytes))
     .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
+  addParseLimitOptions(command);
   addGenerationOptions(command);
   addRerankOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
@@ -89,6 +91,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     maxBodyBytes: parsePositiveInteger(flags.maxBody, '--max-body'),
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
     maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
+    parse: parseLimitsFromFlags(flags),
   };
   const { knowledgeBases: wanted, apiKey } = await planServing(io.environment, {
     ...flags,

@@ -65,7 +65,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, server: ServerContext
       const identity = `upload:${category}/${name}`;
       const report = await server.rag.ingestFiles(store, {
         source: { files: [{ path, root: path, category }] },
-        load: { maxFileBytes: server.limits.maxUploadBytes },
+        load: { maxFileBytes: server.limits.maxUploadBytes, limits: server.limits.parse },
         storedSource: (readFrom) => identity + readFrom.slice(path.length),
         exclusive: (work) => server.queue.run(work),
       });
