@@ -3,9 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { presentError } from '../presentation/error-json.js';
 import { asGemmaRagError, errorCodes, GemmaRagError } from '../spec/errors.js';
-import { httpStatusFor } from './http-status.js';
+import { httpStatusFor, retryAfterSecondsFor } from './http-status.js';
 import { checkKnowledgeBaseNames } from './knowledge-base-name.js';
 import { installKnowledgeBaseGates, knowledgeBaseScopes, type ServerEnv } from './knowledge-base-scope.js';
+import { payloadTooLargeError } from './read-body.js';
 import { crossSiteGate, hostGate } from './request-origin.js';
 import { registerAskRoutes } from './routes/ask.js';
 import { registerEmbeddingRoutes } from './routes/embeddings.js';
@@ -14,6 +15,7 @@ import { registerKnowledgeBasesRoute } from './routes/knowledge-bases.js';
 import { registerUploadRoutes, uploadPathPattern } from './routes/upload.js';
 import { registerWebRoutes } from './routes/web.js';
 import type { ServerContext } from './server-context.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface AppOptions {
   /**
@@ -42,6 +44,8 @@ function refuseOpenCorsWithoutKeys(corsOrigins: readonly string[], apiKey: strin
 
 function errorResponse(context: Context, error: unknown): Response {
   const known = asGemmaRagError(error);
+  const retryAfter = retryAfterSecondsFor(known.code);
+  if (retryAfter !== undefined) context.header('retry-after', String(retryAfter));
   return context.json(presentError(known), httpStatusFor(known.code));
 }
 
@@ -66,21 +70,16 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
   app.use('/api/*', crossSiteGate(options));
   app.use('/v1/*', crossSiteGate(options));
   const access = installKnowledgeBaseGates(app, server, options.apiKey);
-  const limitOf = (maxSize: number, what: string) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new GemmaRagError(
-          errorCodes.payloadTooLarge,
-          `The ${what} is larger than this server's limit of ${maxSize} bytes.`,
-          { data: { maxBytes: maxSize } },
-        );
-      },
-    });
-  const limit = limitOf(server.limits.maxBodyBytes, 'request body');
-  // A document upload is a file, not a JSON body: it has the ingest file-size limit instead.
-  const uploadLimit = limitOf(server.limits.maxUploadBytes, 'uploaded file');
-  app.use('/api/*', (context, next) => (uploadPathPattern.test(context.req.path) ? uploadLimit : limit)(context, next));
+  const maxBodyBytes = server.limits.maxBodyBytes;
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw payloadTooLargeError('request body', maxBodyBytes);
+    },
+  });
+  // A document upload is a file, not a JSON body: the route streams it to disk and counts it
+  // against the ingest file-size limit itself (Hono's bodyLimit would hold it all in memory).
+  app.use('/api/*', (context, next) => (uploadPathPattern.test(context.req.path) ? next() : limit(context, next)));
   app.use('/v1/*', limit);
 
   app.get('/healthz', (context) =>
@@ -95,10 +94,12 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
   );
   registerEmbeddingRoutes(app, server);
   registerKnowledgeBasesRoute(app, server);
+  // Uploads take a place before their body is read, shared by every scope; none wait.
+  const uploads = new WorkQueue(server.limits.maxUploadsInFlight ?? 4, 0);
   for (const scope of knowledgeBaseScopes) {
     registerAskRoutes(app, server, scope);
     registerKnowledgeBaseRoutes(app, server, scope);
-    registerUploadRoutes(app, server, scope);
+    registerUploadRoutes(app, server, scope, uploads);
   }
   registerWebRoutes(app, { apiKeyRequired: access.required });
 

@@ -32,3 +32,13 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
 export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {
   return statusByErrorCode[code];
 }
+
+/** Codes that mean "busy, try again": the seconds a client should wait (`Retry-After`). */
+const retryAfterByErrorCode: Partial<Record<ErrorCode, number>> = {
+  [errorCodes.overloaded]: 2,
+  [errorCodes.databaseBusy]: 1,
+};
+
+export function retryAfterSecondsFor(code: ErrorCode): number | undefined {
+  return retryAfterByErrorCode[code];
+}

@@ -34,3 +34,11 @@ export function mediaType(contentType: string | undefined): string | undefined {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type ? type : undefined;
 }
+
+export function payloadTooLargeError(what: string, maxBytes: number): GemmaRagError {
+  return new GemmaRagError(
+    errorCodes.payloadTooLarge,
+    `The ${what} is larger than this server's limit of ${maxBytes} bytes.`,
+    { data: { maxBytes } },
+  );
+}

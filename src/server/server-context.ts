@@ -38,6 +38,8 @@ export interface ServerLimits {
   maxInputs: number;
   /** Largest file `POST /api/upload` accepts, in bytes (as `ingest --max-file-size`). */
   maxUploadBytes: number;
+  /** Most uploads received and read at once; more get 503 OVERLOADED with Retry-After. Default 4. */
+  maxUploadsInFlight?: number | undefined;
   /** What parsing one uploaded file may cost (as `ingest --max-text`, `--parse-timeout`, `--parse-memory`). */
   parse?: Partial<ParseLimits> | undefined;
 }
