@@ -9,6 +9,15 @@ export interface OpenKnowledgeStoreOptions {
    * one with INVALID_KNOWLEDGE_BASE (ask, kb, reindex, calibrate, serve). Default false.
    */
   create?: boolean;
+  /** How long a write waits for another process's write lock (SQLite), and whom to tell. Default: 5 s, silently. */
+  writeLockWait?: WriteLockWait | undefined;
+}
+
+/** Waiting for another process's write (a CLI ingest while serving): asynchronously, up to `maxWaitMs`. */
+export interface WriteLockWait {
+  maxWaitMs: number;
+  /** Called once when a write first has to wait. */
+  onWaiting?: (() => void) | undefined;
 }
 
 /**
@@ -28,7 +37,7 @@ export async function openKnowledgeStore(
   }
   if (!create && location.path !== ':memory:') requireSqliteFile(location.path);
   const { SqliteKnowledgeBase } = await import('./sqlite/sqlite-knowledge-base.js');
-  return SqliteKnowledgeBase.open(location.path);
+  return SqliteKnowledgeBase.open(location.path, { writeLockWait: options.writeLockWait });
 }
 
 /**

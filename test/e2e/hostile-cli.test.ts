@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { exitCodes } from '../../src/cli/exit-codes.js';
 import { SqliteKnowledgeBase } from '../../src/stores/sqlite/sqlite-knowledge-base.js';
 import { docxBomb, pdfBomb } from '../fixtures/bombs.js';
@@ -648,4 +649,31 @@ test('hostile CLI input: at least 60 rows; the populated knowledge base is intac
   console.log(
     `${cases.length} hostile CLI rows; slowest: ${slowest.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join('; ')}`,
   );
+});
+
+test("ingest waits for another process's write lock, says so, and finishes when it is released", async () => {
+  const db = fixture.scratch();
+  const first = await runCli(['ingest', fixture.bombs.text, '--db', db, ...lexical, '--max-text', '100000']);
+  assert.equal(first.exitCode, 0, first.stderr);
+  const folder = join(root, 'after-lock');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, 'later.md'), '# Later\nWritten after the lock was released.\n');
+  const holder = new BetterSqlite3(db);
+  holder.exec('BEGIN IMMEDIATE');
+  const release = setTimeout(() => {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }, 4000);
+  try {
+    const run = await runCli(['ingest', folder, '--db', db, ...lexical, '--json']);
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.match(run.stderr, /Waiting for another process to finish writing to /);
+    assert.equal(ingested(run).added, 1);
+  } finally {
+    clearTimeout(release);
+    if (holder.open) {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  }
 });

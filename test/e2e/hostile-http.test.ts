@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { createRag } from '../../src/app/rag.js';
 import type { RagConfig } from '../../src/config.js';
 import { errorJsonSchema } from '../../src/presentation/error-json.js';
@@ -585,6 +586,31 @@ test('uploads in flight are bounded (503 OVERLOADED with Retry-After), streamed 
     await server.close();
     await rm(temporary, { recursive: true, force: true });
   }
+});
+
+test('a write lock held by another process: a write waits without blocking /healthz, then 503 DATABASE_BUSY with Retry-After; afterwards it is accepted', async () => {
+  const holder = new BetterSqlite3(streaming.db);
+  holder.exec('BEGIN IMMEDIATE');
+  const document = json({ category: 'Locks', title: 'Held', content: 'Written while another process held the lock.' });
+  const post = () =>
+    fetch(`${streaming.url}/api/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: document,
+    });
+  try {
+    const busy = post().then(async (response) => ({ response, body: await response.json() }));
+    const slowest = await slowestHealthWhile(streaming.url, busy);
+    const { response, body } = await busy;
+    assert.equal(response.status, 503, JSON.stringify(body));
+    assert.equal(errorJsonSchema.parse(body).error.code, 'DATABASE_BUSY');
+    assert.equal(response.headers.get('retry-after'), '1');
+    assert.ok(slowest < 1000, `/healthz took ${slowest.toFixed(0)} ms while the write waited`);
+  } finally {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }
+  assert.equal((await post()).status, 201);
 });
 
 /** The slowest /healthz answer, polled every 50 ms until `work` settles. */

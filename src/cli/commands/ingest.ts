@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseGivenTags, parseOcrLanguages, supportedExtensions } from '../../app/options.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { displayLocation } from '../../stores/knowledge-location.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
@@ -9,6 +10,7 @@ import { collectValues, parsePositiveInteger } from '../parse-flags.js';
 import { addParseLimitOptions, type ParseLimitFlags, parseLimitsFromFlags } from '../parse-limit-options.js';
 import { stageProgress } from '../progress.js';
 import { watchForCli } from '../watch-output.js';
+import { commandWriteLockWait } from '../write-lock-wait.js';
 
 interface IngestFlags extends EngineFlags, ParseLimitFlags {
   db?: string;
@@ -84,7 +86,10 @@ async function ingest(
     ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
   };
   await using rag = await createRagForCli(io, config, flags);
-  await using store = await rag.openForWriting(location, { create: true });
+  await using store = await rag.openForWriting(location, {
+    create: true,
+    writeLockWait: commandWriteLockWait(io, displayLocation(location)),
+  });
   const progress = stageProgress(
     io,
     { embedding: 'Embedding documents', indexing: 'Building search graph' },

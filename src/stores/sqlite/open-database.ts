@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { blockingBusyTimeoutMs } from './busy-wait.js';
 import { migrations } from './schema.js';
 
 export type Database = BetterSqlite3.Database;
@@ -19,7 +20,7 @@ export async function openDatabase(path: string): Promise<Database> {
     database = new Sqlite(path);
     // First: switching to WAL needs a lock another process (a reader while ingest starts)
     // may hold for a moment; without a timeout that is an immediate SQLITE_BUSY.
-    database.pragma('busy_timeout = 5000');
+    database.pragma(`busy_timeout = ${blockingBusyTimeoutMs}`);
     // Before anything is written (WAL mode is kept in the file header).
     if (database.pragma('user_version', { simple: true }) === 0) refuseForeignDatabase(database);
     database.pragma('journal_mode = WAL');
@@ -47,6 +48,8 @@ export async function openDatabase(path: string): Promise<Database> {
  * re-reads the version under it: only one process ever runs a given migration.
  */
 function migrate(database: Database): void {
+  // Up to date (the usual case): no write lock taken, so opening never waits on another writer.
+  if (database.pragma('user_version', { simple: true }) === migrations.length) return;
   for (;;) {
     const applied = database
       .transaction(() => {
