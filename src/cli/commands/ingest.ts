@@ -20,6 +20,7 @@ interface IngestFlags extends EngineFlags, ParseLimitFlags {
   chunkTokens?: string;
   chunkOverlap?: string;
   followSymlinks?: boolean;
+  followSymlinksAnywhere?: boolean;
   maxFileSize: string;
   ocrLanguages?: string;
   watch?: boolean;
@@ -40,7 +41,11 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner, 
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
     .option('--chunk-overlap <n>', 'tokens shared by neighbouring chunks (default 64)')
-    .option('--follow-symlinks', 'follow symbolic links (loops are detected)')
+    .option(
+      '--follow-symlinks',
+      'follow symbolic links to files and folders inside the paths given (loops are detected)',
+    )
+    .option('--follow-symlinks-anywhere', 'follow symbolic links wherever they point, even outside the paths given')
     .option('--max-file-size <MB>', 'skip files larger than this', '20')
     .option('--watch', 'after ingesting, keep following the paths: added, changed, renamed and deleted files')
     .option(
@@ -81,6 +86,7 @@ async function ingest(
   const roots = paths.map((path) => resolve(path));
   const load = {
     followSymlinks: flags.followSymlinks ?? false,
+    followSymlinksAnywhere: flags.followSymlinksAnywhere ?? false,
     maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
     limits: parseLimitsFromFlags(flags),
     ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
