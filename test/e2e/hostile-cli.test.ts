@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ interface Fixture {
   busyPort: number;
   /** Folders holding one bomb (written here, by the test) and one ordinary note. */
   bombs: { zip: string; text: string; pdf: string };
+  /** A named pipe (FIFO), made with mkfifo. */
+  fifo: string;
 }
 
 interface CliCase {
@@ -342,6 +345,24 @@ const cases: CliCase[] = [
   },
   // ---- ingest: flags and targets
   {
+    name: 'ingest: --db is a named pipe',
+    argv: (f) => ['ingest', f.files.documents.deepHtml, '--db', f.fifo, ...lexical],
+    exit: bad,
+    names: (f) => new RegExp(`${f.fifo}.*it is a named pipe \\(FIFO\\), not a file`),
+  },
+  {
+    name: 'ingest: --db /dev/null',
+    argv: (f) => ['ingest', f.files.documents.deepHtml, '--db', '/dev/null', ...lexical],
+    exit: bad,
+    names: () => /\/dev\/null.*it is a device, not a file/,
+  },
+  {
+    name: 'ask: --db is a named pipe',
+    argv: (f) => ['ask', 'leave?', '--db', f.fifo, ...lexical],
+    exit: bad,
+    names: (f) => new RegExp(`${f.fifo}.*it is a named pipe \\(FIFO\\), not a file`),
+  },
+  {
     name: 'ingest: a path that does not exist',
     argv: (f) => ['ingest', f.files.missing, '--db', f.scratch(), ...lexical],
     exit: bad,
@@ -594,7 +615,9 @@ before(async () => {
     scratch: () => join(root, `scratch-${++scratchCount}.db`),
     busyPort: typeof address === 'object' && address ? address.port : 0,
     bombs: { zip: '', text: '', pdf: '' },
+    fifo: join(root, 'pipe.db'),
   };
+  assert.equal(spawnSync('mkfifo', [fixture.fifo]).status, 0, 'mkfifo');
   fixture.bombs = await writeBombs(join(root, 'bombs'));
   before_ = await snapshot(db);
   hostileBytes = Object.fromEntries(
