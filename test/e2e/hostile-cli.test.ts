@@ -28,6 +28,8 @@ interface Fixture {
   bombs: { zip: string; text: string; pdf: string };
   /** A named pipe (FIFO), made with mkfifo. */
   fifo: string;
+  /** A folder and a knowledge base made from it whose file name, title and text carry terminal escapes. */
+  escapes: { folder: string; db: string };
 }
 
 interface CliCase {
@@ -45,6 +47,13 @@ const bad = exitCodes.badInput;
 const skippedReasons = (run: CliRun) =>
   (run.json() as { skipped: Array<{ path: string; reason: string }> }).skipped.map((item) => item.reason);
 const ingested = (run: CliRun) => run.json() as { added: number; skipped: Array<{ path: string; reason: string }> };
+
+/** Characters a terminal acts on instead of printing (C0 but tab and newline, DEL, C1). */
+const terminalControls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const escapeFree = (run: CliRun) => {
+  assert.doesNotMatch(run.stdout, terminalControls, `stdout: ${JSON.stringify(run.stdout.slice(0, 500))}`);
+  assert.doesNotMatch(run.stderr, terminalControls, `stderr: ${JSON.stringify(run.stderr.slice(0, 500))}`);
+};
 
 /** Databases that are not knowledge bases, each named in the message refusing it. */
 const brokenDatabases: Array<[description: string, path: (fixture: Fixture) => string]> = [
@@ -343,6 +352,52 @@ const cases: CliCase[] = [
     exit: bad,
     names: () => /--parse-timeout/,
   },
+  // ---- terminal escapes in file names, titles and text: printed without them
+  {
+    name: 'ingest: file names with terminal escapes, in the report and the skipped list',
+    argv: (f) => ['ingest', f.escapes.folder, '--db', f.scratch(), ...lexical],
+    exit: 0,
+    check: escapeFree,
+  },
+  {
+    name: 'kb list: titles with terminal escapes',
+    argv: (f) => ['kb', 'list', '--db', f.escapes.db],
+    exit: 0,
+    check: (run) => {
+      escapeFree(run);
+      assert.match(run.stdout, /VPN/);
+    },
+  },
+  {
+    name: 'search: text with terminal escapes',
+    argv: (f) => ['search', 'VPN gateway', '--db', f.escapes.db, ...lexical],
+    exit: 0,
+    check: (run) => {
+      escapeFree(run);
+      assert.match(run.stdout, /VPN/);
+    },
+  },
+  {
+    name: 'ask --no-generate: an answer with terminal escapes',
+    argv: (f) => [
+      'ask',
+      'What is the VPN gateway?',
+      '--db',
+      f.escapes.db,
+      ...lexical,
+      '--no-generate',
+      '--threshold',
+      '0',
+    ],
+    exit: 0,
+    check: escapeFree,
+  },
+  {
+    name: 'an unknown option with terminal escapes',
+    argv: () => ['ask', '--\u001b[2Jx'],
+    exit: bad,
+    check: escapeFree,
+  },
   // ---- ingest: flags and targets
   {
     name: 'ingest: --db is a named pipe',
@@ -574,6 +629,17 @@ let busy: ReturnType<typeof createServer>;
 let before_: { documents: unknown; integrity: string };
 let hostileBytes: Record<string, Buffer>;
 
+async function writeEscapes({ folder, db }: Fixture['escapes']): Promise<void> {
+  await mkdir(join(folder, 'Notes'), { recursive: true });
+  await writeFile(
+    join(folder, 'Notes', 'vpn\u001b]0;PWNED\u0007.md'),
+    '# VPN \u001b[2J setup \u009b31m\n\nThe VPN \u001b[31mgateway\u001b[0m is vpn.example.com.\r\n',
+  );
+  await writeFile(join(folder, 'Notes', 'bad\u001b[2J.xyz'), 'unsupported');
+  const seeded = await runCli(['ingest', folder, '--db', db, ...lexical]);
+  assert.equal(seeded.exitCode, 0, seeded.stderr);
+}
+
 async function writeBombs(folder: string): Promise<Fixture['bombs']> {
   const bombs = {
     zip: ['report.docx', docxBomb(70 * 1024 * 1024)],
@@ -616,7 +682,9 @@ before(async () => {
     busyPort: typeof address === 'object' && address ? address.port : 0,
     bombs: { zip: '', text: '', pdf: '' },
     fifo: join(root, 'pipe.db'),
+    escapes: { folder: join(root, 'escapes'), db: join(root, 'escapes.db') },
   };
+  await writeEscapes(fixture.escapes);
   assert.equal(spawnSync('mkfifo', [fixture.fifo]).status, 0, 'mkfifo');
   fixture.bombs = await writeBombs(join(root, 'bombs'));
   before_ = await snapshot(db);

@@ -13,7 +13,7 @@ import type {
 import { askJson } from '../../presentation/ask-json.js';
 import { citationLabel } from '../../presentation/cite-location.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeJsonLine, writeLine, writeText } from '../cli-io.js';
 import {
   addEngineOptions,
   addGenerationOptions,
@@ -134,11 +134,11 @@ async function answerTurn(
             if (flags.explain) printStages(io, rag, retrieval, condensed);
             else if (condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
           },
-          onText: (text: string) => io.stdout.write(text),
+          onText: (text: string) => writeText(io.stdout, text),
         }
       : {}),
   });
-  if (flags.json && flags.chat) writeLine(io.stdout, JSON.stringify(askJson(rag, result)));
+  if (flags.json && flags.chat) writeJsonLine(io.stdout, askJson(rag, result));
   else if (flags.json) writeJson(io, askJson(rag, result));
   else {
     writeLine(io.stdout);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseGivenTags, parseOcrLanguages, supportedExtensions } from '../../app/options.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { displayLocation } from '../../stores/knowledge-location.js';
-import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeJsonLine, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
@@ -122,7 +122,7 @@ async function ingest(
   if (flags.json) {
     // With --watch, one line per JSON value, so the change lines that follow can be read as JSON Lines.
     const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location };
-    if (flags.watch) writeLine(io.stdout, JSON.stringify(summary));
+    if (flags.watch) writeJsonLine(io.stdout, summary);
     else writeJson(io, summary);
   } else {
     writeLine(
