@@ -3,6 +3,7 @@
  * printing (`ESC ] 0 ; title BEL` retitles the window, `ESC [ 2 J` clears it, `CSI` is C1 0x9B,
  * a carriage return overwrites the line).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const controlCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**

@@ -49,6 +49,7 @@ const skippedReasons = (run: CliRun) =>
 const ingested = (run: CliRun) => run.json() as { added: number; skipped: Array<{ path: string; reason: string }> };
 
 /** Characters a terminal acts on instead of printing (C0 but tab and newline, DEL, C1). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const terminalControls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const escapeFree = (run: CliRun) => {
   assert.doesNotMatch(run.stdout, terminalControls, `stdout: ${JSON.stringify(run.stdout.slice(0, 500))}`);
