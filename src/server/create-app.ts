@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { presentError } from '../presentation/error-json.js';
+import { publicModelName } from '../presentation/public-names.js';
 import { asGemmaRagError, errorCodes, GemmaRagError } from '../spec/errors.js';
 import { httpStatusFor, retryAfterSecondsFor } from './http-status.js';
 import { checkKnowledgeBaseNames } from './knowledge-base-name.js';
@@ -86,7 +87,7 @@ export function createApp(server: ServerContext, options: AppOptions = {}): Hono
     context.json({
       status: 'ok',
       engine: server.rag.embedder.model.label,
-      model: server.rag.embedder.model.modelId,
+      model: publicModelName(server.rag.embedder.model.modelId),
       dimensions: server.rag.embedder.dimensions,
       generate: server.generate,
       pending: server.queue.pending,

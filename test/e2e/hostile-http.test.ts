@@ -613,6 +613,55 @@ test('a write lock held by another process: a write waits without blocking /heal
   assert.equal((await post()).status, 201);
 });
 
+test('HTTP clients see no server paths (listing, document, citations, /v1/models), and a source cannot name another document', async () => {
+  const absolute = (value: string) => value.startsWith('/') || value.includes(process.cwd());
+  const listing = (await (await fetch(`${streaming.url}/api/kb`)).json()) as {
+    categories: Array<{ items: Array<{ id: number; source: string }> }>;
+  };
+  const items = listing.categories.flatMap((category) => category.items);
+  assert.deepEqual(
+    items.filter((item) => absolute(item.source)),
+    [],
+  );
+  const first = items[0];
+  assert.ok(first);
+  const document = (await (await fetch(`${streaming.url}/api/documents/${first.id}`)).json()) as { source: string };
+  assert.equal(document.source, first.source);
+  const answer = (await (
+    await fetch(`${streaming.url}/api/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ question: 'How many days of annual leave do I get?', generate: false }),
+    })
+  ).json()) as { citations: Array<{ source: string }> };
+  assert.ok(answer.citations.length > 0);
+  assert.deepEqual(
+    answer.citations.filter((citation) => absolute(citation.source)),
+    [],
+  );
+  const models = (await (await fetch(`${streaming.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+  assert.ok(models.data.every((model) => !absolute(model.id)));
+
+  // The stored (real) source of an ingested document, which a key holder must not overwrite.
+  const store = await SqliteKnowledgeBase.open(streaming.db);
+  const [victim] = await store.listDocuments();
+  assert.ok(victim);
+  const before = await store.findDocument(victim.source);
+  await store.close();
+  const response = await fetch(`${streaming.url}/api/documents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: json({ category: 'IT', title: 'Overwrite', content: 'Replaced by the API.', source: victim.source }),
+  });
+  const created = (await response.json()) as { source: string; outcome: string };
+  assert.equal(response.status, 201, JSON.stringify(created));
+  assert.equal(created.outcome, 'added');
+  assert.equal(created.source, `api:${victim.source}`);
+  const reopened = await SqliteKnowledgeBase.open(streaming.db);
+  assert.deepEqual(await reopened.findDocument(victim.source), before);
+  await reopened.close();
+});
+
 /** The slowest /healthz answer, polled every 50 ms until `work` settles. */
 async function slowestHealthWhile(url: string, work: Promise<unknown>): Promise<number> {
   let settled = false;
