@@ -5,15 +5,26 @@ import { setUpUploads } from '/upload.js';
 const $ = (id) => document.getElementById(id);
 const keyRequired = document.body.dataset.apiKeyRequired === 'true';
 
+// The key lives for this tab's session (sessionStorage) unless the user asks to be remembered on
+// this device (localStorage): a key left in localStorage outlives the session on a shared machine.
+const keyName = 'gemma-rag-api-key';
+
 function apiKey() {
-  return localStorage.getItem('gemma-rag-api-key') ?? '';
+  return sessionStorage.getItem(keyName) ?? localStorage.getItem(keyName) ?? '';
 }
 
 async function askForKey() {
   const dialog = $('key-dialog');
   dialog.showModal();
   await new Promise((resolve) => dialog.addEventListener('close', resolve, { once: true }));
-  localStorage.setItem('gemma-rag-api-key', $('api-key').value.trim());
+  const key = $('api-key').value.trim();
+  if ($('remember-key').checked) {
+    localStorage.setItem(keyName, key);
+    sessionStorage.removeItem(keyName);
+  } else {
+    sessionStorage.setItem(keyName, key);
+    localStorage.removeItem(keyName);
+  }
 }
 
 function authorization() {

@@ -1,6 +1,6 @@
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import { type KnowledgeLocation, parseKnowledgeLocation } from '../stores/knowledge-location.js';
-import { openKnowledgeStore } from '../stores/open-knowledge-store.js';
+import { type OpenKnowledgeStoreOptions, openKnowledgeStore } from '../stores/open-knowledge-store.js';
 
 /**
  * The one place a knowledge store is opened for the rest of the program: a file path is
@@ -10,7 +10,7 @@ import { openKnowledgeStore } from '../stores/open-knowledge-store.js';
  */
 export function openStore(
   location: string | KnowledgeLocation,
-  options: { create?: boolean } = {},
+  options: OpenKnowledgeStoreOptions = {},
 ): Promise<KnowledgeStore> {
   return openKnowledgeStore(typeof location === 'string' ? parseKnowledgeLocation(location) : location, options);
 }

@@ -25,6 +25,7 @@ export { documentPrompt, type PromptChoice } from '../embedding/prompts.js';
 export { encodeVector } from '../embedding/vector-codec.js';
 export { parseTransformersDtype } from '../engines/transformers/model-source.js';
 export { supportedExtensions } from '../knowledge/loaders/loader-registry.js';
+export { defaultParseLimits, type ParseLimits } from '../knowledge/loaders/parse-limits.js';
 export { parseOcrLanguages } from '../knowledge/ocr/ocr-languages.js';
 export { parseGivenTags } from '../knowledge/tags.js';
 export {
@@ -37,4 +38,5 @@ export {
   routeNames,
   routeRequestSchema,
 } from '../retrieval/route.js';
-export { defaultPostgresSchema, type KnowledgeLocation } from '../stores/knowledge-location.js';
+export { defaultPostgresSchema, displayLocation, type KnowledgeLocation } from '../stores/knowledge-location.js';
+export type { WriteLockWait } from '../stores/open-knowledge-store.js';

@@ -26,6 +26,7 @@ import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
 import type { LanguageModel } from '../spec/language-model.js';
 import type { StageProgress } from '../spec/stage-progress.js';
 import type { KnowledgeLocation } from '../stores/knowledge-location.js';
+import type { WriteLockWait } from '../stores/open-knowledge-store.js';
 import { parseWithCode } from '../util/validation.js';
 import { openEngines } from './open-engines.js';
 import { openStore } from './open-store.js';
@@ -153,8 +154,11 @@ export class Rag {
    * Opens a persistent knowledge base to add to (`create`: make it if missing, as `ingest`
    * does) or to re-embed. Any model may open it; writes check the embedding stamp.
    */
-  openForWriting(location: string | KnowledgeLocation, options: { create?: boolean } = {}): Promise<KnowledgeStore> {
-    return openStore(location, { create: options.create ?? true });
+  openForWriting(
+    location: string | KnowledgeLocation,
+    options: { create?: boolean; writeLockWait?: WriteLockWait | undefined } = {},
+  ): Promise<KnowledgeStore> {
+    return openStore(location, { create: options.create ?? true, writeLockWait: options.writeLockWait });
   }
 
   /**

@@ -34,6 +34,10 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
   [errorCodes.forbidden]: exitCodes.badInput,
   [errorCodes.payloadTooLarge]: exitCodes.badInput,
   [errorCodes.overloaded]: exitCodes.failure,
+  [errorCodes.hostNotAllowed]: exitCodes.badInput,
+  [errorCodes.crossOriginRefused]: exitCodes.badInput,
+  [errorCodes.unsupportedMediaType]: exitCodes.badInput,
+  [errorCodes.databaseBusy]: exitCodes.storeUnavailable,
   [errorCodes.aborted]: exitCodes.aborted,
   [errorCodes.internal]: exitCodes.failure,
 };

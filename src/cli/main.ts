@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { type CliIo, type CommandRunner, processIo } from './cli-io.js';
+import { type CliIo, type CommandRunner, processIo, writeText } from './cli-io.js';
 import { registerAsk } from './commands/ask.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -42,8 +42,8 @@ export async function main(
     .description('Private, offline question answering over your own knowledge base with EmbeddingGemma and Gemma')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (text) => writeText(io.stdout, text),
+      writeErr: (text) => writeText(io.stderr, text),
     })
     .showHelpAfterError('(run with --help for usage)');
   for (const register of [

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import type { FolderWatch, KnowledgeWriter, Rag, WatchChange, WatchRequest } from '../app/rag.js';
 import { countOf } from '../presentation/plural.js';
 import { errorMessage } from '../spec/errors.js';
-import { type CliIo, writeLine } from './cli-io.js';
+import { type CliIo, writeJsonLine, writeLine } from './cli-io.js';
 
 export type CliWatchOptions = Omit<WatchRequest, 'onChange' | 'onError'> & {
   rag: Rag;
@@ -18,14 +18,11 @@ export async function watchForCli(io: CliIo, options: CliWatchOptions): Promise<
   const { rag, store, json, ...request } = options;
   const watch = await rag.watch(store, {
     ...request,
-    onChange: (change) => writeLine(io.stdout, json ? JSON.stringify(change) : describeChange(change)),
+    onChange: (change) => (json ? writeJsonLine(io.stdout, change) : writeLine(io.stdout, describeChange(change))),
     onError: (path, error) =>
-      writeLine(
-        json ? io.stdout : io.stderr,
-        json
-          ? JSON.stringify({ path, outcome: 'error', error: errorMessage(error) })
-          : `error    ${path}: ${errorMessage(error)}`,
-      ),
+      json
+        ? writeJsonLine(io.stdout, { path, outcome: 'error', error: errorMessage(error) })
+        : writeLine(io.stderr, `error    ${path}: ${errorMessage(error)}`),
   });
   await watch.ready;
   const shown = options.roots.map((root) => relative(process.cwd(), root) || '.').join(', ');

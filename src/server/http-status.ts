@@ -21,10 +21,24 @@ const statusByErrorCode: Record<ErrorCode, ContentfulStatusCode> = {
   [errorCodes.forbidden]: 403,
   [errorCodes.payloadTooLarge]: 413,
   [errorCodes.overloaded]: 503,
+  [errorCodes.hostNotAllowed]: 421,
+  [errorCodes.crossOriginRefused]: 403,
+  [errorCodes.unsupportedMediaType]: 415,
+  [errorCodes.databaseBusy]: 503,
   [errorCodes.aborted]: 499 as ContentfulStatusCode,
   [errorCodes.internal]: 500,
 };
 
 export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {
   return statusByErrorCode[code];
+}
+
+/** Codes that mean "busy, try again": the seconds a client should wait (`Retry-After`). */
+const retryAfterByErrorCode: Partial<Record<ErrorCode, number>> = {
+  [errorCodes.overloaded]: 2,
+  [errorCodes.databaseBusy]: 1,
+};
+
+export function retryAfterSecondsFor(code: ErrorCode): number | undefined {
+  return retryAfterByErrorCode[code];
 }

@@ -61,7 +61,7 @@ export const documentRequest = z
     category: z.string().trim().min(1, 'a document needs a category'),
     title: z.string().trim().min(1, 'a document needs a title'),
     content: z.string().trim().min(1, 'a document needs content'),
-    /** Identity for later updates; default `api:{category}/{title}`. */
+    /** Identity for later updates, always under `api:` (`api:` is added when missing); default `api:{category}/{title}`. */
     source: z.string().trim().min(1).optional(),
   })
   .strict();

@@ -25,6 +25,9 @@ export async function serveKnowledgeBases(options: ServeOptions): Promise<Servin
   const { rag, knowledgeBases, generate, limits, host, port, ...app } = options;
   // Native engines run one job at a time; the queue bounds what waits behind them.
   const queue = new WorkQueue(1, 64);
-  const running = await startServer(createApp({ rag, knowledgeBases, generate, queue, limits }, app), { host, port });
+  const running = await startServer(
+    createApp({ rag, knowledgeBases, generate, queue, limits }, { ...app, listenHost: host }),
+    { host, port },
+  );
   return { ...running, exclusive: (work) => queue.run(work) };
 }

@@ -1,3 +1,4 @@
+import type { ParseLimits } from '../app/options.js';
 import type { KnowledgeIndex, Rag } from '../app/rag.js';
 import type { KnowledgeAdmin } from '../spec/knowledge-admin.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
@@ -36,6 +37,10 @@ export interface ServerLimits {
   maxInputs: number;
   /** Largest file `POST /api/upload` accepts, in bytes (as `ingest --max-file-size`). */
   maxUploadBytes: number;
+  /** Most uploads received and read at once; more get 503 OVERLOADED with Retry-After. Default 4. */
+  maxUploadsInFlight?: number | undefined;
+  /** What parsing one uploaded file may cost (as `ingest --max-text`, `--parse-timeout`, `--parse-memory`). */
+  parse?: Partial<ParseLimits> | undefined;
 }
 
 export const defaultLimits: ServerLimits = {

@@ -55,6 +55,8 @@ export interface LoaderInput {
   defaultCategory: string;
   /** For formats with scanned pages (PDF). */
   ocr?: OcrOptions | undefined;
+  /** Most bytes an archive's text parts may inflate to, all together (Office formats); the loader's default otherwise. */
+  maxInflatedBytes?: number | undefined;
 }
 
 /** Reads one file format into documents. Loaders never throw for bad content: they report it in `skipped`. */
@@ -64,5 +66,10 @@ export interface DocumentLoader {
   readonly extensions: readonly string[];
   /** Whether `text` must be valid UTF-8 (false for binary formats such as PDF). */
   readonly needsText: boolean;
+  /**
+   * Parse in a worker thread with a memory and time limit: binary formats whose parsers work
+   * synchronously for long stretches and whose files can inflate enormously (PDF, Office).
+   */
+  readonly isolated?: boolean;
   load(input: LoaderInput): Promise<LoadResult>;
 }

@@ -41,6 +41,17 @@ export const errorCodes = {
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** Too much work is already queued; try again shortly. */
   overloaded: 'OVERLOADED',
+  /**
+   * A request whose `Host` is not a name this server answers to (a DNS-rebinding page, a
+   * proxy the operator did not declare with `--allowed-host`).
+   */
+  hostNotAllowed: 'HOST_NOT_ALLOWED',
+  /** A state-changing request from a web page on another origin that `--cors` does not allow. */
+  crossOriginRefused: 'CROSS_ORIGIN_REFUSED',
+  /** A request body of a type the route does not take (JSON routes take only `application/json`). */
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** The database is locked by another writer (another process's ingest or reindex); retry shortly. */
+  databaseBusy: 'DATABASE_BUSY',
   /** The operation was cancelled through an AbortSignal. */
   aborted: 'ABORTED',
   /** A failure gemma-rag did not anticipate: a bug. Its message is the original error's. */

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import type { KnowledgeLocation } from './knowledge-location.js';
@@ -9,6 +9,15 @@ export interface OpenKnowledgeStoreOptions {
    * one with INVALID_KNOWLEDGE_BASE (ask, kb, reindex, calibrate, serve). Default false.
    */
   create?: boolean;
+  /** How long a write waits for another process's write lock (SQLite), and whom to tell. Default: 5 s, silently. */
+  writeLockWait?: WriteLockWait | undefined;
+}
+
+/** Waiting for another process's write (a CLI ingest while serving): asynchronously, up to `maxWaitMs`. */
+export interface WriteLockWait {
+  maxWaitMs: number;
+  /** Called once when a write first has to wait. */
+  onWaiting?: (() => void) | undefined;
 }
 
 /**
@@ -26,9 +35,12 @@ export async function openKnowledgeStore(
     const { PostgresKnowledgeBase } = await import('./postgres/postgres-knowledge-base.js');
     return PostgresKnowledgeBase.open(location, { create });
   }
-  if (!create && location.path !== ':memory:') requireSqliteFile(location.path);
+  if (location.path !== ':memory:') {
+    if (create) refuseSpecialFile(location.path);
+    else requireSqliteFile(location.path);
+  }
   const { SqliteKnowledgeBase } = await import('./sqlite/sqlite-knowledge-base.js');
-  return SqliteKnowledgeBase.open(location.path);
+  return SqliteKnowledgeBase.open(location.path, { writeLockWait: options.writeLockWait });
 }
 
 /**
@@ -42,7 +54,7 @@ export function requireSqliteFile(path: string, named = path): void {
     stats === undefined
       ? 'there is nothing there'
       : !stats.isFile()
-        ? 'it is a folder, not a file'
+        ? `${kindOfFile(stats)}, not a file`
         : stats.size === 0
           ? 'it is an empty file'
           : undefined;
@@ -53,4 +65,28 @@ export function requireSqliteFile(path: string, named = path): void {
       { data: { path } },
     );
   }
+}
+
+/** What a path that is not a regular file is, in words. */
+function kindOfFile(stats: Stats): string {
+  if (stats.isDirectory()) return 'it is a folder';
+  if (stats.isFIFO()) return 'it is a named pipe (FIFO)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'it is a device';
+  if (stats.isSocket()) return 'it is a socket';
+  return 'it is not a regular file';
+}
+
+/**
+ * A knowledge base to create or add to is a regular file or a new path: SQLite would try to
+ * write a journal beside a device (`--db /dev/null` made `/dev/null-journal` as root) or
+ * block on a named pipe.
+ */
+export function refuseSpecialFile(path: string): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined || stats.isFile()) return;
+  throw new GemmaRagError(
+    errorCodes.invalidKnowledgeBase,
+    `Cannot use ${path} as a knowledge base: ${kindOfFile(stats)}, not a file. Give the path of a database file (new or existing).`,
+    { data: { path } },
+  );
 }

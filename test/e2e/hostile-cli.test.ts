@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { exitCodes } from '../../src/cli/exit-codes.js';
 import { SqliteKnowledgeBase } from '../../src/stores/sqlite/sqlite-knowledge-base.js';
+import { docxBomb, pdfBomb } from '../fixtures/bombs.js';
 import { type HostileFiles, writeHostileFiles } from '../fixtures/hostile-files.js';
 import { type CliRun, runCli } from '../fixtures/run-cli.js';
 
@@ -21,6 +24,12 @@ interface Fixture {
   /** A fresh database path per row that writes. */
   scratch: () => string;
   busyPort: number;
+  /** Folders holding one bomb (written here, by the test) and one ordinary note. */
+  bombs: { zip: string; text: string; pdf: string };
+  /** A named pipe (FIFO), made with mkfifo. */
+  fifo: string;
+  /** A folder and a knowledge base made from it whose file name, title and text carry terminal escapes. */
+  escapes: { folder: string; db: string };
 }
 
 interface CliCase {
@@ -38,6 +47,14 @@ const bad = exitCodes.badInput;
 const skippedReasons = (run: CliRun) =>
   (run.json() as { skipped: Array<{ path: string; reason: string }> }).skipped.map((item) => item.reason);
 const ingested = (run: CliRun) => run.json() as { added: number; skipped: Array<{ path: string; reason: string }> };
+
+/** Characters a terminal acts on instead of printing (C0 but tab and newline, DEL, C1). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const terminalControls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const escapeFree = (run: CliRun) => {
+  assert.doesNotMatch(run.stdout, terminalControls, `stdout: ${JSON.stringify(run.stdout.slice(0, 500))}`);
+  assert.doesNotMatch(run.stderr, terminalControls, `stderr: ${JSON.stringify(run.stderr.slice(0, 500))}`);
+};
 
 /** Databases that are not knowledge bases, each named in the message refusing it. */
 const brokenDatabases: Array<[description: string, path: (fixture: Fixture) => string]> = [
@@ -293,7 +310,114 @@ const cases: CliCase[] = [
     exit: bad,
     names: () => /--title/,
   },
+  // ---- ingest: bombs (each folder also holds an ordinary note, which must still be ingested)
+  {
+    name: 'ingest: a .docx of ~100 KB whose XML inflates to 70 MiB is skipped by the archive budget',
+    argv: (f) => ['ingest', f.bombs.zip, '--db', f.scratch(), ...lexical, '--json'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /expands to more than 64 MiB \(a zip bomb/);
+    },
+  },
+  {
+    name: 'ingest: a .docx whose text is over --max-text is skipped whole, never truncated',
+    argv: (f) => ['ingest', f.bombs.text, '--db', f.scratch(), ...lexical, '--json', '--max-text', '100000'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /over the budget of 100,000 per document/);
+    },
+  },
+  {
+    name: 'ingest: a PDF page with 16 MiB of text is stopped at --parse-timeout 1, and ingest moves on',
+    argv: (f) => ['ingest', f.bombs.pdf, '--db', f.scratch(), ...lexical, '--json', '--parse-timeout', '1'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /parsing took longer than 1 s, so it was stopped/);
+    },
+  },
+  {
+    name: 'ingest: a PDF page with 16 MiB of text is stopped at --parse-memory 16, and ingest moves on',
+    argv: (f) => ['ingest', f.bombs.pdf, '--db', f.scratch(), ...lexical, '--json', '--parse-memory', '16'],
+    exit: 0,
+    check: (run) => {
+      assert.equal(ingested(run).added, 1);
+      assert.match(skippedReasons(run).join('\n'), /parsing needed more than 16 MiB of memory, so it was stopped/);
+    },
+  },
+  {
+    name: 'ingest: --parse-timeout 0',
+    argv: (f) => ['ingest', f.bombs.pdf, '--db', f.scratch(), ...lexical, '--parse-timeout', '0'],
+    exit: bad,
+    names: () => /--parse-timeout/,
+  },
+  // ---- terminal escapes in file names, titles and text: printed without them
+  {
+    name: 'ingest: file names with terminal escapes, in the report and the skipped list',
+    argv: (f) => ['ingest', f.escapes.folder, '--db', f.scratch(), ...lexical],
+    exit: 0,
+    check: escapeFree,
+  },
+  {
+    name: 'kb list: titles with terminal escapes',
+    argv: (f) => ['kb', 'list', '--db', f.escapes.db],
+    exit: 0,
+    check: (run) => {
+      escapeFree(run);
+      assert.match(run.stdout, /VPN/);
+    },
+  },
+  {
+    name: 'search: text with terminal escapes',
+    argv: (f) => ['search', 'VPN gateway', '--db', f.escapes.db, ...lexical],
+    exit: 0,
+    check: (run) => {
+      escapeFree(run);
+      assert.match(run.stdout, /VPN/);
+    },
+  },
+  {
+    name: 'ask --no-generate: an answer with terminal escapes',
+    argv: (f) => [
+      'ask',
+      'What is the VPN gateway?',
+      '--db',
+      f.escapes.db,
+      ...lexical,
+      '--no-generate',
+      '--threshold',
+      '0',
+    ],
+    exit: 0,
+    check: escapeFree,
+  },
+  {
+    name: 'an unknown option with terminal escapes',
+    argv: () => ['ask', '--\u001b[2Jx'],
+    exit: bad,
+    check: escapeFree,
+  },
   // ---- ingest: flags and targets
+  {
+    name: 'ingest: --db is a named pipe',
+    argv: (f) => ['ingest', f.files.documents.deepHtml, '--db', f.fifo, ...lexical],
+    exit: bad,
+    names: (f) => new RegExp(`${f.fifo}.*it is a named pipe \\(FIFO\\), not a file`),
+  },
+  {
+    name: 'ingest: --db /dev/null',
+    argv: (f) => ['ingest', f.files.documents.deepHtml, '--db', '/dev/null', ...lexical],
+    exit: bad,
+    names: () => /\/dev\/null.*it is a device, not a file/,
+  },
+  {
+    name: 'ask: --db is a named pipe',
+    argv: (f) => ['ask', 'leave?', '--db', f.fifo, ...lexical],
+    exit: bad,
+    names: (f) => new RegExp(`${f.fifo}.*it is a named pipe \\(FIFO\\), not a file`),
+  },
   {
     name: 'ingest: a path that does not exist',
     argv: (f) => ['ingest', f.files.missing, '--db', f.scratch(), ...lexical],
@@ -506,6 +630,34 @@ let busy: ReturnType<typeof createServer>;
 let before_: { documents: unknown; integrity: string };
 let hostileBytes: Record<string, Buffer>;
 
+async function writeEscapes({ folder, db }: Fixture['escapes']): Promise<void> {
+  await mkdir(join(folder, 'Notes'), { recursive: true });
+  await writeFile(
+    join(folder, 'Notes', 'vpn\u001b]0;PWNED\u0007.md'),
+    '# VPN \u001b[2J setup \u009b31m\n\nThe VPN \u001b[31mgateway\u001b[0m is vpn.example.com.\r\n',
+  );
+  await writeFile(join(folder, 'Notes', 'bad\u001b[2J.xyz'), 'unsupported');
+  const seeded = await runCli(['ingest', folder, '--db', db, ...lexical]);
+  assert.equal(seeded.exitCode, 0, seeded.stderr);
+}
+
+async function writeBombs(folder: string): Promise<Fixture['bombs']> {
+  const bombs = {
+    zip: ['report.docx', docxBomb(70 * 1024 * 1024)],
+    text: ['report.docx', docxBomb(1024 * 1024)],
+    pdf: ['report.pdf', pdfBomb(16 * 1024 * 1024)],
+  } as const;
+  const folders = { zip: join(folder, 'zip'), text: join(folder, 'text'), pdf: join(folder, 'pdf') };
+  for (const [kind, [name, bytes]] of Object.entries(bombs) as Array<
+    [keyof typeof bombs, readonly [string, Uint8Array]]
+  >) {
+    await mkdir(folders[kind], { recursive: true });
+    await writeFile(join(folders[kind], name), bytes);
+    await writeFile(join(folders[kind], 'note.md'), '# Leave\nAnnual leave is 25 days.\n');
+  }
+  return folders;
+}
+
 async function snapshot(db: string) {
   const store = await SqliteKnowledgeBase.open(db);
   try {
@@ -529,7 +681,13 @@ before(async () => {
     db,
     scratch: () => join(root, `scratch-${++scratchCount}.db`),
     busyPort: typeof address === 'object' && address ? address.port : 0,
+    bombs: { zip: '', text: '', pdf: '' },
+    fifo: join(root, 'pipe.db'),
+    escapes: { folder: join(root, 'escapes'), db: join(root, 'escapes.db') },
   };
+  await writeEscapes(fixture.escapes);
+  assert.equal(spawnSync('mkfifo', [fixture.fifo]).status, 0, 'mkfifo');
+  fixture.bombs = await writeBombs(join(root, 'bombs'));
   before_ = await snapshot(db);
   hostileBytes = Object.fromEntries(
     await Promise.all(
@@ -583,4 +741,31 @@ test('hostile CLI input: at least 60 rows; the populated knowledge base is intac
   console.log(
     `${cases.length} hostile CLI rows; slowest: ${slowest.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join('; ')}`,
   );
+});
+
+test("ingest waits for another process's write lock, says so, and finishes when it is released", async () => {
+  const db = fixture.scratch();
+  const first = await runCli(['ingest', fixture.bombs.text, '--db', db, ...lexical, '--max-text', '100000']);
+  assert.equal(first.exitCode, 0, first.stderr);
+  const folder = join(root, 'after-lock');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, 'later.md'), '# Later\nWritten after the lock was released.\n');
+  const holder = new BetterSqlite3(db);
+  holder.exec('BEGIN IMMEDIATE');
+  const release = setTimeout(() => {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }, 4000);
+  try {
+    const run = await runCli(['ingest', folder, '--db', db, ...lexical, '--json']);
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.match(run.stderr, /Waiting for another process to finish writing to /);
+    assert.equal(ingested(run).added, 1);
+  } finally {
+    clearTimeout(release);
+    if (holder.open) {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  }
 });

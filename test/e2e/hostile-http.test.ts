@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { createRag } from '../../src/app/rag.js';
 import type { RagConfig } from '../../src/config.js';
 import { errorJsonSchema } from '../../src/presentation/error-json.js';
@@ -12,9 +13,10 @@ import { defaultLimits } from '../../src/server/server-context.js';
 import { startServer } from '../../src/server/start-server.js';
 import { WorkQueue } from '../../src/server/work-queue.js';
 import { SqliteKnowledgeBase } from '../../src/stores/sqlite/sqlite-knowledge-base.js';
+import { docxBomb, pdfBomb } from '../fixtures/bombs.js';
 import { FakeModelServer } from '../fixtures/fake-model-server.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { parseServerSentEvents } from '../fixtures/test-server.js';
+import { parseServerSentEvents, startTestServer } from '../fixtures/test-server.js';
 
 // Hostile requests to every route, one row per request: each gets a 4xx JSON error in the
 // one error shape, or a sane 2xx — never a 500, a stack trace, a hang or a dead server.
@@ -57,8 +59,10 @@ interface HttpCase {
   body?: unknown;
   status: number;
   code?: string;
-  /** Send the path byte for byte (fetch would resolve `..`). */
+  /** Send the path byte for byte (fetch would resolve `..`), and headers fetch would not send (Host). */
   raw?: boolean;
+  /** Request headers; the default content type is application/json. */
+  headers?: Record<string, string>;
   check?: (body: unknown) => void;
 }
 
@@ -74,6 +78,10 @@ const ollama = postTo('/api/embed');
 const create = postTo('/api/documents');
 const invalid = { status: 400, code: 'INVALID_ARGUMENT' } as const;
 const missing = { status: 404, code: 'NOT_FOUND' } as const;
+const unsupported = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' } as const;
+const crossOrigin = { status: 403, code: 'CROSS_ORIGIN_REFUSED' } as const;
+const rebound = { status: 421, code: 'HOST_NOT_ALLOWED' } as const;
+const planted = json({ category: 'IT', title: 'VPN', content: 'The VPN password is hunter2.' });
 const answered = (body: unknown) => assert.equal(typeof (body as { refused?: unknown }).refused, 'boolean');
 
 const cases: HttpCase[] = [
@@ -168,8 +176,21 @@ const cases: HttpCase[] = [
   { name: 'ask: stream "yes"', ...ask(json({ question: 'x', stream: 'yes' })), ...invalid },
   { name: 'ask: relativeCutoff 2', ...ask(json({ question: 'x', relativeCutoff: 2 })), ...invalid },
   {
-    name: 'ask: JSON sent as text/plain',
+    name: 'ask: JSON sent as text/plain (a page can send that without a preflight)',
     ...ask(json({ question: 'How many days of annual leave?' })),
+    headers: { 'content-type': 'text/plain' },
+    ...unsupported,
+  },
+  {
+    name: 'ask: JSON sent as a form',
+    ...ask(json({ question: 'How many days of annual leave?' })),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    ...unsupported,
+  },
+  {
+    name: 'ask: JSON with a charset',
+    ...ask(json({ question: 'How many days of annual leave?' })),
+    headers: { 'content-type': 'Application/JSON; charset=utf-8' },
     status: 200,
     check: answered,
   },
@@ -210,15 +231,157 @@ const cases: HttpCase[] = [
     ...create(json({ category: 'Hostile', title: 'Line\nbreak \u0007 bell', content: 'Some text.' })),
     status: 201,
   },
+  // Host (DNS rebinding) and Origin (cross-site pages): with and without a key (below, too)
+  {
+    name: 'Host: attacker.example (a rebound name)',
+    path: '/api/kb',
+    raw: true,
+    headers: { host: 'attacker.example' },
+    ...rebound,
+  },
+  {
+    name: 'Host: attacker.example on /healthz',
+    path: '/healthz',
+    raw: true,
+    headers: { host: 'attacker.example:80' },
+    ...rebound,
+  },
+  {
+    name: 'Host: attacker.example on the web UI',
+    path: '/',
+    raw: true,
+    headers: { host: 'attacker.example' },
+    ...rebound,
+  },
+  {
+    name: 'Host: localhost.attacker.example',
+    path: '/api/kb',
+    raw: true,
+    headers: { host: 'localhost.attacker.example' },
+    ...rebound,
+  },
+  { name: 'Host: 127.0.0.1.nip.io', path: '/api/kb', raw: true, headers: { host: '127.0.0.1.nip.io' }, ...rebound },
+  { name: 'Host: localhost', path: '/healthz', raw: true, headers: { host: 'localhost:1234' }, status: 200 },
+  { name: 'Host: [::1]', path: '/healthz', raw: true, headers: { host: '[::1]:1234' }, status: 200 },
+  {
+    name: 'DELETE with Host: attacker.example',
+    method: 'DELETE',
+    path: '/api/documents/1',
+    raw: true,
+    headers: { host: 'attacker.example' },
+    ...rebound,
+  },
+  {
+    name: 'cross-site: a planted document as text/plain from https://attacker.example',
+    ...create(planted),
+    headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: a planted document as JSON from https://attacker.example',
+    ...create(planted),
+    headers: { origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: a page on another port of localhost',
+    ...create(planted),
+    headers: { origin: 'http://localhost:1' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: Origin null (a sandboxed frame)',
+    ...create(planted),
+    headers: { origin: 'null' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: Sec-Fetch-Site cross-site without Origin',
+    ...create(planted),
+    headers: { 'sec-fetch-site': 'cross-site' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: Sec-Fetch-Site same-site (another port)',
+    ...create(planted),
+    headers: { 'sec-fetch-site': 'same-site' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: a question from https://attacker.example',
+    ...ask(json({ question: 'What is the VPN password?' })),
+    headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: DELETE from https://attacker.example',
+    method: 'DELETE',
+    path: '/api/documents/1',
+    headers: { origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'cross-site: an upload from https://attacker.example',
+    method: 'POST',
+    path: '/api/upload?name=leave.md',
+    body: 'Annual leave is 90 days.',
+    headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' },
+    ...crossOrigin,
+  },
+  {
+    name: 'upload: a text/plain body',
+    method: 'POST',
+    path: '/api/upload?name=leave.md',
+    body: 'Annual leave is 90 days.',
+    headers: { 'content-type': 'text/plain' },
+    ...unsupported,
+  },
+  {
+    name: 'upload: no Content-Type',
+    method: 'POST',
+    path: '/api/upload?name=leave.md',
+    body: 'Annual leave is 90 days.',
+    raw: true,
+    ...unsupported,
+  },
+  {
+    name: 'upload: a name of 86 "€" (258 bytes; ENAMETOOLONG before)',
+    method: 'POST',
+    path: `/api/upload?name=${encodeURIComponent(`${'€'.repeat(86)}.md`)}`,
+    body: '# Euro\nA note.',
+    headers: { 'content-type': 'application/octet-stream' },
+    ...invalid,
+    check: (body) => assert.doesNotMatch(JSON.stringify(body), /gemma-rag-upload|\/tmp\//),
+  },
+  {
+    name: 'upload: a name of 100 Chinese characters (300 bytes)',
+    method: 'POST',
+    path: `/api/upload?name=${encodeURIComponent(`${'年假规定'.repeat(25)}.md`)}`,
+    body: '# 年假\n一条说明。',
+    headers: { 'content-type': 'application/octet-stream' },
+    ...invalid,
+  },
+  {
+    name: 'new document: JSON as text/plain without Origin',
+    ...create(planted),
+    headers: { 'content-type': 'text/plain' },
+    ...unsupported,
+  },
   { name: 'delete document abc', method: 'DELETE', path: '/api/documents/abc', ...invalid },
   { name: 'delete document 99999999', method: 'DELETE', path: '/api/documents/99999999', ...missing },
   { name: 'delete document 1e30 digits', method: 'DELETE', path: `/api/documents/${'9'.repeat(30)}`, ...missing },
 ];
 
-function rawRequest(url: string, method: string, path: string): Promise<{ status: number; text: string }> {
+function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ hostname, port, method, path }, (response) => {
+    const request = httpRequest({ hostname, port, method, path, headers }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -227,7 +390,7 @@ function rawRequest(url: string, method: string, path: string): Promise<{ status
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
     });
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 
@@ -270,10 +433,10 @@ for (const row of cases) {
     const method = row.method ?? 'GET';
     const started = performance.now();
     const { status, text } = row.raw
-      ? await rawRequest(plain.url, method, row.path)
+      ? await rawRequest(plain.url, method, row.path, row.headers, typeof row.body === 'string' ? row.body : undefined)
       : await fetch(`${plain.url}${row.path}`, {
           method,
-          headers: { 'content-type': row.name.includes('text/plain') ? 'text/plain' : 'application/json' },
+          headers: { 'content-type': 'application/json', ...row.headers },
           signal: AbortSignal.timeout(60_000),
           ...(row.body === undefined ? {} : { body: typeof row.body === 'string' ? row.body : json(row.body) }),
         }).then(async (response) => ({ status: response.status, text: await response.text() }));
@@ -289,6 +452,263 @@ for (const row of cases) {
     row.check?.(body);
   });
 }
+
+test('with a key: a rebound Host and a cross-site page are refused even with the key; --cors opens only its origins', async () => {
+  const keyed = await startTestServer({ app: { apiKey: 'secret', corsOrigins: ['https://app.example'] } });
+  try {
+    const bearer = { authorization: 'Bearer secret' };
+    const write = (headers: Record<string, string>) =>
+      fetch(`${keyed.url}/api/documents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer, ...headers },
+        body: planted,
+      });
+    const refused = await write({ origin: 'https://attacker.example' });
+    assert.equal(refused.status, 403);
+    assert.equal(errorJsonSchema.parse(await refused.json()).error.code, 'CROSS_ORIGIN_REFUSED');
+    const rebind = await rawRequest(keyed.url, 'GET', '/api/kb', { ...bearer, host: 'attacker.example' });
+    assert.equal(rebind.status, 421);
+    const allowed = await write({ origin: 'https://app.example' });
+    assert.equal(allowed.status, 201, await allowed.text());
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');
+    const preflight = await fetch(`${keyed.url}/api/documents`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://attacker.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  } finally {
+    await keyed.close();
+  }
+});
+
+test("--cors '*': every origin may call with a key (Access-Control-Allow-Origin: *); without a key it is refused", async () => {
+  const open = await startTestServer({ app: { apiKey: 'secret', corsOrigins: ['*'] } });
+  try {
+    const response = await fetch(`${open.url}/api/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer secret', origin: 'https://any.example' },
+      body: json({ query: 'leave' }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  } finally {
+    await open.close();
+  }
+  await assert.rejects(startTestServer({ app: { corsOrigins: ['*'] } }), /--cors '\*' lets every web page/);
+});
+
+/** An upload whose body is sent in parts, by the test's hand: `finish` ends it, `abort` leaves mid-way. */
+function slowUpload(url: string, name: string) {
+  const { hostname, port } = new URL(url);
+  let settle: (value: { status: number; text: string }) => void = () => undefined;
+  const answered = new Promise<{ status: number; text: string }>((resolve) => {
+    settle = resolve;
+  });
+  const request = httpRequest(
+    {
+      hostname,
+      port,
+      method: 'POST',
+      path: `/api/upload?name=${name}`,
+      headers: { 'content-type': 'application/octet-stream' },
+    },
+    (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => settle({ status: response.statusCode ?? 0, text }));
+    },
+  );
+  request.on('error', () => settle({ status: 0, text: 'aborted' }));
+  request.write('# Slow note\n');
+  return {
+    answered,
+    finish: () => request.end('Annual leave is 25 days.\n'),
+    abort: () => request.destroy(),
+  };
+}
+
+async function eventually(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.fail(`never: ${what}`);
+}
+
+test('uploads in flight are bounded (503 OVERLOADED with Retry-After), streamed to disk, and their temporary folders always removed', async () => {
+  const temporary = await mkdtemp(join(tmpdir(), 'gemma-rag-upload-temp-'));
+  const server = await startTestServer({ limits: { maxUploadsInFlight: 2, maxUploadBytes: 64 * 1024 } });
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = temporary;
+  const folders = async () => (await readdir(temporary)).length;
+  try {
+    const first = slowUpload(server.url, 'first.md');
+    const second = slowUpload(server.url, 'second.md');
+    await eventually(async () => (await folders()) === 2, 'both uploads are being written to disk');
+    const third = await fetch(`${server.url}/api/upload?name=third.md`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: '# Third\nA note.',
+    });
+    assert.equal(third.status, 503);
+    assert.equal(third.headers.get('retry-after'), '2');
+    assert.equal(errorJsonSchema.parse(await third.json()).error.code, 'OVERLOADED');
+    first.finish();
+    assert.equal((await first.answered).status, 200);
+    second.abort();
+    await second.answered;
+    await eventually(async () => (await folders()) === 0, 'the aborted upload’s folder is removed');
+    const tooLarge = await fetch(`${server.url}/api/upload?name=large.md`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('# Large\n'.repeat(20_000)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(tooLarge.status, 413);
+    const skipped = await fetch(`${server.url}/api/upload?name=empty.md`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: '',
+    });
+    assert.equal(skipped.status, 200);
+    await eventually(async () => (await folders()) === 0, 'every temporary folder is removed');
+  } finally {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    await server.close();
+    await rm(temporary, { recursive: true, force: true });
+  }
+});
+
+test('a write lock held by another process: a write waits without blocking /healthz, then 503 DATABASE_BUSY with Retry-After; afterwards it is accepted', async () => {
+  const holder = new BetterSqlite3(streaming.db);
+  holder.exec('BEGIN IMMEDIATE');
+  const document = json({ category: 'Locks', title: 'Held', content: 'Written while another process held the lock.' });
+  const post = () =>
+    fetch(`${streaming.url}/api/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: document,
+    });
+  try {
+    const busy = post().then(async (response) => ({ response, body: await response.json() }));
+    const slowest = await slowestHealthWhile(streaming.url, busy);
+    const { response, body } = await busy;
+    assert.equal(response.status, 503, JSON.stringify(body));
+    assert.equal(errorJsonSchema.parse(body).error.code, 'DATABASE_BUSY');
+    assert.equal(response.headers.get('retry-after'), '1');
+    assert.ok(slowest < 1000, `/healthz took ${slowest.toFixed(0)} ms while the write waited`);
+  } finally {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }
+  assert.equal((await post()).status, 201);
+});
+
+test('HTTP clients see no server paths (listing, document, citations, /v1/models), and a source cannot name another document', async () => {
+  const absolute = (value: string) => value.startsWith('/') || value.includes(process.cwd());
+  const listing = (await (await fetch(`${streaming.url}/api/kb`)).json()) as {
+    categories: Array<{ items: Array<{ id: number; source: string }> }>;
+  };
+  const items = listing.categories.flatMap((category) => category.items);
+  assert.deepEqual(
+    items.filter((item) => absolute(item.source)),
+    [],
+  );
+  const first = items[0];
+  assert.ok(first);
+  const document = (await (await fetch(`${streaming.url}/api/documents/${first.id}`)).json()) as { source: string };
+  assert.equal(document.source, first.source);
+  const answer = (await (
+    await fetch(`${streaming.url}/api/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ question: 'How many days of annual leave do I get?', generate: false }),
+    })
+  ).json()) as { citations: Array<{ source: string }> };
+  assert.ok(answer.citations.length > 0);
+  assert.deepEqual(
+    answer.citations.filter((citation) => absolute(citation.source)),
+    [],
+  );
+  const models = (await (await fetch(`${streaming.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+  assert.ok(models.data.every((model) => !absolute(model.id)));
+
+  // The stored (real) source of an ingested document, which a key holder must not overwrite.
+  const store = await SqliteKnowledgeBase.open(streaming.db);
+  const [victim] = await store.listDocuments();
+  assert.ok(victim);
+  const before = await store.findDocument(victim.source);
+  await store.close();
+  const response = await fetch(`${streaming.url}/api/documents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: json({ category: 'IT', title: 'Overwrite', content: 'Replaced by the API.', source: victim.source }),
+  });
+  const created = (await response.json()) as { source: string; outcome: string };
+  assert.equal(response.status, 201, JSON.stringify(created));
+  assert.equal(created.outcome, 'added');
+  assert.equal(created.source, `api:${victim.source}`);
+  const reopened = await SqliteKnowledgeBase.open(streaming.db);
+  assert.deepEqual(await reopened.findDocument(victim.source), before);
+  await reopened.close();
+});
+
+/** The slowest /healthz answer, polled every 50 ms until `work` settles. */
+async function slowestHealthWhile(url: string, work: Promise<unknown>): Promise<number> {
+  let settled = false;
+  void work.finally(() => {
+    settled = true;
+  });
+  let slowest = 0;
+  while (!settled) {
+    const started = performance.now();
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(20_000) });
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    slowest = Math.max(slowest, performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return slowest;
+}
+
+test('bomb uploads (a PDF page of 16 MiB of text, a .docx inflating to 70 MiB): /healthz answers within 1 s throughout; each is skipped with its reason', async () => {
+  const server = await startTestServer({ limits: { parse: { timeoutMs: 3000 } } });
+  try {
+    for (const [name, bytes, reason] of [
+      ['bomb.pdf', pdfBomb(16 * 1024 * 1024), /parsing took longer than 3 s, so it was stopped/],
+      ['bomb.docx', docxBomb(70 * 1024 * 1024), /expands to more than 64 MiB|parsing took longer than 3 s/],
+    ] as const) {
+      const started = performance.now();
+      const upload = fetch(`${server.url}/api/upload?name=${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Buffer.from(bytes),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+      }));
+      const slowest = await slowestHealthWhile(server.url, upload);
+      const { status, body } = await upload;
+      console.log(
+        `${name} (${bytes.length} bytes) upload: ${(performance.now() - started).toFixed(0)} ms; slowest /healthz ${slowest.toFixed(0)} ms`,
+      );
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.match(JSON.stringify(body.skipped), reason);
+      assert.ok(slowest < 1000, `/healthz took ${slowest.toFixed(0)} ms while ${name} was parsed`);
+    }
+  } finally {
+    await server.close();
+  }
+});
 
 test('200 concurrent questions: every one answered or told OVERLOADED, and the server answers afterwards', async () => {
   const started = performance.now();

@@ -23,6 +23,8 @@ const hostileMarkdown = [
   '- see the [policy](https://example.com/policy)',
   '',
   '<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2"> [click](javascript:window.__pwned=3)',
+  '',
+  '<div class="error" style="border: 2px solid red" id="key-dialog">Your session expired: re-enter your API key at the link above.</div>',
 ].join('\n');
 
 let models: FakeModelServer;
@@ -76,7 +78,12 @@ test('a conversation: Markdown answers sanitized, a follow-up understood, copy, 
   assert.equal(await page.locator('#answer li').count(), 2);
   const link = page.locator('#answer a[href="https://example.com/policy"]');
   assert.equal(await link.getAttribute('target'), '_blank');
-  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer nofollow');
+  // A link to another site is marked as one, in words; the answer borrows no look or id of the app's.
+  assert.equal(await link.getAttribute('data-external'), 'true');
+  assert.match((await link.textContent()) ?? '', /\(external link: example\.com\)$/);
+  assert.equal(await page.locator('#answer .error, #answer [style], #answer [id]').count(), 0);
+  assert.match((await page.locator('#answer').textContent()) ?? '', /Your session expired/);
   assert.equal(await page.locator('#answer script, #answer img[onerror], #answer a[href^="javascript"]').count(), 0);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
 

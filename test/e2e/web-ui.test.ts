@@ -37,6 +37,31 @@ async function openSignedIn() {
   return page;
 }
 
+test('the key typed in is kept for this tab only, unless "remember" is ticked', { skip }, async () => {
+  const signIn = async (remember: boolean) => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/healthz`);
+    await page.evaluate(() => {
+      localStorage.clear();
+      sessionStorage.clear();
+    });
+    await page.goto(server.url);
+    await page.locator('#key-dialog[open]').waitFor();
+    await page.fill('#api-key', 'secret');
+    if (remember) await page.check('#remember-key');
+    await page.click('#key-dialog button');
+    await page.getByText('账户密码重置').first().waitFor();
+    const stored = await page.evaluate(() => ({
+      session: sessionStorage.getItem('gemma-rag-api-key'),
+      local: localStorage.getItem('gemma-rag-api-key'),
+    }));
+    await page.close();
+    return stored;
+  };
+  assert.deepEqual(await signIn(false), { session: 'secret', local: null });
+  assert.deepEqual(await signIn(true), { session: null, local: 'secret' });
+});
+
 test('ask in the page: streamed answer, stages, a citation that opens its source; then a refusal', {
   skip,
 }, async () => {

@@ -7,7 +7,7 @@ import { describeSource, explainStages } from '../../presentation/ask-explanatio
 import { askJson } from '../../presentation/ask-json.js';
 import { describeDefaultThresholds } from '../../presentation/threshold-defaults.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeJsonLine, writeLine, writeText } from '../cli-io.js';
 import {
   addEngineOptions,
   addGenerationOptions,
@@ -137,11 +137,11 @@ async function answerTurn(
             if (flags.explain) for (const line of explainStages(rag, retrieval, condensed)) writeLine(io.stderr, line);
             else if (condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
           },
-          onText: (text: string) => io.stdout.write(text),
+          onText: (text: string) => writeText(io.stdout, text),
         }
       : {}),
   });
-  if (flags.json && flags.chat) writeLine(io.stdout, JSON.stringify(askJson(rag, result)));
+  if (flags.json && flags.chat) writeJsonLine(io.stdout, askJson(rag, result));
   else if (flags.json) writeJson(io, askJson(rag, result));
   else {
     writeLine(io.stdout);

@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseGivenTags, parseOcrLanguages, supportedExtensions } from '../../app/options.js';
+import { displayLocation, parseGivenTags, parseOcrLanguages, supportedExtensions } from '../../app/options.js';
 import { countOf } from '../../presentation/plural.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
-import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
+import { type CliIo, type CommandRunner, writeJson, writeJsonLine, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
+import { addParseLimitOptions, type ParseLimitFlags, parseLimitsFromFlags } from '../parse-limit-options.js';
 import { stageProgress } from '../progress.js';
 import { watchForCli } from '../watch-output.js';
+import { commandWriteLockWait } from '../write-lock-wait.js';
 
-interface IngestFlags extends EngineFlags {
+interface IngestFlags extends EngineFlags, ParseLimitFlags {
   db?: string;
   category?: string;
   tag?: string[];
@@ -18,6 +20,7 @@ interface IngestFlags extends EngineFlags {
   chunkTokens?: string;
   chunkOverlap?: string;
   followSymlinks?: boolean;
+  followSymlinksAnywhere?: boolean;
   maxFileSize: string;
   ocrLanguages?: string;
   watch?: boolean;
@@ -38,13 +41,18 @@ export function registerIngest(program: Command, io: CliIo, run: CommandRunner, 
     .option('--prune', 'remove stored documents under these paths whose files are gone')
     .option('--chunk-tokens <n>', 'preferred chunk size in tokens (default 512)')
     .option('--chunk-overlap <n>', 'tokens shared by neighbouring chunks (default 64)')
-    .option('--follow-symlinks', 'follow symbolic links (loops are detected)')
+    .option(
+      '--follow-symlinks',
+      'follow symbolic links to files and folders inside the paths given (loops are detected)',
+    )
+    .option('--follow-symlinks-anywhere', 'follow symbolic links wherever they point, even outside the paths given')
     .option('--max-file-size <MB>', 'skip files larger than this', '20')
     .option('--watch', 'after ingesting, keep following the paths: added, changed, renamed and deleted files')
     .option(
       '--ocr-languages <codes>',
       'tesseract languages for scanned PDF pages, e.g. eng+chi_sim+jpn (default: from the document)',
     );
+  addParseLimitOptions(command);
   addEngineOptions(command);
   command.action((paths: string[], flags: IngestFlags) =>
     run(() => ingest(io, paths, flags, untilStopped), flags.json ?? false),
@@ -78,11 +86,16 @@ async function ingest(
   const roots = paths.map((path) => resolve(path));
   const load = {
     followSymlinks: flags.followSymlinks ?? false,
+    followSymlinksAnywhere: flags.followSymlinksAnywhere ?? false,
     maxFileBytes: Math.round(maxFileMegabytes * 1024 * 1024),
+    limits: parseLimitsFromFlags(flags),
     ocr: { languages: flags.ocrLanguages === undefined ? undefined : parseOcrLanguages(flags.ocrLanguages) },
   };
   await using rag = await createRagForCli(io, config, flags);
-  await using store = await rag.openForWriting(location, { create: true });
+  await using store = await rag.openForWriting(location, {
+    create: true,
+    writeLockWait: commandWriteLockWait(io, displayLocation(location)),
+  });
   const progress = stageProgress(
     io,
     { embedding: 'Embedding documents', indexing: 'Building search graph' },
@@ -109,7 +122,7 @@ async function ingest(
   if (flags.json) {
     // With --watch, one line per JSON value, so the change lines that follow can be read as JSON Lines.
     const summary = { ...result, chunksEmbedded: report.chunksEmbedded, db: store.location };
-    if (flags.watch) writeLine(io.stdout, JSON.stringify(summary));
+    if (flags.watch) writeJsonLine(io.stdout, summary);
     else writeJson(io, summary);
   } else {
     writeLine(

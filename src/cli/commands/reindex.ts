@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { openStore } from '../../app/open-store.js';
+import { displayLocation } from '../../app/options.js';
 import { countOf } from '../../presentation/plural.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import { addEngineOptions, configFromFlags, createRagForCli, type EngineFlags } from '../engine-options.js';
 import { dbOptionDescription, writableLocation } from '../knowledge-base-option.js';
 import { stageProgress } from '../progress.js';
+import { commandWriteLockWait } from '../write-lock-wait.js';
 
 interface ReindexFlags extends EngineFlags {
   db?: string;
@@ -23,7 +25,7 @@ async function reindex(io: CliIo, flags: ReindexFlags): Promise<void> {
   const location = writableLocation(io, flags);
   const config = configFromFlags(flags);
   // Before any model loads: a missing knowledge base or unreachable database fails fast.
-  await using store = await openStore(location);
+  await using store = await openStore(location, { writeLockWait: commandWriteLockWait(io, displayLocation(location)) });
   await using rag = await createRagForCli(io, config, flags);
   const progress = stageProgress(
     io,

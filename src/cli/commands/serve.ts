@@ -18,9 +18,10 @@ import {
 } from '../engine-options.js';
 import { dbOptionDescription, openKnowledge } from '../knowledge-base-option.js';
 import { collectValues, parsePositiveInteger } from '../parse-flags.js';
+import { addParseLimitOptions, type ParseLimitFlags, parseLimitsFromFlags } from '../parse-limit-options.js';
 import { watchForCli } from '../watch-output.js';
 
-interface ServeFlags extends EngineFlags {
+interface ServeFlags extends EngineFlags, ParseLimitFlags {
   kb?: string;
   db?: string[];
   config?: string;
@@ -29,6 +30,7 @@ interface ServeFlags extends EngineFlags {
   port: string;
   generate: boolean;
   cors?: string;
+  allowedHost?: string[];
   threshold?: string;
   maxBody: string;
   maxInputs: string;
@@ -55,12 +57,21 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
       'admin key: opens every knowledge base; with any key set, /api and /v1 need "Authorization: Bearer <key>" (env GEMMA_RAG_API_KEY)',
     )
     .option('--no-generate', 'answer with the matching text itself; needs no language model')
-    .option('--cors <origins>', 'comma-separated origins allowed to call the API from a browser (default: none)')
+    .option(
+      '--cors <origins>',
+      "comma-separated origins allowed to call the API from a browser (default: none; '*' for all, only with a key)",
+    )
+    .option(
+      '--allowed-host <names>',
+      'host names the server also answers to, e.g. behind a proxy (comma-separated, repeatable; default: loopback and --host)',
+      collectValues,
+    )
     .option('--threshold <x>', 'similarity threshold for both stages')
     .option('--max-body <bytes>', 'largest request body', String(defaultLimits.maxBodyBytes))
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
     .option('--max-upload <bytes>', 'largest document uploaded in the web UI', String(defaultLimits.maxUploadBytes))
     .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
+  addParseLimitOptions(command);
   addGenerationOptions(command);
   addRerankOptions(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
@@ -80,6 +91,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     maxBodyBytes: parsePositiveInteger(flags.maxBody, '--max-body'),
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
     maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
+    parse: parseLimitsFromFlags(flags),
   };
   const { knowledgeBases: wanted, apiKey } = await planServing(io.environment, {
     ...flags,
@@ -135,10 +147,8 @@ async function serveUntilStopped(
     generate: flags.generate,
     limits,
     apiKey,
-    corsOrigins: flags.cors
-      ?.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: commaSeparated(flags.cors === undefined ? [] : [flags.cors]),
+    allowedHosts: commaSeparated(flags.allowedHost ?? []),
     host: flags.host,
     port,
   });
@@ -178,6 +188,10 @@ async function serveUntilStopped(
   await untilStopped();
   await watch?.close();
   await server.close();
+}
+
+function commaSeparated(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(',').map((item) => item.trim())).filter(Boolean);
 }
 
 /**

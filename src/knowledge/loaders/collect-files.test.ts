@@ -11,6 +11,7 @@ import {
   isIgnoredName,
   symbolicLinkLoopReason,
   symbolicLinkNotFollowedReason,
+  symbolicLinkOutsideReason,
 } from './collect-files.js';
 import { loadFiles, loadPaths } from './read-source.js';
 
@@ -164,7 +165,6 @@ test('followed symbolic links: loops and second names are reported, no folder is
     [
       ['docs/a.md', 'docs'],
       ['docs/inner/b.md', 'docs'],
-      ['elsewhere/secret.md', 'elsewhere'],
     ],
   );
   assert.deepEqual(
@@ -175,9 +175,29 @@ test('followed symbolic links: loops and second names are reported, no folder is
       ['broken.md', 'broken symbolic link (its target does not exist)'],
       ['docs/inner/here', symbolicLinkLoopReason],
       ['docs/up', symbolicLinkLoopReason],
+      ['elsewhere', symbolicLinkOutsideReason],
       ['self.md', symbolicLinkLoopReason],
     ],
   );
+
+  // Only the explicit flag follows a link out of the roots.
+  const anywhere = await collectFiles([root], { followSymlinksAnywhere: true });
+  assert.ok(anywhere.files.some((file) => relativeTo(root, file.path) === 'elsewhere/secret.md'));
+});
+
+test('a followed link to a file outside the roots is skipped (notes/setup.txt -> a private key)', async (t) => {
+  const folder = await temporaryFolder(t);
+  await writeTree(folder, {
+    'kb/notes/readme.md': '# Notes',
+    'home/.ssh/id_ed25519.txt': '-----BEGIN OPENSSH PRIVATE KEY-----',
+  });
+  await symlink(join(folder, 'home/.ssh/id_ed25519.txt'), join(folder, 'kb/notes/setup.txt'));
+  const { files, skipped } = await collectFiles([join(folder, 'kb')], { followSymlinks: true });
+  assert.deepEqual(
+    files.map((file) => basename(file.path)),
+    ['readme.md'],
+  );
+  assert.deepEqual(skipped, [{ path: join(folder, 'kb/notes/setup.txt'), reason: symbolicLinkOutsideReason }]);
 });
 
 test('named pipes and other special files are reported, never opened in a way that blocks', async (t) => {

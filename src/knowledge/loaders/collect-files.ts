@@ -16,6 +16,11 @@ export interface CollectedFile {
 
 export interface CollectOptions {
   followSymlinks?: boolean;
+  /**
+   * Also follow links whose targets lie outside the roots being ingested. Off by default: a link
+   * in a shared folder (`notes/setup.txt -> ~/.ssh/id_ed25519`) must not carry a secret in.
+   */
+  followSymlinksAnywhere?: boolean;
   /** Absolute paths never collected, nor anything under them: the knowledge base's own files. */
   exclude?: readonly string[] | undefined;
   /** Files larger than this are skipped before any byte is read; default 20 MiB. */
@@ -29,6 +34,8 @@ export interface CollectResult {
 
 export const symbolicLinkNotFollowedReason = 'symbolic link (not followed; use --follow-symlinks)';
 export const symbolicLinkLoopReason = 'symbolic link loop';
+export const symbolicLinkOutsideReason =
+  'symbolic link to a file or folder outside the paths being ingested (not followed; use --follow-symlinks-anywhere to allow it)';
 
 /**
  * Finds the files to ingest under the given roots, with their categories: the name of the
@@ -37,12 +44,14 @@ export const symbolicLinkLoopReason = 'symbolic link loop';
  * entries `isIgnoredName` names.
  */
 export async function collectFiles(roots: string[], options: CollectOptions = {}): Promise<CollectResult> {
+  const absoluteRoots = roots.map((root) => resolve(root));
+  const followAnywhere = options.followSymlinksAnywhere ?? false;
   const walk = new Walk(
-    options.followSymlinks ?? false,
+    (options.followSymlinks ?? false) || followAnywhere,
     checkedMaxFileBytes(options.maxFileBytes),
     new Set(options.exclude?.map((path) => resolve(path))),
+    followAnywhere ? undefined : await Promise.all(absoluteRoots.map((root) => realpath(root).catch(() => root))),
   );
-  const absoluteRoots = roots.map((root) => resolve(root));
   // Every root is checked before any is walked, so a typo fails fast instead of after a long walk.
   const rootStats = await Promise.all(absoluteRoots.map(statRoot));
   for (const [index, root] of absoluteRoots.entries()) {
@@ -114,6 +123,8 @@ class Walk {
     readonly followSymlinks: boolean,
     readonly maxFileBytes: number,
     readonly excluded: ReadonlySet<string>,
+    /** Real paths of the roots, which followed links must stay inside; undefined: anywhere. */
+    readonly linkScope: readonly string[] | undefined,
   ) {}
 
   /** `category` is undefined at the top of a root, where each subfolder names its own. */
@@ -195,7 +206,27 @@ class Walk {
       this.skipped.push({ path, reason });
       return;
     }
+    const outside = await this.#outsideScope(path);
+    if (outside !== undefined) {
+      this.skipped.push({ path, reason: outside });
+      return;
+    }
     this.#pendingLinks.push({ path, root, category: target.isDirectory() ? directoryCategory : fileCategory, target });
+  }
+
+  /** Why a link may not be followed (its target is outside every root), or undefined. */
+  async #outsideScope(path: string): Promise<string | undefined> {
+    if (this.linkScope === undefined) return undefined;
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (error) {
+      return `cannot follow symbolic link: ${describeFileSystemError(error)}`;
+    }
+    const inside = this.linkScope.some(
+      (root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`),
+    );
+    return inside ? undefined : symbolicLinkOutsideReason;
   }
 
   async links(): Promise<void> {

@@ -13,9 +13,10 @@ export const docxLoader: DocumentLoader = {
   format: 'Word',
   extensions: ['.docx'],
   needsText: false,
-  async load({ path, bytes, defaultCategory }): Promise<LoadResult> {
+  isolated: true,
+  async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
-    const archive = openOfficeArchive(bytes, 'Word (.docx)', 'word/document.xml');
+    const archive = openOfficeArchive(bytes, 'Word (.docx)', 'word/document.xml', maxInflatedBytes);
     if ('problem' in archive) return skip(archive.problem);
     const { default: mammoth } = await import('mammoth');
     let html: string;

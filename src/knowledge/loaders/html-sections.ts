@@ -36,8 +36,19 @@ const textOptions: HtmlToTextOptions = {
 };
 const htmlToMarkedText = compile(textOptions);
 
-/** The text of an HTML fragment or page, cut into sections at its headings (h1–h6). */
+/** html-to-text's own input limit: past it, it cuts the text short with only a console warning. */
+const maxHtmlLength = 16 * 1024 * 1024;
+
+/**
+ * The text of an HTML fragment or page, cut into sections at its headings (h1–h6). HTML longer
+ * than the converter reads whole is refused, never cut short.
+ */
 export function htmlSections(html: string): TextSection[] {
+  if (html.length > maxHtmlLength) {
+    throw new Error(
+      `its HTML is ${html.length.toLocaleString('en-US')} characters, more than the ${maxHtmlLength.toLocaleString('en-US')} the converter reads whole; nothing of it was indexed`,
+    );
+  }
   const outline = new HeadingOutline();
   for (const line of htmlToMarkedText(html.replace(privateUse, '')).split('\n')) {
     const heading = line.startsWith(headingMark) ? /^\uE000([1-6])(.*)$/.exec(line) : null;

@@ -21,9 +21,10 @@ export const odtLoader: DocumentLoader = {
   format: 'OpenDocument text',
   extensions: ['.odt'],
   needsText: false,
-  async load({ path, bytes, defaultCategory }): Promise<LoadResult> {
+  isolated: true,
+  async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
-    const archive = openOfficeArchive(bytes, 'OpenDocument text (.odt)', 'content.xml');
+    const archive = openOfficeArchive(bytes, 'OpenDocument text (.odt)', 'content.xml', maxInflatedBytes);
     if ('problem' in archive) return skip(archive.problem);
     const outline = new HeadingOutline();
     try {

@@ -165,8 +165,8 @@ test('hostile Office files are skipped with a reason: zip bombs, truncation, enc
   const valid = buildDocx([{ text: 'Some text.' }]);
   const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>&lol2;</text:p></office:text></office:body></office:document-content>`;
   await writeTree(folder, {
-    // 130 MiB of zeros in a few hundred kilobytes: past the 128 MiB inflation limit.
-    'bomb.docx': zipParts({ 'word/document.xml': new Uint8Array(130 * 1024 * 1024) }, 9),
+    // 70 MiB of zeros in a few hundred kilobytes: past the 64 MiB inflation budget.
+    'bomb.docx': zipParts({ 'word/document.xml': new Uint8Array(70 * 1024 * 1024) }, 9),
     'truncated.docx': valid.slice(0, Math.floor(valid.length / 2)),
     'encrypted.xlsx': Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Uint8Array(504)]),
     'renamed.pptx': 'just text with a .pptx name',
@@ -178,7 +178,7 @@ test('hostile Office files are skipped with a reason: zip bombs, truncation, enc
   const { documents, skipped } = await loadPaths([folder]);
   const reasons = new Map(skipped.map((entry) => [basename(entry.path), entry.reason]));
   assert.deepEqual(documents, []);
-  assert.match(reasons.get('bomb.docx') ?? '', /expands to more than 128 MiB/);
+  assert.match(reasons.get('bomb.docx') ?? '', /expands to more than 64 MiB/);
   assert.match(reasons.get('truncated.docx') ?? '', /^not a valid Word \(\.docx\) file: damaged zip archive/);
   assert.match(reasons.get('encrypted.xlsx') ?? '', /^password-protected, or an old binary Office file/);
   assert.match(reasons.get('renamed.pptx') ?? '', /not a zip archive/);

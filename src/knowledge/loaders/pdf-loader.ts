@@ -24,6 +24,7 @@ export const pdfLoader: DocumentLoader = {
   format: 'PDF',
   extensions: ['.pdf'],
   needsText: false,
+  isolated: true,
   async load({ path, bytes, defaultCategory, ocr }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     let document: PdfDocument | undefined;

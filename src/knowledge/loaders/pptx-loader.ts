@@ -16,9 +16,10 @@ export const pptxLoader: DocumentLoader = {
   format: 'PowerPoint',
   extensions: ['.pptx'],
   needsText: false,
-  async load({ path, bytes, defaultCategory }): Promise<LoadResult> {
+  isolated: true,
+  async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
-    const archive = openOfficeArchive(bytes, 'PowerPoint (.pptx)', presentationPart);
+    const archive = openOfficeArchive(bytes, 'PowerPoint (.pptx)', presentationPart, maxInflatedBytes);
     if ('problem' in archive) return skip(archive.problem);
     const { entries } = archive;
     const sections: TextSection[] = [];

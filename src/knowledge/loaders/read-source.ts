@@ -5,7 +5,9 @@ import type { DocumentLoader, LoadResult, OcrOptions, SkippedSource } from '../.
 import { errorMessage, throwIfAborted } from '../../spec/errors.js';
 import { type CollectedFile, type CollectOptions, collectFiles } from './collect-files.js';
 import { checkedMaxFileBytes, describeFileSystemError, tooLargeReason } from './file-limits.js';
+import { IsolatedParser } from './isolated/isolated-parser.js';
 import { loaderForPath } from './loader-registry.js';
+import { checkedParseLimits, type ParseLimits, textBudgetReason } from './parse-limits.js';
 
 export interface LoadOptions {
   /** Checked again when reading, in case a file grew after it was collected; default 20 MiB. */
@@ -17,20 +19,28 @@ export interface LoadOptions {
   ocr?: OcrOptions | undefined;
   /** Which loader reads a path; the registry by default. A seam for tests and extra formats. */
   loaderFor?: (path: string) => DocumentLoader | undefined;
+  /** What one file may cost to read (text, inflated archive, time and memory of PDF and Office parsing). */
+  limits?: Partial<ParseLimits> | undefined;
 }
 
 /** Reads each file and hands it to its loader; one bad file never stops the others. */
 export async function loadFiles(files: readonly CollectedFile[], options: LoadOptions = {}): Promise<LoadResult> {
   const maxFileBytes = checkedMaxFileBytes(options.maxFileBytes);
   const loaderFor = options.loaderFor ?? loaderForPath;
+  const limits = checkedParseLimits(options.limits);
+  const parser = new IsolatedParser(limits);
   const result: LoadResult = { documents: [], skipped: [], categoryDescriptions: {} };
-  for (const [index, file] of files.entries()) {
-    throwIfAborted(options.signal);
-    const loaded = await loadFile(file, loaderFor(file.path), maxFileBytes, options.ocr);
-    result.documents.push(...loaded.documents);
-    result.skipped.push(...loaded.skipped);
-    Object.assign(result.categoryDescriptions ?? {}, loaded.categoryDescriptions);
-    options.onProgress?.({ done: index + 1, total: files.length, path: file.path });
+  try {
+    for (const [index, file] of files.entries()) {
+      throwIfAborted(options.signal);
+      const loaded = await loadFile(file, loaderFor(file.path), { maxFileBytes, ocr: options.ocr, limits, parser });
+      result.documents.push(...loaded.documents);
+      result.skipped.push(...loaded.skipped);
+      Object.assign(result.categoryDescriptions ?? {}, loaded.categoryDescriptions);
+      options.onProgress?.({ done: index + 1, total: files.length, path: file.path });
+    }
+  } finally {
+    await parser.close();
   }
   return result;
 }
@@ -45,9 +55,9 @@ export async function loadPaths(roots: string[], options: CollectOptions & LoadO
 async function loadFile(
   file: CollectedFile,
   loader: DocumentLoader | undefined,
-  maxFileBytes: number,
-  ocr: OcrOptions | undefined,
+  reading: { maxFileBytes: number; ocr: OcrOptions | undefined; limits: ParseLimits; parser: IsolatedParser },
 ): Promise<LoadResult> {
+  const { maxFileBytes, ocr, limits, parser } = reading;
   const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path: file.path, reason }] });
   if (!loader) return skip(`unsupported file type (${extname(file.path) || 'no extension'})`);
 
@@ -61,13 +71,38 @@ async function loadFile(
     text = decoded.text.replace(/\r\n?/g, '\n');
   }
 
+  const input = {
+    path: file.path,
+    text,
+    bytes: read,
+    defaultCategory: file.category,
+    ocr,
+    maxInflatedBytes: limits.maxInflatedBytes,
+  };
   let result: LoadResult;
-  try {
-    result = await loader.load({ path: file.path, text, bytes: read, defaultCategory: file.category, ocr });
-  } catch (error) {
-    return skip(`${loader.format} loader failed: ${errorMessage(error)}`);
+  if (loader.isolated) {
+    const parsed = await parser.parse(loader, input);
+    if ('problem' in parsed) return skip(parsed.problem);
+    result = parsed;
+  } else {
+    try {
+      result = await loader.load(input);
+    } catch (error) {
+      return skip(`${loader.format} loader failed: ${errorMessage(error)}`);
+    }
   }
-  return withoutEmptyDocuments(result, loader);
+  return withinTextBudget(withoutEmptyDocuments(result, loader), limits.maxTextChars);
+}
+
+/** Documents over the text budget are skipped whole, with the reason: never indexed in part. */
+function withinTextBudget(result: LoadResult, maxTextChars: number): LoadResult {
+  const skipped: SkippedSource[] = [...result.skipped];
+  const documents = result.documents.filter((document) => {
+    if (document.content.length <= maxTextChars) return true;
+    skipped.push({ path: document.source, reason: textBudgetReason(document.content.length, maxTextChars) });
+    return false;
+  });
+  return { ...result, documents, skipped };
 }
 
 /** The file's bytes, or why they were not read. */

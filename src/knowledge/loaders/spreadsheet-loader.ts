@@ -18,9 +18,10 @@ function spreadsheetLoader(format: string, extension: string, required: string, 
     format,
     extensions: [extension],
     needsText: false,
-    async load({ path, bytes, defaultCategory }): Promise<LoadResult> {
+    isolated: true,
+    async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
       const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
-      const archive = openOfficeArchive(bytes, `${format} (${extension})`, required);
+      const archive = openOfficeArchive(bytes, `${format} (${extension})`, required, maxInflatedBytes);
       if ('problem' in archive) return skip(archive.problem);
       const XLSX = await import('@e965/xlsx');
       let workbook: ReturnType<typeof XLSX.read>;

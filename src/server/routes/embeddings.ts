@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { encodeVector, type PromptChoice } from '../../app/options.js';
+import { publicModelName } from '../../presentation/public-names.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import type { ServerEnv } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
@@ -54,7 +55,7 @@ export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerCont
         index,
         embedding: request.encoding_format === 'base64' ? encodeVector(vector).toString('base64') : Array.from(vector),
       })),
-      model: request.model ?? server.rag.embedder.model.modelId,
+      model: request.model ?? publicModelName(server.rag.embedder.model.modelId),
       // An upper bound (UTF-8 bytes): exact counts would load a tokenizer for every request.
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
@@ -64,7 +65,9 @@ export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerCont
     const { model } = server.rag.embedder;
     return context.json({
       object: 'list',
-      data: [{ id: model.modelId, object: 'model', created: 0, owned_by: `gemma-rag (${model.label})` }],
+      data: [
+        { id: publicModelName(model.modelId), object: 'model', created: 0, owned_by: `gemma-rag (${model.label})` },
+      ],
     });
   });
 
@@ -74,7 +77,7 @@ export function registerEmbeddingRoutes(app: Hono<ServerEnv>, server: ServerCont
     // Ollama truncates long inputs by default; gemma-rag refuses them instead (400 INPUT_TOO_LONG).
     const { vectors } = await embedRequest(server, request);
     return context.json({
-      model: request.model ?? server.rag.embedder.model.modelId,
+      model: request.model ?? publicModelName(server.rag.embedder.model.modelId),
       embeddings: vectors.map((vector) => Array.from(vector)),
       total_duration: Math.round((performance.now() - started) * 1e6),
       load_duration: 0,

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { describeLocation } from '../../presentation/cite-location.js';
+import { publicSource } from '../../presentation/public-names.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import { readBody } from '../read-body.js';
@@ -29,7 +30,7 @@ export function registerKnowledgeBaseRoutes(
           .map(({ id, title, source, chunks, pages, ingestedAt, tags }) => ({
             id,
             title,
-            source,
+            source: publicSource(source, category.name),
             chunks,
             pages,
             ingestedAt,
@@ -46,6 +47,7 @@ export function registerKnowledgeBaseRoutes(
     if (!document) throw new GemmaRagError(errorCodes.notFound, `No document with id ${id}.`);
     return context.json({
       ...document,
+      source: publicSource(document.source, document.category),
       chunks: document.chunks.map((chunk) => ({ ...chunk, place: describeLocation(chunk.location) })),
     });
   });
@@ -53,7 +55,15 @@ export function registerKnowledgeBaseRoutes(
   app.post(`${scope.prefix}/documents`, async (context) => {
     const { store } = servedKnowledgeBase(context);
     const request = await readBody(context, documentRequest);
-    const source = request.source ?? `api:${request.category}/${request.title}`;
+    // Documents sent through the API live under `api:`, whatever `source` says: a caller cannot
+    // name an ingested file's or an upload's entry and overwrite it.
+    const given = request.source;
+    const source =
+      given === undefined
+        ? `api:${request.category}/${request.title}`
+        : given.startsWith('api:')
+          ? given
+          : `api:${given}`;
     const report = await server.queue.run(() =>
       server.rag.ingestFiles(store, {
         source: { documents: [{ category: request.category, title: request.title, content: request.content, source }] },

@@ -1,30 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { z } from 'zod';
 import { parseWithCode } from '../../util/validation.js';
 import { type KnowledgeBaseScope, type ServerEnv, servedKnowledgeBase } from '../knowledge-base-scope.js';
 import type { ServerContext } from '../server-context.js';
+import { withUploadedFile } from '../upload-file.js';
+import { requireDeclaredFileType, uploadQuery } from '../upload-request.js';
+import type { WorkQueue } from '../work-queue.js';
 
 /** The upload routes (`/api/upload`, `/api/kb/{name}/upload`): they take a file body, with its own size limit. */
 export const uploadPathPattern = /^\/api(?:\/kb\/[^/]+)?\/upload$/;
-
-/** The file's own name and the category it goes in; the body is the file itself. */
-const uploadQuery = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .min(1, 'name the file')
-      .max(255)
-      .refine(
-        (name) => !name.includes('/') && !name.includes('\\') && !name.includes('\u0000') && !/^\.\.?$/.test(name),
-        'a file name, not a path',
-      ),
-    category: z.string().trim().min(1).max(200).default('Uploads'),
-  })
-  .strict();
 
 /**
  * `POST /api/upload?name=handbook.pdf&category=HR` with the file as the body: read by the same
@@ -32,36 +15,46 @@ const uploadQuery = z
  * unchanged content skipped). The document's identity is `upload:{category}/{name}`, so
  * uploading a changed file again updates it.
  */
-export function registerUploadRoutes(app: Hono<ServerEnv>, server: ServerContext, scope: KnowledgeBaseScope): void {
+export function registerUploadRoutes(
+  app: Hono<ServerEnv>,
+  server: ServerContext,
+  scope: KnowledgeBaseScope,
+  uploads: WorkQueue,
+): void {
   app.post(`${scope.prefix}/upload`, async (context) => {
     const { store } = servedKnowledgeBase(context);
+    requireDeclaredFileType(context.req.header('content-type'));
     const { name, category } = parseWithCode(uploadQuery, context.req.query(), 'upload');
-    const bytes = new Uint8Array(await context.req.arrayBuffer());
-    // The loaders read files: the upload is one, under its own name, for as long as it is read.
-    const folder = await mkdtemp(join(tmpdir(), 'gemma-rag-upload-'));
-    try {
-      const path = join(folder, name);
-      await writeFile(path, bytes);
-      const identity = `upload:${category}/${name}`;
-      const report = await server.rag.ingestFiles(store, {
-        source: { files: [{ path, root: path, category }] },
-        load: { maxFileBytes: server.limits.maxUploadBytes },
-        storedSource: (readFrom) => identity + readFrom.slice(path.length),
-        exclusive: (work) => server.queue.run(work),
-      });
-      return context.json({
+    // A place is taken before the body is read: beyond the limit, 503 OVERLOADED at once.
+    return uploads.run(() =>
+      withUploadedFile(
+        {
+          body: context.req.raw.body,
+          declaredBytes: context.req.header('content-length'),
+          maxBytes: server.limits.maxUploadBytes,
+        },
         name,
-        category,
-        source: identity,
-        documents: report.documents,
-        added: report.added,
-        updated: report.updated,
-        unchanged: report.unchanged,
-        chunksEmbedded: report.chunksEmbedded,
-        skipped: report.skipped.map(({ reason }) => ({ name, reason })),
-      });
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+        async (path) => {
+          const identity = `upload:${category}/${name}`;
+          const report = await server.rag.ingestFiles(store, {
+            source: { files: [{ path, root: path, category }] },
+            load: { maxFileBytes: server.limits.maxUploadBytes, limits: server.limits.parse },
+            storedSource: (readFrom) => identity + readFrom.slice(path.length),
+            exclusive: (work) => server.queue.run(work),
+          });
+          return context.json({
+            name,
+            category,
+            source: identity,
+            documents: report.documents,
+            added: report.added,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            chunksEmbedded: report.chunksEmbedded,
+            skipped: report.skipped.map(({ reason }) => ({ name, reason })),
+          });
+        },
+      ),
+    );
   });
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,42 @@ test("another program's SQLite database is refused and left byte for byte as it 
       return true;
     });
     assert.deepEqual(await readFile(path), bytes);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});
+
+test('processes creating the same new knowledge base at the same instant all succeed: creation is one transaction', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'gemma-rag-create-race-'));
+  const path = join(directory, 'new.db');
+  const opener = new URL('./open-database.ts', import.meta.url).href;
+  // Every process loads first, then opens at the same agreed moment, to make the race likely.
+  const at = Date.now() + 4000;
+  const script = `const { openDatabase } = await import(${JSON.stringify(opener)});
+await new Promise((resolve) => setTimeout(resolve, ${at} - Date.now()));
+try { (await openDatabase(${JSON.stringify(path)})).close(); } catch (error) { console.error(error.message); process.exit(3); }`;
+  try {
+    const runs = await Promise.all(
+      Array.from(
+        { length: 12 },
+        () =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+              stdio: ['ignore', 'ignore', 'pipe'],
+            });
+            let stderr = '';
+            child.stderr.on('data', (chunk: Buffer) => {
+              stderr += chunk.toString();
+            });
+            child.on('close', (code) => resolve({ code, stderr }));
+          }),
+      ),
+    );
+    const failed = runs.filter((run) => run.code !== 0);
+    assert.deepEqual(failed, [], failed.map((run) => run.stderr).join('\n'));
+    const check = new Sqlite(path, { readonly: true });
+    assert.equal(check.pragma('user_version', { simple: true }), migrations.length);
+    check.close();
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

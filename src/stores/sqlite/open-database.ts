@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
+import { blockingBusyTimeoutMs } from './busy-wait.js';
 import { migrations } from './schema.js';
 
 export type Database = BetterSqlite3.Database;
@@ -19,9 +20,18 @@ export async function openDatabase(path: string): Promise<Database> {
     database = new Sqlite(path);
     // First: switching to WAL needs a lock another process (a reader while ingest starts)
     // may hold for a moment; without a timeout that is an immediate SQLITE_BUSY.
-    database.pragma('busy_timeout = 5000');
-    // Before anything is written (WAL mode is kept in the file header).
-    if (database.pragma('user_version', { simple: true }) === 0) refuseForeignDatabase(database);
+    database.pragma(`busy_timeout = ${blockingBusyTimeoutMs}`);
+    // Before anything is written (WAL mode is kept in the file header); re-checked under the
+    // write lock, since another process may be creating this very database right now.
+    const opened = database;
+    const unversioned = () => opened.pragma('user_version', { simple: true }) === 0;
+    if (unversioned()) {
+      opened
+        .transaction(() => {
+          if (unversioned()) refuseForeignDatabase(opened);
+        })
+        .immediate();
+    }
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
@@ -42,30 +52,32 @@ export async function openDatabase(path: string): Promise<Database> {
 }
 
 /**
- * Applies pending migrations. Another process may open the same file at the same moment
- * (a reader while `ingest` runs), so each step takes the write lock first (IMMEDIATE) and
- * re-reads the version under it: only one process ever runs a given migration.
+ * Applies pending migrations, all in one transaction. Another process may open or create the
+ * same file at the same moment (a reader while `ingest` runs, two ingests of a new database),
+ * so the transaction takes the write lock first (IMMEDIATE) and re-reads the version under
+ * it: the other waits, then finds the schema complete. A new database appears whole or not at all.
  */
 function migrate(database: Database): void {
-  for (;;) {
-    const applied = database
-      .transaction(() => {
+  // Up to date (the usual case): no write lock taken, so opening never waits on another writer.
+  if (database.pragma('user_version', { simple: true }) === migrations.length) return;
+  database
+    .transaction(() => {
+      for (;;) {
         const version = database.pragma('user_version', { simple: true }) as number;
         if (version > migrations.length) {
           throw new Error(
             `it was written by a newer gemma-rag (schema ${version}; this version knows ${migrations.length})`,
           );
         }
+        if (version === 0) refuseForeignDatabase(database);
         const migration = migrations[version];
-        if (migration === undefined) return false;
+        if (migration === undefined) return;
         if (typeof migration === 'string') database.exec(migration);
         else migration(database);
         database.pragma(`user_version = ${version + 1}`);
-        return true;
-      })
-      .immediate();
-    if (!applied) return;
-  }
+      }
+    })
+    .immediate();
 }
 
 /**

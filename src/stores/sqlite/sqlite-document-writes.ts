@@ -143,9 +143,11 @@ export async function reembedAll(
   stamp: EmbeddingStamp,
   work: (reembedding: Reembedding) => Promise<void>,
   clearSettings: readonly string[],
+  /** How the write lock is taken: a caller may wait for it asynchronously. */
+  begin: (start: () => void) => Promise<void> = async (start) => start(),
 ): Promise<void> {
   const { database, vectors } = knowledge;
-  database.exec('BEGIN IMMEDIATE');
+  await begin(() => database.exec('BEGIN IMMEDIATE'));
   try {
     // The new vectors may differ in size from the old: drop them all first.
     vectors.dropAllInTransaction();

@@ -27,6 +27,8 @@ import type {
   StoredChunk,
 } from '../../spec/knowledge-writer.js';
 import type { VectorSearchHit } from '../../spec/vector-store.js';
+import type { WriteLockWait } from '../open-knowledge-store.js';
+import { defaultWriteLockWait, whenNotBusy } from './busy-wait.js';
 import { type Database, openDatabase } from './open-database.js';
 import * as writes from './sqlite-document-writes.js';
 import { matchFilter } from './sqlite-filter-match.js';
@@ -50,6 +52,7 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
     readonly location: string,
     private readonly database: Database,
     vectorSearch: SqliteVectorStoreOptions,
+    private readonly writeLockWait: WriteLockWait,
   ) {
     this.vectors = new SqliteVectorStore<IndexedItem>(database, false, vectorSearch);
     this.knowledge = { database, vectors: this.vectors, location };
@@ -61,9 +64,19 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
    */
   static async open(
     path: string,
-    options: { vectorSearch?: SqliteVectorStoreOptions } = {},
+    options: { vectorSearch?: SqliteVectorStoreOptions; writeLockWait?: WriteLockWait | undefined } = {},
   ): Promise<SqliteKnowledgeBase> {
-    return new SqliteKnowledgeBase(path, await openDatabase(path), options.vectorSearch ?? {});
+    return new SqliteKnowledgeBase(
+      path,
+      await openDatabase(path),
+      options.vectorSearch ?? {},
+      options.writeLockWait ?? defaultWriteLockWait,
+    );
+  }
+
+  /** A write transaction, retried asynchronously while another process holds the write lock. */
+  private write<Result>(attempt: () => Result): Promise<Result> {
+    return whenNotBusy(this.database, this.location, this.writeLockWait, attempt);
   }
 
   get ownFiles(): readonly string[] {
@@ -86,7 +99,7 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
   }
 
   async writeSetting(key: string, value: string): Promise<void> {
-    writeSetting(this.database, key, value);
+    await this.write(() => writeSetting(this.database, key, value));
   }
 
   async isEmpty(): Promise<boolean> {
@@ -106,19 +119,19 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
   }
 
   async writeDocument(write: DocumentWrite, stamp: EmbeddingStamp): Promise<'added' | 'updated'> {
-    return writes.writeDocument(this.knowledge, write, stamp);
+    return this.write(() => writes.writeDocument(this.knowledge, write, stamp));
   }
 
   async writeCategory(category: Required<CategoryWrite>, stamp: EmbeddingStamp): Promise<boolean> {
-    return writes.writeCategory(this.knowledge, category, stamp);
+    return this.write(() => writes.writeCategory(this.knowledge, category, stamp));
   }
 
   async removeDocuments(ids: readonly number[]): Promise<number> {
-    return writes.removeDocuments(this.knowledge, ids);
+    return this.write(() => writes.removeDocuments(this.knowledge, ids));
   }
 
   async removeCategory(name: string): Promise<number> {
-    return writes.removeCategory(this.knowledge, name);
+    return this.write(() => writes.removeCategory(this.knowledge, name));
   }
 
   async documentsUnder(paths: readonly string[]): Promise<Array<{ id: number; source: string }>> {
@@ -134,7 +147,7 @@ export class SqliteKnowledgeBase implements KnowledgeStore {
     work: (reembedding: Reembedding) => Promise<void>,
     options: { clearSettings?: readonly string[] } = {},
   ): Promise<void> {
-    return writes.reembedAll(this.knowledge, stamp, work, options.clearSettings ?? []);
+    return writes.reembedAll(this.knowledge, stamp, work, options.clearSettings ?? [], (begin) => this.write(begin));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Unzip, type UnzipFile, UnzipInflate, zipSync } from 'fflate';
-import { formatBytes } from '../file-limits.js';
+import { defaultParseLimits, inflatedBudgetReason } from '../parse-limits.js';
 
 /**
  * Office files are zip archives, and a zip can expand a few megabytes into gigabytes (a "zip
@@ -14,7 +14,7 @@ export interface ZipLimits {
   maxEntries: number;
 }
 
-export const defaultZipLimits: ZipLimits = { maxTotalBytes: 128 * 1024 * 1024, maxEntries: 20_000 };
+export const defaultZipLimits: ZipLimits = { maxTotalBytes: defaultParseLimits.maxInflatedBytes, maxEntries: 20_000 };
 
 /** Why an archive was not unpacked; the message is meant for the skip reason. */
 export class ZipProblem extends Error {
@@ -55,9 +55,7 @@ export function unzipBounded(
       }
       total += chunk.length;
       if (total > limits.maxTotalBytes) {
-        problem = new ZipProblem(
-          `it expands to more than ${formatBytes(limits.maxTotalBytes)} (a zip bomb, or too large to index)`,
-        );
+        problem = new ZipProblem(inflatedBudgetReason(limits.maxTotalBytes));
         file.terminate();
         return;
       }

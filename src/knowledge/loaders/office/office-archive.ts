@@ -2,7 +2,7 @@ import type { LoadResult } from '../../../spec/document-loader.js';
 import type { TextSection } from '../../../spec/source-location.js';
 import { fileTitle } from '../file-title.js';
 import { documentFromSections } from '../sections.js';
-import { unzipBounded, ZipProblem } from './bounded-zip.js';
+import { defaultZipLimits, unzipBounded, ZipProblem } from './bounded-zip.js';
 import { firstElementText } from './xml-events.js';
 
 /** Images, fonts and embedded files carry no text to index; leaving them packed saves the work. */
@@ -24,6 +24,7 @@ export function openOfficeArchive(
   bytes: Uint8Array,
   format: string,
   required: string,
+  maxInflatedBytes: number = defaultZipLimits.maxTotalBytes,
 ): { entries: Map<string, Uint8Array> } | { problem: string } {
   if (compoundFileMagic.every((byte, index) => bytes[index] === byte)) {
     return {
@@ -31,7 +32,7 @@ export function openOfficeArchive(
     };
   }
   try {
-    const entries = unzipBounded(bytes, isTextPart);
+    const entries = unzipBounded(bytes, isTextPart, { ...defaultZipLimits, maxTotalBytes: maxInflatedBytes });
     if (!entries.has(required)) return { problem: `not a ${format} file (it has no ${required})` };
     return { entries };
   } catch (error) {
