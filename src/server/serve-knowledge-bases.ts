@@ -4,6 +4,9 @@ import type { ServedKnowledgeBase, ServerLimits } from './server-context.js';
 import { type RunningServer, startServer } from './start-server.js';
 import { WorkQueue } from './work-queue.js';
 
+// What `serve` needs to describe a server, from the module that starts one.
+export { defaultLimits, type ServedKnowledgeBase, type ServerLimits } from './server-context.js';
+
 export interface ServeOptions extends AppOptions {
   rag: Rag;
   knowledgeBases: readonly ServedKnowledgeBase[];

@@ -3,8 +3,12 @@ import type { Command } from 'commander';
 import { sourceName } from '../../app/knowledge-source.js';
 import type { Rag } from '../../app/rag.js';
 import { type KnowledgeBaseToServe, planServing } from '../../server/serve-config.js';
-import { serveKnowledgeBases } from '../../server/serve-knowledge-bases.js';
-import { defaultLimits, type ServedKnowledgeBase, type ServerLimits } from '../../server/server-context.js';
+import {
+  defaultLimits,
+  type ServedKnowledgeBase,
+  type ServerLimits,
+  serveKnowledgeBases,
+} from '../../server/serve-knowledge-bases.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeLine } from '../cli-io.js';
 import {
