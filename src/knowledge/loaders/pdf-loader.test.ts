@@ -63,9 +63,9 @@ test('PDF: corrupt, truncated, encrypted and text-less files are skipped with a 
     'truncated.pdf': valid.slice(0, Math.floor(valid.length / 2)),
     'renamed.pdf': 'just text with a .pdf name',
   });
-  const started = performance.now();
+  // No wall-clock assertion (shared machines): a PDF that never finishes is the parse
+  // worker's timeout to end, tested with the bombs.
   const { documents, skipped } = await loadPaths([folder]);
-  assert.ok(performance.now() - started < 10_000);
   const reasons = new Map(skipped.map((entry) => [basename(entry.path), entry.reason]));
   assert.match(reasons.get('corrupt.pdf') ?? '', /^not a valid PDF \(Invalid PDF structure\.\)$/);
   assert.match(reasons.get('renamed.pdf') ?? '', /^not a valid PDF/);
