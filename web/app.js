@@ -113,13 +113,16 @@ function condensedStage(condensed) {
   );
 }
 
+/** "Best" is the highest cosine, as in the CLI: hybrid lists documents in fused order. */
+const highest = (entries = []) => entries.reduce((best, entry) => (best && best.score >= entry.score ? best : entry), undefined);
+
 function renderStages(result) {
   const stages = $('stages');
   stages.replaceChildren();
   if (result.condensed) stages.append(condensedStage(result.condensed));
   const categoryThreshold = result.thresholds?.category;
   if (result.mode === 'two-stage') {
-    const best = result.scores?.categories?.[0];
+    const best = highest(result.scores?.categories);
     const chosen = result.category;
     stages.append(
       element(
@@ -131,7 +134,7 @@ function renderStages(result) {
     );
   }
   const chosenDocument = result.document;
-  const bestDocument = result.scores?.documents?.[0];
+  const bestDocument = highest(result.scores?.documents);
   stages.append(
     element(
       'span',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -125,4 +125,21 @@ test('only the bundled example is cached: --kb files and served (writable) index
   await assert.rejects(readdir(join(home, 'examples')), /ENOENT/);
   await (await openForQuestions(rag, bundled)).close();
   assert.equal((await readdir(join(home, 'examples'))).length, 1);
+});
+
+test('a build a killed run left behind is swept once it is old; one in progress is left alone', async () => {
+  const cache = join(directory, 'litter');
+  await mkdir(cache, { recursive: true });
+  const old = join(cache, 'example-aaaa-bbbb.db.123-dead.tmp');
+  const fresh = join(cache, 'example-aaaa-bbbb.db.456-live.tmp');
+  await writeFile(old, 'half');
+  await writeFile(fresh, 'half');
+  const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  await utimes(old, twoHoursAgo, twoHoursAgo);
+  const { rag } = await countingRag();
+  await using _ = rag;
+  await askOnce(rag, cache);
+  const names = await readdir(cache);
+  assert.ok(!names.includes('example-aaaa-bbbb.db.123-dead.tmp'), 'the abandoned build is removed');
+  assert.ok(names.includes('example-aaaa-bbbb.db.456-live.tmp'), 'a build that may still be running stays');
 });

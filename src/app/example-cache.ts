@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { gemmaRagHome } from '../models/model-home.js';
@@ -74,7 +74,23 @@ export async function openCachedExample(
     await rm(temporary, { force: true });
   }
   await removeOlderVersions(directory, modelKey, file);
+  await removeAbandonedBuilds(directory);
   return rag.open(file);
+}
+
+/** A build older than this was interrupted (a build takes a minute at most): its file is litter. */
+const abandonedAfterMilliseconds = 60 * 60 * 1000;
+
+async function removeAbandonedBuilds(directory: string, now = Date.now()): Promise<void> {
+  for (const name of await readdir(directory)) {
+    if (!name.endsWith('.tmp')) continue;
+    const path = join(directory, name);
+    const modified = await stat(path).then(
+      (stats) => stats.mtimeMs,
+      () => now,
+    );
+    if (now - modified > abandonedAfterMilliseconds) await rm(path, { force: true });
+  }
 }
 
 function isUnusableKnowledgeBase(error: unknown): boolean {

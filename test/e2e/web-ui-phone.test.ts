@@ -66,3 +66,22 @@ test('web UI at 390 px: the controls wrap, Ask is visible and clickable; earlier
   await mkdir(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, 'web-ui-390px.png'), fullPage: true });
 });
+
+test('web UI: a refusal names the highest cosine as the best, as the CLI does', { skip }, async () => {
+  const page = await chromium.context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId('category-summary').first().waitFor();
+  // Found by search: its fused first document (a keyword hit) is not its highest cosine.
+  await page.fill('#question', 'football badge');
+  await page.click('#ask-button');
+  await page.locator('#answer[data-refused="true"]').waitFor();
+  const stage = (await page.getByTestId('stage-document').textContent()) ?? '';
+  const shown = Number(/(\d\.\d{3})$/.exec(stage)?.[1]);
+  const documentScores = await page
+    .locator('#scores tr')
+    .filter({ hasText: /^document/ })
+    .locator('td.number')
+    .allTextContents();
+  assert.ok(documentScores.length > 1, 'several documents were scored');
+  assert.equal(shown, Math.max(...documentScores.map(Number)), stage);
+});

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { LlamaModel } from 'node-llama-cpp';
-import { getLlamaRuntime, loadFailure, withLlamaLog } from './llama-runtime.js';
+import { anyLlamaRuntime, loadFailure, withLlamaLog } from './llama-runtime.js';
 
 /**
  * The Gemma 3 tokenizer (262,144 tokens, shared by EmbeddingGemma) for engines that have none
@@ -15,8 +15,8 @@ let vocabulary: Promise<LlamaModel> | undefined;
 
 function loadVocabulary(): Promise<LlamaModel> {
   vocabulary ??= (async () => {
-    // The CPU binding: a vocabulary needs no GPU, and probing for one costs seconds.
-    const llama = await getLlamaRuntime({ gpu: false });
+    // A vocabulary needs no GPU: the binding already loaded, else the CPU one (no probing).
+    const llama = await anyLlamaRuntime();
     try {
       return await withLlamaLog(() => llama.loadModel({ modelPath: gemma3VocabularyPath, vocabOnly: true }));
     } catch (error) {

@@ -98,3 +98,11 @@ export function getLlamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llam
   shared = { key, llama };
   return llama;
 }
+
+/**
+ * The binding already loaded, whatever its GPU setting, else the CPU one: for work that needs
+ * llama.cpp but no compute (counting tokens with a vocabulary), so it never loads a second binding.
+ */
+export function anyLlamaRuntime(): Promise<Llama> {
+  return shared?.llama ?? getLlamaRuntime({ gpu: false });
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { classifyDownloadFailure, describeError } from '../../models/model-help.js';
 import { modelsDirectory } from '../../models/model-home.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { checkModelFiles } from './model-files.js';
@@ -221,15 +222,15 @@ export function loadingError(
     );
   }
   if (!source.localFilesOnly) {
-    const gated = /401|403|gated|unauthori[sz]ed/i.test(reason);
+    // People get a sentence they can act on; scripts get the raw reason in `data` (--json).
+    const failure = classifyDownloadFailure(error);
     return new GemmaRagError(
       errorCodes.downloadFailed,
-      `Could not download ${options.model}: ${reason}\n${
-        gated
-          ? 'This repository may be gated: accept its licence on Hugging Face and set HF_TOKEN.'
-          : 'Check your internet connection (the download needs it once).'
-      }`,
-      { data: { model: options.model }, cause: error },
+      [
+        `Could not download the ${options.role} model ${options.model}. ${failure.sentence}`,
+        `Run again with --pull once online, or download the repository yourself and pass its folder: ${flagForRole[options.role]} PATH.`,
+      ].join('\n'),
+      { data: { model: options.model, failure: failure.kind, reason: describeError(error) }, cause: error },
     );
   }
   // The files are all there (checked before loading), so a failure to read the config or
