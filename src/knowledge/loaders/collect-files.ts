@@ -12,6 +12,8 @@ export interface CollectedFile {
   /** The absolute root (folder or file) it was found under. */
   root: string;
   category: string;
+  /** The file's own name when `path` does not end in it (an upload read from a fixed temporary name). */
+  fileName?: string | undefined;
 }
 
 export interface CollectOptions {

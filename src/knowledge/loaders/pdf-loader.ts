@@ -23,7 +23,7 @@ export const pdfLoader: DocumentLoader = {
   extensions: ['.pdf'],
   needsText: false,
   isolated: true,
-  async load({ path, bytes, defaultCategory, ocr }): Promise<LoadResult> {
+  async load({ path, fileName, bytes, defaultCategory, ocr }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     let document: PdfDocument | undefined;
     try {
@@ -32,7 +32,12 @@ export const pdfLoader: DocumentLoader = {
       document = await withTimeout(opening, (late) => void late.destroy());
       const pages = (await withTimeout(extractText(document, { mergePages: false }))).text.map((page) => page.trim());
       const metadataTitle = await documentTitle(document);
-      const scanned = await readScannedPages(bytes, pages, `${metadataTitle ?? ''} ${fileTitle(path)}`, ocr);
+      const scanned = await readScannedPages(
+        bytes,
+        pages,
+        `${metadataTitle ?? ''} ${fileTitle(fileName ?? path)}`,
+        ocr,
+      );
       const sections = pages.map((page, index) => ({
         kind: 'text' as const,
         text: page || (scanned.texts.get(index + 1) ?? ''),
@@ -47,7 +52,7 @@ export const pdfLoader: DocumentLoader = {
         documents: [
           {
             ...documentFromSections(
-              { category: defaultCategory, title: metadataTitle ?? fileTitle(path), source: path },
+              { category: defaultCategory, title: metadataTitle ?? fileTitle(fileName ?? path), source: path },
               sections,
             ),
             pages: pages.length,

@@ -74,6 +74,7 @@ async function loadFile(
 
   const input = {
     path: file.path,
+    fileName: file.fileName,
     text,
     bytes: read,
     defaultCategory: file.category,
