@@ -225,10 +225,7 @@ class Walk {
     } catch (error) {
       return `cannot follow symbolic link: ${describeFileSystemError(error)}`;
     }
-    const inside = this.linkScope.some(
-      (root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`),
-    );
-    return inside ? undefined : symbolicLinkOutsideReason;
+    return isInsideRoots(real, this.linkScope) ? undefined : symbolicLinkOutsideReason;
   }
 
   async links(): Promise<void> {
@@ -260,4 +257,9 @@ class Walk {
       await this.directory(link.path, link.root, link.category);
     }
   }
+}
+
+/** Whether a real path is one of the (real) roots or lies under one: the scope followed links must keep to. */
+export function isInsideRoots(real: string, realRoots: readonly string[]): boolean {
+  return realRoots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
 }
