@@ -178,6 +178,7 @@ export class Rag {
     return watchFolders({
       roots,
       followSymlinks: ingest.load?.followSymlinks,
+      followSymlinksAnywhere: ingest.load?.followSymlinksAnywhere,
       onChange,
       onError,
       debounceMilliseconds,

@@ -203,6 +203,9 @@ export async function createRagForCli(
   const download = progressBar(io, 'Downloading model', { enabled: !flags.json, bytes: true });
   const ask = confirmer(io, !flags.json);
   const dependencies: RagDependencies = {
+    // llama.cpp ends the process on a failed assertion: its engines run in a child process, as
+    // serve's do, so such a model ends the command with ENGINE_FAILURE and a message instead.
+    isolateEngines: extra.isolateEngines ?? runsLlamaCpp(config),
     ...extra,
     logger: stderrLogger(io),
     environment: io.environment,
@@ -217,4 +220,10 @@ export async function createRagForCli(
   } finally {
     download.stop();
   }
+}
+
+/** Whether any engine the configuration asks for is llama.cpp in this process (the default engine). */
+function runsLlamaCpp(config: RagConfig): boolean {
+  const engines = [config.engine ?? 'llama-cpp', config.generationEngine, config.rerankEngine];
+  return engines.includes('llama-cpp');
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildWorkbook } from '../../test/fixtures/office-writer.js';
@@ -70,6 +70,41 @@ test('ingest --watch follows files added, changed, renamed and deleted, one JSON
     );
     assert.match((await store.documentsByTitle('Leave'))[0]?.chunks[0]?.text ?? '', /fifteen days/);
     assert.equal((await store.checkIntegrity()).integrityCheck, 'ok');
+  } finally {
+    await store.close();
+  }
+});
+
+test('ingest --watch --follow-symlinks: a link added to a file outside the folder is skipped with the reason', async (t) => {
+  const folder = await temporaryFolder(t);
+  const docs = join(folder, 'docs');
+  await mkdir(join(docs, 'Notes'), { recursive: true });
+  await mkdir(join(folder, 'home'), { recursive: true });
+  await writeFile(join(docs, 'Notes', 'readme.md'), '# Notes\n\nNothing secret here.\n');
+  await writeFile(join(folder, 'home', 'id_ed25519.md'), '-----BEGIN OPENSSH PRIVATE KEY-----\n');
+  const db = join(folder, 'watch.db');
+  const cli = startCli(
+    t,
+    ['ingest', docs, '--db', db, '--watch', '--follow-symlinks', '--engine', 'lexical', '--json'],
+    folder,
+  );
+  await cli.waitFor('stderr', (line) => line.startsWith('Watching'));
+  const link = join(docs, 'Notes', 'setup.md');
+  await symlink(join(folder, 'home', 'id_ed25519.md'), link);
+  const found = await cli.waitFor('stdout', (line) => {
+    const parsed = JSON.parse(line) as Change;
+    return parsed.path === link;
+  });
+  const skipped = JSON.parse(found.line) as Change & { skipped: Array<{ reason: string }> };
+  assert.equal(skipped.outcome, 'skipped');
+  assert.match(skipped.skipped[0]?.reason ?? '', /outside the paths being ingested/);
+  assert.equal(await cli.stop(), 0);
+  const store = await SqliteKnowledgeBase.open(db);
+  try {
+    assert.deepEqual(
+      (await store.listDocuments()).map((document) => document.title),
+      ['Notes'],
+    );
   } finally {
     await store.close();
   }

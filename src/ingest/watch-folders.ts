@@ -1,6 +1,12 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
-import { type CollectedFile, categoryOf, isIgnoredName } from '../knowledge/loaders/collect-files.js';
+import {
+  type CollectedFile,
+  categoryOf,
+  isIgnoredName,
+  isInsideRoots,
+  symbolicLinkOutsideReason,
+} from '../knowledge/loaders/collect-files.js';
 import { loaderForPath } from '../knowledge/loaders/loader-registry.js';
 import type { SkippedSource } from '../spec/document-loader.js';
 import type { IngestFilesReport } from './ingest-files.js';
@@ -19,6 +25,8 @@ export interface WatchOptions {
   /** Folders (or files) to follow; categories come from them as `ingest` takes them. */
   roots: readonly string[];
   followSymlinks?: boolean | undefined;
+  /** Follow links out of the roots too (`--follow-symlinks-anywhere`); otherwise such a file is skipped. */
+  followSymlinksAnywhere?: boolean | undefined;
   /**
    * Brings the knowledge base in step with one path through the ingest flow: the file placed
    * in its category (null when it is gone), pruning what the path no longer holds.
@@ -59,12 +67,31 @@ export async function watchFolders(options: WatchOptions): Promise<FolderWatch> 
     roots.find((root, index) => (rootKinds[index] === 'file' ? path === root : path.startsWith(`${root}${sep}`))) ??
     path;
 
+  const followAnywhere = options.followSymlinksAnywhere ?? false;
+  const realRoots = Promise.all(roots.map((root) => realpath(root).catch(() => root)));
+  /** A file reached through a followed link whose target lies outside the roots (the rule collect-files applies). */
+  const outsideRoots = async (path: string) => {
+    if (!(options.followSymlinks ?? false) || followAnywhere) return false;
+    const real = await realpath(path).catch(() => path);
+    return !isInsideRoots(real, await realRoots);
+  };
+
   const writeOne = async (path: string) => {
     const exists = await stat(path).then(
       (stats) => stats.isFile(),
       () => false,
     );
     let file: CollectedFile | null = null;
+    if (exists && (await outsideRoots(path))) {
+      options.onChange({
+        path,
+        outcome: 'skipped',
+        documents: 0,
+        chunksEmbedded: 0,
+        skipped: [{ path, reason: symbolicLinkOutsideReason }],
+      });
+      return;
+    }
     if (exists) {
       const root = rootOf(path);
       file = { path, root, category: root === path ? basename(resolve(path, '..')) : categoryOf(root, path) };
@@ -115,7 +142,7 @@ export async function watchFolders(options: WatchOptions): Promise<FolderWatch> 
 
   const watcher = watch(roots, {
     ignoreInitial: true,
-    followSymlinks: options.followSymlinks ?? false,
+    followSymlinks: (options.followSymlinks ?? false) || followAnywhere,
     ignored: (path, stats) =>
       isIgnoredName(basename(path)) && !roots.includes(path)
         ? true

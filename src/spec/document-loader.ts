@@ -48,6 +48,8 @@ export interface OcrOptions {
 export interface LoaderInput {
   /** Absolute path of the file. */
   path: string;
+  /** The file's own name when the path does not carry it (an upload, stored under a fixed name); titles come from it. */
+  fileName?: string | undefined;
   /** The file's text, already checked to be valid UTF-8 without NUL bytes (PDF loaders get `bytes`). */
   text: string;
   bytes: Uint8Array;

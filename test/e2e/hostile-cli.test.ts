@@ -611,6 +611,12 @@ const cases: CliCase[] = [
   },
   ...brokenDatabaseRows('serve', (db) => ['serve', '--db', db, ...lexical, '--port', '0']),
   {
+    name: 'serve: --max-uploads 0',
+    argv: (f) => ['serve', '--db', f.db, ...lexical, '--max-uploads', '0', '--port', '0'],
+    exit: bad,
+    names: () => /--max-uploads/,
+  },
+  {
     name: 'serve: an address that is not one',
     argv: (f) => ['serve', '--db', f.db, ...lexical, '--host', '256.300.1.1', '--port', '0'],
     exit: bad,

@@ -548,6 +548,9 @@ test('uploads in flight are bounded (503 OVERLOADED with Retry-After), streamed 
     const first = slowUpload(server.url, 'first.md');
     const second = slowUpload(server.url, 'second.md');
     await eventually(async () => (await folders()) === 2, 'both uploads are being written to disk');
+    // Under a fixed name: nothing the client chose becomes a path on the server.
+    for (const folder of await readdir(temporary))
+      assert.deepEqual(await readdir(join(temporary, folder)), ['upload.md']);
     const third = await fetch(`${server.url}/api/upload?name=third.md`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },

@@ -75,3 +75,16 @@ test('an unsupported file is skipped with the reason; a path, a missing key or a
   assert.equal(large.status, 413);
   assert.equal(((await large.json()) as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
 });
+
+test('an upload without a title of its own is titled by its name, though stored under a fixed temporary name', async () => {
+  const response = await upload('年假规定.txt', 'Annual leave is 25 days.', 'HR');
+  assert.equal(response.status, 200, await response.clone().text());
+  const kb = (await (await fetch(`${server.url}/api/kb`, { headers: { authorization: 'Bearer secret' } })).json()) as {
+    categories: Array<{ name: string; items: Array<{ title: string; source: string }> }>;
+  };
+  const hr = kb.categories.find((category) => category.name === 'HR');
+  assert.deepEqual(
+    hr?.items.map(({ title, source }) => [title, source]),
+    [['年假规定', 'upload:HR/年假规定.txt']],
+  );
+});

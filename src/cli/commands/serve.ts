@@ -39,6 +39,7 @@ interface ServeFlags extends EngineFlags, ParseLimitFlags {
   maxBody: string;
   maxInputs: string;
   maxUpload: string;
+  maxUploads: string;
   watch?: string[];
 }
 
@@ -74,6 +75,7 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
     .option('--max-body <bytes>', 'largest request body', String(defaultLimits.maxBodyBytes))
     .option('--max-inputs <n>', 'most texts in one embeddings request', String(defaultLimits.maxInputs))
     .option('--max-upload <bytes>', 'largest document uploaded in the web UI', String(defaultLimits.maxUploadBytes))
+    .option('--max-uploads <n>', 'most uploads received at once; more get 503 OVERLOADED', '4')
     .option('--watch <folders...>', 'keep the knowledge base in step with these folders while serving');
   addParseLimitOptions(command);
   addGenerationOptions(command);
@@ -95,6 +97,7 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     maxBodyBytes: parsePositiveInteger(flags.maxBody, '--max-body'),
     maxInputs: parsePositiveInteger(flags.maxInputs, '--max-inputs'),
     maxUploadBytes: parsePositiveInteger(flags.maxUpload, '--max-upload'),
+    maxUploadsInFlight: parsePositiveInteger(flags.maxUploads, '--max-uploads'),
     parse: parseLimitsFromFlags(flags),
   };
   const { knowledgeBases: wanted, apiKey } = await planServing(io.environment, {

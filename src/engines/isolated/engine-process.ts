@@ -207,6 +207,12 @@ export class EngineProcess {
     return pending;
   }
 
+  /** The model files or names the configuration gives, for messages about a failed load. */
+  private modelsNamed(): string[] {
+    const { embeddingModel, generationModel, rerankModel } = this.context.config;
+    return [embeddingModel, generationModel, rerankModel].filter((name): name is string => name !== undefined);
+  }
+
   /**
    * The process ended. Unless we ended it, it crashed: fail what it was doing, and start
    * another one if it had been serving (not if it died loading). Returns the error for a load
@@ -217,12 +223,22 @@ export class EngineProcess {
     if (state.kind === 'disposed' || !('child' in state) || state.child !== child) return undefined;
     const lastLine = this.stderr.trim().split('\n').at(-1) ?? '';
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const models = this.modelsNamed();
+    const subject = models.length === 0 ? 'The engine process' : `The engine process for ${models.join(', ')}`;
     const error = new GemmaRagError(
       errorCodes.engineFailure,
-      `The engine process ${how}${lastLine ? ` (${lastLine.slice(0, 300)})` : ''}${
+      `${subject} ${how}${lastLine ? ` (${lastLine.slice(0, 300)})` : ''}${
         state.kind === 'ready' ? '; it is being restarted, try again in a moment.' : ' while loading the model.'
       }`,
-      { data: { reason: 'engine-crashed', signal, exitCode: code, stderr: this.stderr.slice(-1000) } },
+      {
+        data: {
+          reason: 'engine-crashed',
+          signal,
+          exitCode: code,
+          stderr: this.stderr.slice(-1000),
+          models,
+        },
+      },
     );
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);

@@ -12,6 +12,8 @@ export interface CollectedFile {
   /** The absolute root (folder or file) it was found under. */
   root: string;
   category: string;
+  /** The file's own name when `path` does not end in it (an upload read from a fixed temporary name). */
+  fileName?: string | undefined;
 }
 
 export interface CollectOptions {
@@ -223,10 +225,7 @@ class Walk {
     } catch (error) {
       return `cannot follow symbolic link: ${describeFileSystemError(error)}`;
     }
-    const inside = this.linkScope.some(
-      (root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`),
-    );
-    return inside ? undefined : symbolicLinkOutsideReason;
+    return isInsideRoots(real, this.linkScope) ? undefined : symbolicLinkOutsideReason;
   }
 
   async links(): Promise<void> {
@@ -258,4 +257,9 @@ class Walk {
       await this.directory(link.path, link.root, link.category);
     }
   }
+}
+
+/** Whether a real path is one of the (real) roots or lies under one: the scope followed links must keep to. */
+export function isInsideRoots(real: string, realRoots: readonly string[]): boolean {
+  return realRoots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
 }

@@ -13,7 +13,7 @@ export const csvLoader: DocumentLoader = {
   format: 'CSV',
   extensions: ['.csv', '.tsv'],
   needsText: true,
-  async load({ path, text, defaultCategory }): Promise<LoadResult> {
+  async load({ path, fileName, text, defaultCategory }): Promise<LoadResult> {
     const { parse } = await import('csv-parse/sync');
     let records: string[][];
     try {
@@ -35,7 +35,11 @@ export const csvLoader: DocumentLoader = {
       path,
     );
     const documents = table.section
-      ? [documentFromSections({ category: defaultCategory, title: fileTitle(path), source: path }, [table.section])]
+      ? [
+          documentFromSections({ category: defaultCategory, title: fileTitle(fileName ?? path), source: path }, [
+            table.section,
+          ]),
+        ]
       : [];
     return { documents, skipped: table.skipped };
   },

@@ -14,7 +14,7 @@ export const docxLoader: DocumentLoader = {
   extensions: ['.docx'],
   needsText: false,
   isolated: true,
-  async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
+  async load({ path, fileName, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     const archive = openOfficeArchive(bytes, 'Word (.docx)', 'word/document.xml', maxInflatedBytes);
     if ('problem' in archive) return skip(archive.problem);
@@ -31,6 +31,6 @@ export const docxLoader: DocumentLoader = {
       return skip(`could not read Word document: ${errorMessage(error)}`);
     }
     const sections = htmlSections(html);
-    return officeDocument({ path, defaultCategory }, archive.entries, 'docProps/core.xml', sections);
+    return officeDocument({ path, fileName, defaultCategory }, archive.entries, 'docProps/core.xml', sections);
   },
 };

@@ -25,7 +25,7 @@ export const htmlLoader: DocumentLoader = {
   format: 'HTML',
   extensions: ['.html', '.htm'],
   needsText: true,
-  async load({ path, text, defaultCategory }): Promise<LoadResult> {
+  async load({ path, fileName, text, defaultCategory }): Promise<LoadResult> {
     const depth = htmlNestingDepth(text, maxHtmlDepth);
     if (depth > maxHtmlDepth) {
       return {
@@ -52,7 +52,7 @@ export const htmlLoader: DocumentLoader = {
     }
     const articleSections = article?.content ? htmlSections(article.content) : [];
     const sections = articleSections.length > 0 ? articleSections : htmlSections(text);
-    const title = clean(article?.title) ?? pageTitle ?? firstHeading ?? fileTitle(path);
+    const title = clean(article?.title) ?? pageTitle ?? firstHeading ?? fileTitle(fileName ?? path);
     return {
       documents: [documentFromSections({ category: defaultCategory, title, source: path }, sections)],
       skipped: [],

@@ -22,11 +22,11 @@ export const markdownLoader: DocumentLoader = {
   format: 'Markdown',
   extensions: ['.md', '.markdown'],
   needsText: true,
-  async load({ path, text, defaultCategory }): Promise<LoadResult> {
+  async load({ path, fileName, text, defaultCategory }): Promise<LoadResult> {
     const { frontMatter, body } = splitFrontMatter(text.replace(/^\uFEFF/, ''));
     const lines = classifyLines(body);
     const firstHeading = lines.find((line) => line.heading?.level === 1)?.heading?.text;
-    const title = nonEmptyString(frontMatter.title) ?? firstHeading ?? fileTitle(path);
+    const title = nonEmptyString(frontMatter.title) ?? firstHeading ?? fileTitle(fileName ?? path);
     const category = nonEmptyString(frontMatter.category) ?? defaultCategory;
     const outline = new HeadingOutline();
     for (const line of lines) {

@@ -22,7 +22,7 @@ export const odtLoader: DocumentLoader = {
   extensions: ['.odt'],
   needsText: false,
   isolated: true,
-  async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
+  async load({ path, fileName, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     const archive = openOfficeArchive(bytes, 'OpenDocument text (.odt)', 'content.xml', maxInflatedBytes);
     if ('problem' in archive) return skip(archive.problem);
@@ -33,7 +33,7 @@ export const odtLoader: DocumentLoader = {
       return skip(`could not read OpenDocument text: ${errorMessage(error)}`);
     }
     const sections = outline.sections();
-    return officeDocument({ path, defaultCategory }, archive.entries, 'meta.xml', sections);
+    return officeDocument({ path, fileName, defaultCategory }, archive.entries, 'meta.xml', sections);
   },
 };
 

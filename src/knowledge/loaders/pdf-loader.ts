@@ -25,7 +25,7 @@ export const pdfLoader: DocumentLoader = {
   extensions: ['.pdf'],
   needsText: false,
   isolated: true,
-  async load({ path, bytes, defaultCategory, ocr }): Promise<LoadResult> {
+  async load({ path, fileName, bytes, defaultCategory, ocr }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     let document: PdfDocument | undefined;
     try {
@@ -37,7 +37,12 @@ export const pdfLoader: DocumentLoader = {
       );
       const metadataTitle = await documentTitle(document);
       // Scans are the pages without any text layer; a page that held only a header is not one.
-      const scanned = await readScannedPages(bytes, extracted, `${metadataTitle ?? ''} ${fileTitle(path)}`, ocr);
+      const scanned = await readScannedPages(
+        bytes,
+        extracted,
+        `${metadataTitle ?? ''} ${fileTitle(fileName ?? path)}`,
+        ocr,
+      );
       const pages = withoutRunningLines(extracted);
       const sections = pages.map((page, index) => ({
         kind: 'text' as const,
@@ -53,7 +58,7 @@ export const pdfLoader: DocumentLoader = {
         documents: [
           {
             ...documentFromSections(
-              { category: defaultCategory, title: metadataTitle ?? fileTitle(path), source: path },
+              { category: defaultCategory, title: metadataTitle ?? fileTitle(fileName ?? path), source: path },
               sections,
             ),
             pages: pages.length,

@@ -17,7 +17,7 @@ export const pptxLoader: DocumentLoader = {
   extensions: ['.pptx'],
   needsText: false,
   isolated: true,
-  async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
+  async load({ path, fileName, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
     const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
     const archive = openOfficeArchive(bytes, 'PowerPoint (.pptx)', presentationPart, maxInflatedBytes);
     if ('problem' in archive) return skip(archive.problem);
@@ -46,7 +46,7 @@ export const pptxLoader: DocumentLoader = {
     } catch (error) {
       return skip(`could not read PowerPoint file: ${errorMessage(error)}`);
     }
-    return officeDocument({ path, defaultCategory }, entries, 'docProps/core.xml', sections);
+    return officeDocument({ path, fileName, defaultCategory }, entries, 'docProps/core.xml', sections);
   },
 };
 

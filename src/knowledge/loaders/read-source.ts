@@ -73,6 +73,7 @@ async function loadFile(
 
   const input = {
     path: file.path,
+    fileName: file.fileName,
     text,
     bytes: read,
     defaultCategory: file.category,

@@ -19,7 +19,7 @@ function spreadsheetLoader(format: string, extension: string, required: string, 
     extensions: [extension],
     needsText: false,
     isolated: true,
-    async load({ path, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
+    async load({ path, fileName, bytes, defaultCategory, maxInflatedBytes }): Promise<LoadResult> {
       const skip = (reason: string): LoadResult => ({ documents: [], skipped: [{ path, reason }] });
       const archive = openOfficeArchive(bytes, `${format} (${extension})`, required, maxInflatedBytes);
       if ('problem' in archive) return skip(archive.problem);
@@ -39,7 +39,7 @@ function spreadsheetLoader(format: string, extension: string, required: string, 
       } catch (error) {
         return skip(`could not read ${format}: ${errorMessage(error)}`);
       }
-      const bookTitle = firstElementText(archive.entries.get(metadata), 'dc:title') ?? fileTitle(path);
+      const bookTitle = firstElementText(archive.entries.get(metadata), 'dc:title') ?? fileTitle(fileName ?? path);
       const documents: LoadedDocument[] = [];
       const skipped: SkippedSource[] = [];
       for (const sheetName of workbook.SheetNames) {

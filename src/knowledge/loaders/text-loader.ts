@@ -6,8 +6,11 @@ export const textLoader: DocumentLoader = {
   format: 'plain text',
   extensions: ['.txt'],
   needsText: true,
-  async load({ path, text, defaultCategory }): Promise<LoadResult> {
+  async load({ path, fileName, text, defaultCategory }): Promise<LoadResult> {
     const content = text.replace(/^\uFEFF/, '').trim();
-    return { documents: [{ category: defaultCategory, title: fileTitle(path), content, source: path }], skipped: [] };
+    return {
+      documents: [{ category: defaultCategory, title: fileTitle(fileName ?? path), content, source: path }],
+      skipped: [],
+    };
   },
 };

@@ -37,7 +37,7 @@ export function registerUploadRoutes(
         async (path) => {
           const identity = `upload:${category}/${name}`;
           const report = await server.rag.ingestFiles(store, {
-            source: { files: [{ path, root: path, category }] },
+            source: { files: [{ path, root: path, category, fileName: name }] },
             load: { maxFileBytes: server.limits.maxUploadBytes, limits: server.limits.parse },
             storedSource: (readFrom) => identity + readFrom.slice(path.length),
             exclusive: (work) => server.queue.run(work),

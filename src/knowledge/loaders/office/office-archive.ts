@@ -46,7 +46,7 @@ export function openOfficeArchive(
  * part's `dc:title`, else its first heading, else the file name.
  */
 export function officeDocument(
-  input: { path: string; defaultCategory: string },
+  input: { path: string; fileName?: string | undefined; defaultCategory: string },
   entries: ReadonlyMap<string, Uint8Array>,
   metadataPart: string,
   sections: readonly TextSection[],
@@ -54,7 +54,7 @@ export function officeDocument(
   const title =
     firstElementText(entries.get(metadataPart), 'dc:title') ??
     sections.find((section) => section.location.headings)?.location.headings?.[0] ??
-    fileTitle(input.path);
+    fileTitle(input.fileName ?? input.path);
   return {
     documents: [documentFromSections({ category: input.defaultCategory, title, source: input.path }, sections)],
     skipped: [],
