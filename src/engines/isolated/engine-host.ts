@@ -68,6 +68,7 @@ async function load(config: unknown): Promise<void> {
       environment: process.env,
       onDownloadProgress: ({ downloadedBytes, totalBytes }) =>
         send({ type: 'download-progress', downloadedBytes, totalBytes }),
+      onModelLoad: (progress) => send({ type: 'model-load', ...progress }),
       confirmDownload: (uri) =>
         new Promise<boolean>((resolve) => {
           const id = nextConfirmation++;

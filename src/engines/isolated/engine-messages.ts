@@ -2,6 +2,7 @@ import type { RagConfig } from '../../config.js';
 import type { EmbeddingModelInfo } from '../../spec/embedding-model.js';
 import type { ErrorCode } from '../../spec/errors.js';
 import type { ChatMessage } from '../../spec/language-model.js';
+import type { ModelLoadProgress } from '../../spec/model-load-progress.js';
 
 /**
  * What the server process and its engine process say to each other over Node's IPC channel
@@ -52,6 +53,7 @@ export type FromEngine =
   | { type: 'chunk'; id: number; text: string }
   | { type: 'log'; level: 'warn' | 'info'; message: string }
   | { type: 'download-progress'; downloadedBytes: number; totalBytes: number }
+  | ({ type: 'model-load' } & ModelLoadProgress)
   | { type: 'confirm'; id: number; uri: string };
 
 /**

@@ -52,7 +52,7 @@ export class EngineProcess {
   generation = 0;
 
   constructor(
-    private readonly context: Pick<EngineContext, 'confirmDownload' | 'onDownloadProgress'> & {
+    private readonly context: Pick<EngineContext, 'confirmDownload' | 'onDownloadProgress' | 'onModelLoad'> & {
       config: ResolvedRagConfig;
       logger: Logger;
       environment: NodeJS.ProcessEnv;
@@ -188,6 +188,9 @@ export class EngineProcess {
         return;
       case 'download-progress':
         this.context.onDownloadProgress?.(message);
+        return;
+      case 'model-load':
+        this.context.onModelLoad?.({ role: message.role, model: message.model, fraction: message.fraction });
         return;
       case 'confirm': {
         const confirm = this.context.confirmDownload;
