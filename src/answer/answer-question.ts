@@ -1,6 +1,6 @@
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
-import type { LanguageModel } from '../spec/language-model.js';
-import { groundedMessages } from './grounded-prompt.js';
+import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
+import { type AnswerPromptId, groundedMessages } from './grounded-prompt.js';
 import { isNotFoundReply, refusalMessage } from './localized-replies.js';
 
 export interface AnswerOptions {
@@ -17,6 +17,12 @@ export interface AnswerOptions {
   /** Called with each piece of the answer as it is produced. */
   onText?: ((text: string) => void) | undefined;
   maxTokens?: number | undefined;
+  /** 0 = greedy (the default). */
+  temperature?: number | undefined;
+  /** Which grounded prompt (grounded-prompt.ts); default `defaultAnswerPrompt`. */
+  prompt?: AnswerPromptId | undefined;
+  /** Token counts of the generation, from engines that report them. */
+  onUsage?: ((usage: GenerationUsage) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -49,8 +55,10 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const model = await options.languageModel();
   let answer = '';
   for await (const text of model.generate({
-    messages: groundedMessages(question, retrieval.context),
+    messages: groundedMessages(question, retrieval.context, options.prompt),
     maxTokens: options.maxTokens,
+    temperature: options.temperature,
+    onUsage: options.onUsage,
     abortSignal: options.abortSignal,
   })) {
     answer += text;

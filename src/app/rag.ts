@@ -1,4 +1,5 @@
 import { type Answer, answerQuestion } from '../answer/answer-question.js';
+import type { AnswerPromptId } from '../answer/grounded-prompt.js';
 import { type RagConfig, type ResolvedRagConfig, ragConfigSchema } from '../config.js';
 import { type CondensedQuestion, condenseQuestion } from '../conversation/condense-question.js';
 import { type ConversationTurn, conversationHistorySchema } from '../conversation/conversation-history.js';
@@ -25,7 +26,7 @@ import { ThresholdPolicy } from '../retrieval/threshold-policy.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
-import type { LanguageModel } from '../spec/language-model.js';
+import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
 import { type Logger, silentLogger } from '../spec/logger.js';
 import type { StageProgress } from '../spec/stage-progress.js';
 import type { KnowledgeLocation } from '../stores/knowledge-location.js';
@@ -63,6 +64,12 @@ export interface AskOptions extends RetrieveRequest {
    */
   history?: readonly ConversationTurn[] | undefined;
   maxTokens?: number | undefined;
+  /** 0 = greedy (default): grounded answers should not improvise. */
+  temperature?: number | undefined;
+  /** Which grounded prompt (answer/grounded-prompt.ts); default the one chosen from evidence. */
+  prompt?: AnswerPromptId | undefined;
+  /** Token counts of the answer's generation, from engines that report them (llama-cpp in-process). */
+  onUsage?: ((usage: GenerationUsage) => void) | undefined;
   /**
    * Called once retrieval has decided, before any answer text: what was searched (the
    * follow-up's standalone form) and every stage's scores. Awaited, so an edge can show them
@@ -305,7 +312,10 @@ export class Rag {
   async answer(
     question: string,
     retrieval: RetrievalResult,
-    options: Pick<AskOptions, 'generate' | 'maxTokens' | 'onText' | 'abortSignal'> & {
+    options: Pick<
+      AskOptions,
+      'generate' | 'maxTokens' | 'temperature' | 'prompt' | 'onUsage' | 'onText' | 'abortSignal'
+    > & {
       condensed?: CondensedQuestion | null | undefined;
     } = {},
   ): Promise<AskResult> {
@@ -317,6 +327,9 @@ export class Rag {
       languageModel: options.generate === false ? undefined : () => this.loadLanguageModel(),
       onText: options.onText,
       maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      prompt: options.prompt,
+      onUsage: options.onUsage,
       abortSignal: options.abortSignal,
     });
     return { question, condensed, retrieval, ...answer };
@@ -328,11 +341,13 @@ export class Rag {
    * is grounded on what it found or refused without loading the language model.
    */
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    const { generate, maxTokens, onText, onRetrieval, history, abortSignal, ...request } = options;
+    const { generate, maxTokens, temperature, prompt, onUsage, onText, onRetrieval, history, abortSignal, ...request } =
+      options;
     const condensed = await this.condense(question, history, { generate, abortSignal });
     const retrieval = await this.retrieve(index, condensed?.standalone ?? question, { ...request, abortSignal });
     await onRetrieval?.({ retrieval, condensed });
-    return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal, condensed });
+    const answering = { generate, maxTokens, temperature, prompt, onUsage, onText, abortSignal, condensed };
+    return this.answer(question, retrieval, answering);
   }
 
   /** Documents ranked for a query by a flat route (hybrid unless `mode: 'flat'`), best first. */
