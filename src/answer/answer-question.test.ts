@@ -131,6 +131,7 @@ test('the model saying the context lacks the answer is a refusal by the model, i
     });
     assert.equal(result.refused, true, reply);
     assert.equal(result.refusedBy, 'model', reply);
+    assert.equal(result.answer, '我不知道。', "the not-found text is ours, in the question's language");
   }
   for (const reply of [
     '请访问自助服务门户重置密码。',

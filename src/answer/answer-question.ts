@@ -1,7 +1,7 @@
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
 import { type AnswerPromptId, groundedMessages } from './grounded-prompt.js';
-import { isNotFoundReply, refusalMessage } from './localized-replies.js';
+import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
 
 export interface AnswerOptions {
   /** The question answered (a follow-up's standalone form). */
@@ -65,6 +65,9 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     options.onText?.(text);
   }
   const text = answer.trim();
-  const notFound = isNotFoundReply(text);
-  return { answer: text, refused: notFound, refusedBy: notFound ? 'model' : null, kind: 'generated' };
+  if (!isNotFoundReply(text)) return { answer: text, refused: false, refusedBy: null, kind: 'generated' };
+  // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
+  // reply is ours, in the language of the question as asked.
+  const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);
+  return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated' };
 }
