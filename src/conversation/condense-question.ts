@@ -1,6 +1,7 @@
 import type { LanguageModel } from '../spec/language-model.js';
 import { condenseMessages } from './condense-prompt.js';
 import { type ConversationTurn, recentTurns } from './conversation-history.js';
+import { rewriteProblem } from './rewrite-check.js';
 
 export type CondenseMethod = 'language-model' | 'previous-question';
 
@@ -19,6 +20,8 @@ export interface CondensedQuestion {
   turns: number;
   /** Why the language model's rewrite was not used, when it was not. */
   fallback?: string | undefined;
+  /** The language model's output that was not used (for --explain and evaluation). */
+  rejected?: string | undefined;
 }
 
 export interface CondenseOptions {
@@ -56,9 +59,13 @@ export async function condenseQuestion(options: CondenseOptions): Promise<Conden
   })) {
     output += text;
   }
-  const rewrite = standaloneFrom(output, [question, ...turns.map((turn) => turn.question)]);
+  const rewrite = standaloneFrom(
+    output,
+    [question, ...turns.map((turn) => turn.question)],
+    turns.flatMap((turn) => (turn.answer ? [turn.answer] : [])),
+  );
   return 'fallback' in rewrite
-    ? { ...combined, method: 'previous-question', fallback: rewrite.fallback }
+    ? { ...combined, method: 'previous-question', fallback: rewrite.fallback, rejected: output.trim() }
     : { question, standalone: rewrite.standalone, method: 'language-model', turns: turns.length };
 }
 
@@ -69,13 +76,17 @@ const wrappingQuotes = /^["'“‘「『](.*)["'”’」』]$/su;
 
 /**
  * The model's output is untrusted too: keep its first line, without a label or quotes, and use
- * it only when it looks like one question of about the inputs' size.
+ * it only when it looks like one question of about the inputs' size that keeps the follow-up's
+ * subject and resolves it from the conversation (rewrite-check.ts). `inputs` is the follow-up,
+ * then the earlier questions; `answers` the earlier answers.
  */
 export function standaloneFrom(
   output: string,
   inputs: readonly string[],
+  answers: readonly string[] = [],
 ): { standalone: string } | { fallback: string } {
   const firstLine = output.trim().split(/[\r\n]+/, 1)[0] ?? '';
+  const [followUp = '', ...earlier] = inputs;
   const unlabelled = firstLine.trim().replace(leadingLabel, '').trim();
   const standalone = (wrappingQuotes.exec(unlabelled)?.[1] ?? unlabelled).trim();
   if (standalone === '') return { fallback: 'the language model returned no question' };
@@ -85,5 +96,7 @@ export function standaloneFrom(
     return { fallback: `the rewrite was longer than ${limit} characters` };
   }
   if (/\[\[(?:BEGIN|END) DATA /.test(standalone)) return { fallback: 'the rewrite repeated the prompt' };
+  const problem = rewriteProblem(standalone, followUp, earlier, answers);
+  if (problem) return { fallback: problem };
   return { standalone };
 }
