@@ -4,6 +4,7 @@ import { ScriptedLanguageModel } from '../../test/fixtures/fake-models.js';
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import { answerQuestion } from './answer-question.js';
 import { groundedMessages } from './grounded-prompt.js';
+import { isNotFoundReply } from './localized-replies.js';
 
 const passwordChunk = {
   title: '账户密码重置',
@@ -147,4 +148,24 @@ test('the model saying the context lacks the answer is a refusal by the model, i
   }
   const gate = await answerQuestion({ question: '天气', retrieval: retrieval(null) });
   assert.equal(gate.refusedBy, 'gate');
+});
+
+test('not-found replies as real instruct models word them are recognized; answers that only mention a document are not', () => {
+  for (const reply of [
+    'The document 6a927573d5d0 does not contain the answer to the question of whether reception accepts your private parcels.',
+    "The provided documents don't mention the stock ticker.",
+    'There is no information about that in the documents.',
+    '文档中没有提到公司的股票代码。',
+    '根据文档，没有提供股票代码。',
+    '文書には株式のティッカーシンボルは記載されていません。',
+  ]) {
+    assert.equal(isNotFoundReply(reply), true, reply);
+  }
+  for (const reply of [
+    'The document says the portal is https://password.example.com.',
+    '文档中提到，年假有12天。',
+    `The document does not contain a phone number, but ${'the portal resets passwords and sends a code to your phone; '.repeat(3)}`,
+  ]) {
+    assert.equal(isNotFoundReply(reply), false, reply);
+  }
 });
