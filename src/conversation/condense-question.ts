@@ -59,11 +59,7 @@ export async function condenseQuestion(options: CondenseOptions): Promise<Conden
   })) {
     output += text;
   }
-  const rewrite = standaloneFrom(
-    output,
-    [question, ...turns.map((turn) => turn.question)],
-    turns.flatMap((turn) => (turn.answer ? [turn.answer] : [])),
-  );
+  const rewrite = standaloneFrom(output, [question, ...turns.map((turn) => turn.question)]);
   return 'fallback' in rewrite
     ? { ...combined, method: 'previous-question', fallback: rewrite.fallback, rejected: output.trim() }
     : { question, standalone: rewrite.standalone, method: 'language-model', turns: turns.length };
@@ -78,12 +74,11 @@ const wrappingQuotes = /^["'“‘「『](.*)["'”’」』]$/su;
  * The model's output is untrusted too: keep its first line, without a label or quotes, and use
  * it only when it looks like one question of about the inputs' size that keeps the follow-up's
  * subject and resolves it from the conversation (rewrite-check.ts). `inputs` is the follow-up,
- * then the earlier questions; `answers` the earlier answers.
+ * then the earlier questions.
  */
 export function standaloneFrom(
   output: string,
   inputs: readonly string[],
-  answers: readonly string[] = [],
 ): { standalone: string } | { fallback: string } {
   const firstLine = output.trim().split(/[\r\n]+/, 1)[0] ?? '';
   const [followUp = '', ...earlier] = inputs;
@@ -96,7 +91,7 @@ export function standaloneFrom(
     return { fallback: `the rewrite was longer than ${limit} characters` };
   }
   if (/\[\[(?:BEGIN|END) DATA /.test(standalone)) return { fallback: 'the rewrite repeated the prompt' };
-  const problem = rewriteProblem(standalone, followUp, earlier, answers);
+  const problem = rewriteProblem(standalone, followUp, earlier);
   if (problem) return { fallback: problem };
   return { standalone };
 }

@@ -41,12 +41,7 @@ function keeps(rewrite: string, rewriteWords: ReadonlySet<string>, word: string)
  * the referent dropped ("And how early must I tell HR?" → "How early must I tell HR?" after a
  * parental-leave question); an answer or a continuation instead of a question.
  */
-export function rewriteProblem(
-  rewrite: string,
-  followUp: string,
-  earlier: readonly string[],
-  earlierAnswers: readonly string[] = [],
-): string | null {
+export function rewriteProblem(rewrite: string, followUp: string, earlier: readonly string[]): string | null {
   if (roleLabel.test(rewrite)) return 'the rewrite carries a role label';
   const asked = compact(rewrite);
   if (earlier.some((question) => compact(question) === asked) && compact(followUp) !== asked) {
@@ -57,9 +52,11 @@ export function rewriteProblem(
   const rewriteWords = new Set(contentWords(rewrite));
   const kept = own.filter((word) => keeps(rewrite, rewriteWords, word));
   if (own.length > 0 && kept.length * 2 < own.length) return "the rewrite drops the follow-up's subject";
+  // An elliptic follow-up rewritten with no word of its own added ("And how early must I tell
+  // HR?" → "How early must I tell HR?") still needs the conversation. A rewrite that adds words
+  // changes the topic at worst, and retrieval and the gate then judge what it asks.
   const referring = words(followUp).some((word) => referringWords.has(word)) || own.length <= 1;
-  const earlierWords = new Set([...earlier, ...earlierAnswers].flatMap(contentWords));
-  const added = [...rewriteWords].filter((word) => !own.includes(word) && earlierWords.has(word));
+  const added = [...rewriteWords].filter((word) => !own.includes(word) && !keeps(followUp, new Set(own), word));
   if (referring && earlier.length > 0 && added.length === 0) return 'the rewrite adds nothing from the conversation';
   return null;
 }
