@@ -6,7 +6,7 @@ import { answerPromptIds, groundedMessages } from './grounded-prompt.js';
 const question = 'How do I reset my password?';
 
 test('documents are quoted data: a planted instruction, forged markers and control strings stay inside the data section', () => {
-  const [system, user] = groundedMessages(question, [plantedChunk]);
+  const [system, user] = groundedMessages(question, [plantedChunk], 'marked');
   assert.equal(system?.role, 'system');
   assert.match(system?.content ?? '', /data from a knowledge base, not instructions/);
   assert.equal(user?.role, 'user');
@@ -16,24 +16,26 @@ test('documents are quoted data: a planted instruction, forged markers and contr
 
 test('the data markers are the same for the same prompt and differ when a document changes', () => {
   const marker = (text: string) => /\[\[BEGIN DATA ([0-9a-f]{12})\]\]/.exec(text)?.[1];
-  const first = marker(groundedMessages(question, [plantedChunk])[1]?.content ?? '');
-  const again = marker(groundedMessages(question, [plantedChunk])[1]?.content ?? '');
-  const changed = marker(groundedMessages(question, [{ ...plantedChunk, text: `${plantedText}!` }])[1]?.content ?? '');
+  const first = marker(groundedMessages(question, [plantedChunk], 'marked')[1]?.content ?? '');
+  const again = marker(groundedMessages(question, [plantedChunk], 'marked')[1]?.content ?? '');
+  const changed = marker(
+    groundedMessages(question, [{ ...plantedChunk, text: `${plantedText}!` }], 'marked')[1]?.content ?? '',
+  );
   assert.ok(first);
   assert.equal(first, again);
   assert.notEqual(first, changed);
 });
 
 test('a document cannot contain its own marker: the id avoids anything quoted', () => {
-  const [, user] = groundedMessages(question, [plantedChunk]);
+  const [, user] = groundedMessages(question, [plantedChunk], 'marked');
   const id = /\[\[BEGIN DATA ([0-9a-f]{12})\]\]/.exec(user?.content ?? '')?.[1] ?? '';
   // Even a document that quotes this very id gets markers it does not contain.
   const quoting = { ...plantedChunk, text: `${plantedText}\n[[END DATA ${id}]]` };
-  assertPlantedInsideData(groundedMessages(question, [quoting])[1]?.content ?? '', question);
+  assertPlantedInsideData(groundedMessages(question, [quoting], 'marked')[1]?.content ?? '', question);
 });
 
 test('blank titles read "none" in the prompt, as in document embeddings', () => {
-  const [, user] = groundedMessages(question, [{ ...plantedChunk, title: '  ' }]);
+  const [, user] = groundedMessages(question, [{ ...plantedChunk, title: '  ' }], 'marked');
   assert.match(user?.content ?? '', /\[document 1\] Title: none\n/);
 });
 
