@@ -1,7 +1,7 @@
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
-import type { LanguageModel } from '../spec/language-model.js';
-import { groundedMessages } from './grounded-prompt.js';
-import { isNotFoundReply, refusalMessage } from './localized-replies.js';
+import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
+import { type AnswerPromptId, groundedMessages } from './grounded-prompt.js';
+import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
 
 export interface AnswerOptions {
   /** The question answered (a follow-up's standalone form). */
@@ -17,6 +17,12 @@ export interface AnswerOptions {
   /** Called with each piece of the answer as it is produced. */
   onText?: ((text: string) => void) | undefined;
   maxTokens?: number | undefined;
+  /** 0 = greedy (the default). */
+  temperature?: number | undefined;
+  /** Which grounded prompt (grounded-prompt.ts); default `defaultAnswerPrompt`. */
+  prompt?: AnswerPromptId | undefined;
+  /** Token counts of the generation, from engines that report them. */
+  onUsage?: ((usage: GenerationUsage) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -49,14 +55,19 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const model = await options.languageModel();
   let answer = '';
   for await (const text of model.generate({
-    messages: groundedMessages(question, retrieval.context),
+    messages: groundedMessages(question, retrieval.context, options.prompt),
     maxTokens: options.maxTokens,
+    temperature: options.temperature,
+    onUsage: options.onUsage,
     abortSignal: options.abortSignal,
   })) {
     answer += text;
     options.onText?.(text);
   }
   const text = answer.trim();
-  const notFound = isNotFoundReply(text);
-  return { answer: text, refused: notFound, refusedBy: notFound ? 'model' : null, kind: 'generated' };
+  if (!isNotFoundReply(text)) return { answer: text, refused: false, refusedBy: null, kind: 'generated' };
+  // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
+  // reply is ours, in the language of the question as asked.
+  const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);
+  return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated' };
 }

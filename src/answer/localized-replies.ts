@@ -51,6 +51,18 @@ const normalize = (text: string) =>
 const phrases = [...new Set(dontKnowVariants.map(normalize))];
 
 /**
+ * How real instruct models say it without the phrase they were given (seen on Qwen2.5 0.5B and
+ * SmolLM2 135M, issue 20): "The document (id) does not contain the answer …", "文档中没有提到…",
+ * "文書には記載されていません". Only at the start of a short reply.
+ */
+const notFoundOpenings = [
+  /^(?:the |these |this )?(?:provided |given |quoted )?(?:document|context|text|data|information)s?(?: [0-9a-f]{6,})? (?:does not|do not|doesn ?t|don ?t|did not) (?:contain|provide|mention|include|say|specify|state|answer)/u,
+  /^(?:there is no|i cannot find|i can ?t find|i could not find|i couldn ?t find) (?:information|answer|mention)/u,
+  /^(?:(?:根据|在)?(?:文档|文件|上下文|资料|context)(?:中|里)?[,，]?)(?:没有|未|并未|并没有|不)(?:包含|提供|提到|提及|说明|给出|找到)/u,
+  /^(?:(?:文書|ドキュメント|資料|コンテキスト)(?:に|には|の中に|の中には)(?:は)?).{0,24}(?:ありません|含まれていません|記載されていません|書かれていません|見つかりません)/u,
+];
+
+/**
  * Whether a grounded answer is the model saying the context does not contain the answer — in any
  * of our reply languages, whatever the question's. Either the phrase alone, or the phrase opening
  * a short reply ("I don't know. The context does not say."): a long answer that merely contains
@@ -59,5 +71,6 @@ const phrases = [...new Set(dontKnowVariants.map(normalize))];
 export function isNotFoundReply(answer: string): boolean {
   const text = normalize(answer);
   if (text === '') return false;
+  if (text.length <= 160 && notFoundOpenings.some((opening) => opening.test(text))) return true;
   return phrases.some((phrase) => text === phrase || (text.startsWith(phrase) && text.length <= phrase.length + 60));
 }

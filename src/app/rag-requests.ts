@@ -1,4 +1,5 @@
 import type { Answer } from '../answer/answer-question.js';
+import type { AnswerPromptId } from '../answer/grounded-prompt.js';
 import type { CondensedQuestion } from '../conversation/condense-question.js';
 import type { ConversationTurn } from '../conversation/conversation-history.js';
 import type { EngineContext, EngineLoaders } from '../engines/registry.js';
@@ -6,6 +7,7 @@ import type { IngestFilesOptions } from '../ingest/ingest-files.js';
 import type { WatchOptions } from '../ingest/watch-folders.js';
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { RouteRequest } from '../retrieval/route.js';
+import type { GenerationUsage } from '../spec/language-model.js';
 import type { Logger } from '../spec/logger.js';
 
 // What the Rag verbs take and give (app/rag.ts), apart from the class so it stays readable.
@@ -42,6 +44,12 @@ export interface AskOptions extends RetrieveRequest {
    */
   history?: readonly ConversationTurn[] | undefined;
   maxTokens?: number | undefined;
+  /** 0 = greedy (default): grounded answers should not improvise. */
+  temperature?: number | undefined;
+  /** Which grounded prompt (answer/grounded-prompt.ts); default the one chosen from evidence. */
+  prompt?: AnswerPromptId | undefined;
+  /** Token counts of the answer's generation, from engines that report them (llama-cpp in-process). */
+  onUsage?: ((usage: GenerationUsage) => void) | undefined;
   /**
    * Called once retrieval has decided, before any answer text: what was searched (the
    * follow-up's standalone form) and every stage's scores. Awaited, so an edge can show them

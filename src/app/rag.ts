@@ -248,7 +248,10 @@ export class Rag {
   async answer(
     question: string,
     retrieval: RetrievalResult,
-    options: Pick<AskOptions, 'generate' | 'maxTokens' | 'onText' | 'abortSignal'> & {
+    options: Pick<
+      AskOptions,
+      'generate' | 'maxTokens' | 'temperature' | 'prompt' | 'onUsage' | 'onText' | 'abortSignal'
+    > & {
       condensed?: CondensedQuestion | null | undefined;
     } = {},
   ): Promise<AskResult> {
@@ -260,6 +263,9 @@ export class Rag {
       languageModel: options.generate === false ? undefined : () => this.loadLanguageModel(),
       onText: options.onText,
       maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      prompt: options.prompt,
+      onUsage: options.onUsage,
       abortSignal: options.abortSignal,
     });
     return { question, condensed, retrieval, ...answer };
@@ -271,11 +277,13 @@ export class Rag {
    * is grounded on what it found or refused without loading the language model.
    */
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    const { generate, maxTokens, onText, onRetrieval, history, abortSignal, ...request } = options;
+    const { generate, maxTokens, temperature, prompt, onUsage, onText, onRetrieval, history, abortSignal, ...request } =
+      options;
     const condensed = await this.condense(question, history, { generate, abortSignal });
     const retrieval = await this.retrieve(index, condensed?.standalone ?? question, { ...request, abortSignal });
     await onRetrieval?.({ retrieval, condensed });
-    return this.answer(question, retrieval, { generate, maxTokens, onText, abortSignal, condensed });
+    const answering = { generate, maxTokens, temperature, prompt, onUsage, onText, abortSignal, condensed };
+    return this.answer(question, retrieval, answering);
   }
 
   /** Documents ranked for a query by a flat route (hybrid unless `mode: 'flat'`), best first. */

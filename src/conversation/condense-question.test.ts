@@ -122,8 +122,11 @@ test("the model's output is cleaned and checked; an unusable rewrite falls back 
   assert.deepEqual(standaloneFrom('Standalone question: "Do interns get annual leave?"\nExtra line', inputs), {
     standalone: 'Do interns get annual leave?',
   });
-  assert.deepEqual(standaloneFrom('改写后的问题：「实习生有几天年假？」', inputs), {
+  assert.deepEqual(standaloneFrom('改写后的问题：「实习生有几天年假？」', ['那实习生呢？', '正式员工有几天年假？']), {
     standalone: '实习生有几天年假？',
+  });
+  assert.deepEqual(standaloneFrom('用户: 正式员工有几天年假？', ['那实习生呢？', '正式员工有几天年假？']), {
+    fallback: 'the rewrite carries a role label',
   });
   assert.deepEqual(standaloneFrom('  \n ', inputs), { fallback: 'the language model returned no question' });
   assert.match((standaloneFrom('x'.repeat(401), inputs) as { fallback: string }).fallback, /longer than 400/);

@@ -1,6 +1,7 @@
 import type { LanguageModel } from '../spec/language-model.js';
 import { condenseMessages } from './condense-prompt.js';
 import { type ConversationTurn, recentTurns } from './conversation-history.js';
+import { rewriteProblem } from './rewrite-check.js';
 
 export type CondenseMethod = 'language-model' | 'previous-question';
 
@@ -19,6 +20,8 @@ export interface CondensedQuestion {
   turns: number;
   /** Why the language model's rewrite was not used, when it was not. */
   fallback?: string | undefined;
+  /** The language model's output that was not used (for --explain and evaluation). */
+  rejected?: string | undefined;
 }
 
 export interface CondenseOptions {
@@ -58,7 +61,7 @@ export async function condenseQuestion(options: CondenseOptions): Promise<Conden
   }
   const rewrite = standaloneFrom(output, [question, ...turns.map((turn) => turn.question)]);
   return 'fallback' in rewrite
-    ? { ...combined, method: 'previous-question', fallback: rewrite.fallback }
+    ? { ...combined, method: 'previous-question', fallback: rewrite.fallback, rejected: output.trim() }
     : { question, standalone: rewrite.standalone, method: 'language-model', turns: turns.length };
 }
 
@@ -69,13 +72,16 @@ const wrappingQuotes = /^["'“‘「『](.*)["'”’」』]$/su;
 
 /**
  * The model's output is untrusted too: keep its first line, without a label or quotes, and use
- * it only when it looks like one question of about the inputs' size.
+ * it only when it looks like one question of about the inputs' size that keeps the follow-up's
+ * subject and resolves it from the conversation (rewrite-check.ts). `inputs` is the follow-up,
+ * then the earlier questions.
  */
 export function standaloneFrom(
   output: string,
   inputs: readonly string[],
 ): { standalone: string } | { fallback: string } {
   const firstLine = output.trim().split(/[\r\n]+/, 1)[0] ?? '';
+  const [followUp = '', ...earlier] = inputs;
   const unlabelled = firstLine.trim().replace(leadingLabel, '').trim();
   const standalone = (wrappingQuotes.exec(unlabelled)?.[1] ?? unlabelled).trim();
   if (standalone === '') return { fallback: 'the language model returned no question' };
@@ -85,5 +91,7 @@ export function standaloneFrom(
     return { fallback: `the rewrite was longer than ${limit} characters` };
   }
   if (/\[\[(?:BEGIN|END) DATA /.test(standalone)) return { fallback: 'the rewrite repeated the prompt' };
+  const problem = rewriteProblem(standalone, followUp, earlier);
+  if (problem) return { fallback: problem };
   return { standalone };
 }

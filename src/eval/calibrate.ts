@@ -20,6 +20,8 @@ import { calibrateThresholds } from './calibrate-thresholds.js';
 import { type Label, labelProblemsError, loadLabels } from './label-file.js';
 import { scoreQuestions } from './score-questions.js';
 
+export { type EvalMode, evalModes } from './answer-decision.js';
+
 export interface CalibrateOptions {
   /** The JSON Lines file of labelled questions (eval/label-file.ts). */
   labelsPath: string;

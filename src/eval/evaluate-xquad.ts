@@ -4,6 +4,11 @@ import { writeEvalCharts } from './charts/write-eval-charts.js';
 import { loadEmbeddingCache, saveEmbeddingCache } from './embedding-cache-file.js';
 import { type EvalReport, type RunEvalOptions, runEval } from './run-eval.js';
 
+// What `eval xquad` needs beside the flow: the data set, the routes it compares, the report.
+export { type EvalMode, evalModes } from './answer-decision.js';
+export { formatEvalReport } from './format-eval-report.js';
+export { loadXquad } from './xquad-dataset.js';
+
 export interface EvaluateXquadOptions extends Omit<RunEvalOptions, 'rag'> {
   /** Keep every vector in this file and reuse it next run (per model). */
   embeddingCache?: string | undefined;

@@ -7,7 +7,8 @@ import type { DocumentKey } from './answer-decision.js';
 
 /**
  * One labelled question per line: `{ "question": "…", "expected": { "category": "…", "title": "…" } }`,
- * or `"expected": null` for a question the knowledge base cannot answer (it should be refused).
+ * or `"expected": null` for a question the knowledge base cannot answer (it should be refused);
+ * optionally `"answers": ["…"]`, gold answers for `eval answers`.
  */
 export const labelSchema = z
   .object({
@@ -19,6 +20,8 @@ export const labelSchema = z
       })
       .strict()
       .nullable(),
+    /** Gold answers, for `eval answers`: an answer is right when it contains one of them. */
+    answers: z.array(z.string().trim().min(1)).min(1).optional(),
   })
   .strict();
 
@@ -27,6 +30,8 @@ export interface Label {
   line: number;
   question: string;
   expected: DocumentKey | null;
+  /** Gold answers, when the line gives them. */
+  answers?: string[] | undefined;
 }
 
 export interface LabelProblem {
@@ -56,7 +61,8 @@ export function parseLabels(text: string): { labels: Label[]; problems: LabelPro
         problems.push({ line, reason: describeIssues(parsed.error) });
         return;
       }
-      labels.push({ line, question: parsed.data.question, expected: parsed.data.expected });
+      const { question, expected, answers } = parsed.data;
+      labels.push({ line, question, expected, ...(answers ? { answers } : {}) });
     });
   return { labels, problems };
 }

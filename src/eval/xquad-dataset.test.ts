@@ -27,6 +27,7 @@ test('articles become categories, paragraphs documents, questions point at their
     question: 'Why do bakers fold the dough during bulk fermentation?',
     category: 'Sourdough Bread',
     title: 'Sourdough Bread ¶2',
+    answers: ['to build strength'],
   });
 });
 
@@ -39,6 +40,8 @@ test('cross-lingual: Chinese questions against English paragraphs keep the same 
   assert.equal(dataset.questions[0]?.question, '每天晚上谁爬上塔顶点亮灯？');
   assert.equal(dataset.questions[0]?.title, 'Lighthouse Keeping ¶1');
   assert.match(dataset.knowledgeBase[0]?.documents[0]?.content ?? '', /^The lighthouse keeper/);
+  // Gold answers in both languages: the question's, and the paragraph's an answer may copy.
+  assert.deepEqual(dataset.questions[0]?.answers, ['灯塔看守人', 'The lighthouse keeper']);
 });
 
 test('files that are not parallel, not SQuAD or missing are rejected with the file named', async (t) => {

@@ -6,8 +6,8 @@ import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { parseJson } from '../util/parse-json.js';
 
 /**
- * SQuAD v1.1 shape, as XQuAD ships it. Minimal on purpose: only the fields the benchmark reads
- * are checked (answers are not needed to judge retrieval), so extra fields never break loading.
+ * SQuAD v1.1 shape, as XQuAD ships it. Minimal on purpose: only the fields the benchmarks read
+ * are checked (answers are optional: retrieval does not need them), so extra fields never break loading.
  */
 const squadSchema = z.object({
   data: z
@@ -18,7 +18,14 @@ const squadSchema = z.object({
           .array(
             z.object({
               context: z.string().min(1),
-              qas: z.array(z.object({ id: z.string().min(1), question: z.string().min(1) })),
+              qas: z.array(
+                z.object({
+                  id: z.string().min(1),
+                  question: z.string().min(1),
+                  // Only `eval answers` reads them; retrieval benchmarks work without.
+                  answers: z.array(z.object({ text: z.string() })).optional(),
+                }),
+              ),
             }),
           )
           .min(1),
@@ -37,6 +44,11 @@ export interface BenchmarkQuestion {
   category: string;
   /** The gold paragraph's document title. */
   title: string;
+  /**
+   * Gold answer spans: the question file's, then (cross-lingual) the same question's in the
+   * paragraphs' language, which an answer copied from the paragraph would contain. May be empty.
+   */
+  answers: string[];
 }
 
 export interface BenchmarkDataset {
@@ -118,6 +130,11 @@ export async function loadXquad(directory: string, lang: string, kbLang = lang):
       })),
     };
   });
+  const kbAnswers = new Map(
+    paragraphsData.data.flatMap((article) =>
+      article.paragraphs.flatMap((paragraph) => paragraph.qas.map((qa) => [qa.id, spans(qa.answers)] as const)),
+    ),
+  );
   const questions = questionsData.data.flatMap((article) =>
     article.paragraphs.flatMap((paragraph, index) =>
       paragraph.qas.map((qa) => ({
@@ -125,10 +142,15 @@ export async function loadXquad(directory: string, lang: string, kbLang = lang):
         question: qa.question,
         category: categoryName(article.title),
         title: paragraphTitle(categoryName(article.title), index),
+        answers: [...new Set([...spans(qa.answers), ...(kbAnswers.get(qa.id) ?? [])])],
       })),
     ),
   );
   return { name: 'xquad', lang, kbLang, knowledgeBase, questions };
+}
+
+function spans(answers: ReadonlyArray<{ text: string }> | undefined): string[] {
+  return (answers ?? []).map((answer) => answer.text.trim()).filter((text) => text !== '');
 }
 
 function checkParallel(questions: SquadFile, paragraphs: SquadFile, questionsFile: string, paragraphsFile: string) {

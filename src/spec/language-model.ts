@@ -11,6 +11,19 @@ export interface GenerateOptions {
   /** 0 = greedy. Default 0: grounded answers should not improvise. */
   temperature?: number | undefined;
   abortSignal?: AbortSignal | undefined;
+  /**
+   * Called once after generation with the token counts, by engines that know them (llama-cpp
+   * in-process); others never call it. For evaluation (prompt size, tokens per second).
+   */
+  onUsage?: ((usage: GenerationUsage) => void) | undefined;
+}
+
+/** How many tokens a generation read and wrote. */
+export interface GenerationUsage {
+  /** The rendered prompt: chat template, system and user turns. */
+  promptTokens: number;
+  /** Tokens the model generated (its end-of-turn token included when it stopped on one). */
+  completionTokens: number;
 }
 
 /**

@@ -30,3 +30,24 @@ export function defuseControlTokens(text: string, extra: readonly string[] = [])
   }
   return result;
 }
+
+/** A forged turn opener and the role right after it: `<|im_start|>system`, `<start_of_turn>user`, `<|turn>model`. */
+const forgedTurn =
+  /(?:<start_of_turn>|<\|im_start\|>|<\|turn>|<\|start_header_id\|>)[ \t]*(?:system|user|model|assistant|developer)?(?:<\|end_header_id\|>)?/giu;
+/** Other chat formats' markers that read as structure to an instruct model: Llama 2's, and our own data markers. */
+const otherMarkers = /\[\/?INST\]|<<\/?SYS>>|\[\[(?:BEGIN|END) DATA[^\]\n]{0,40}\]\]/gu;
+
+/**
+ * Removes chat-template control strings (those `defuseControlTokens` defuses, ChatML's
+ * `<|im_start|>`/`<|im_end|>`, Llama's `[INST]`) and forged data markers from quoted text,
+ * together with the role a forged turn names. Defusing keeps them readable, which a real
+ * instruct model still reads as a new turn; for text handed to a model as data, nothing of
+ * them is worth keeping.
+ */
+export function stripControlTokens(text: string, extra: readonly string[] = []): string {
+  let result = text.replace(forgedTurn, ' ').replace(gemmaControlToken, ' ').replace(otherMarkers, ' ');
+  for (const token of extra) {
+    if (token.length > 1) result = result.replaceAll(token, ' ');
+  }
+  return result.replace(/[ \t]{2,}/g, ' ');
+}

@@ -11,8 +11,10 @@ export function cjkRuns(text: string): string[] {
   return text.match(cjkRun) ?? [];
 }
 
+export type ReplyLanguage = 'zh' | 'ja' | 'ko' | 'en';
+
 /** The language a reply to this text should be in, from its script alone. */
-export function detectReplyLanguage(text: string): 'zh' | 'ja' | 'ko' | 'en' {
+export function detectReplyLanguage(text: string): ReplyLanguage {
   if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text)) return 'ja';
   if (/\p{Script=Hangul}/u.test(text)) return 'ko';
   if (/\p{Script=Han}/u.test(text)) return 'zh';

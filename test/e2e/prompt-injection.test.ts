@@ -18,7 +18,7 @@ import { TINY_ONNX_SPECIAL_TOKENS, type TinyOnnxModels, writeTinyOnnxModels } fr
 // "Documents are data": on every engine, a planted document stays inside the data section of
 // the prompt the model sees, and control strings written in text never become control tokens.
 const question = 'How do I reset my password?';
-const grounded = groundedMessages(question, [plantedChunk]);
+const grounded = groundedMessages(question, [plantedChunk], 'marked');
 // What a caller could hand an engine directly, without the grounded prompt's defusing.
 const raw: ChatMessage[] = [
   { role: 'system', content: 'Answer briefly.' },

@@ -16,6 +16,8 @@ export interface RealWeights {
   embeddingQ8NoDense: string;
   languageModel: string;
   python: string;
+  /** Instruction-tuned answer models (not Gemma): Qwen2.5-Coder-0.5B-Instruct and SmolLM2-135M-Instruct, when fetched. */
+  instruct: { qwen?: string | undefined; smol?: string | undefined };
 }
 
 const pathsSchema = z.object({
@@ -25,6 +27,8 @@ const pathsSchema = z.object({
   GEMMA_RAG_REAL_EMBEDDING_Q8_NO_DENSE: z.string(),
   GEMMA_RAG_REAL_LANGUAGE_MODEL: z.string(),
   GEMMA_RAG_REAL_PYTHON: z.string(),
+  GEMMA_RAG_REAL_INSTRUCT_QWEN: z.string().optional(),
+  GEMMA_RAG_REAL_INSTRUCT_SMOL: z.string().optional(),
 });
 
 export const realWeightsCache =
@@ -43,7 +47,8 @@ function load(): RealWeights | string {
   const parsed = pathsSchema.safeParse(entries);
   if (!parsed.success) return `${file} is incomplete: run scripts/real-weights.sh again`;
   const paths = parsed.data;
-  const missing = Object.values(paths).find((path) => !existsSync(path));
+  const { GEMMA_RAG_REAL_INSTRUCT_QWEN: qwen, GEMMA_RAG_REAL_INSTRUCT_SMOL: smol, ...required } = paths;
+  const missing = Object.values(required).find((path) => !existsSync(path));
   if (missing) return `${missing} is missing: run scripts/real-weights.sh again`;
   return {
     embeddingDir: paths.GEMMA_RAG_REAL_EMBEDDING_DIR,
@@ -52,6 +57,10 @@ function load(): RealWeights | string {
     embeddingQ8NoDense: paths.GEMMA_RAG_REAL_EMBEDDING_Q8_NO_DENSE,
     languageModel: paths.GEMMA_RAG_REAL_LANGUAGE_MODEL,
     python: paths.GEMMA_RAG_REAL_PYTHON,
+    instruct: {
+      qwen: qwen && existsSync(qwen) ? qwen : undefined,
+      smol: smol && existsSync(smol) ? smol : undefined,
+    },
   };
 }
 
@@ -64,6 +73,21 @@ export function realWeightsOrSkip(t: TestContext): RealWeights | undefined {
     return undefined;
   }
   return loaded;
+}
+
+/** An instruction-tuned answer model's path, or undefined after marking the test skipped with the reason. */
+export function instructModelOrSkip(
+  t: TestContext,
+  name: 'qwen' | 'smol',
+): { weights: RealWeights; model: string } | undefined {
+  const weights = realWeightsOrSkip(t);
+  if (!weights) return undefined;
+  const model = weights.instruct[name];
+  if (!model) {
+    t.skip(`no ${name} instruct model in ${realWeightsCache}: run scripts/real-weights.sh again`);
+    return undefined;
+  }
+  return { weights, model };
 }
 
 /** Runs one of scripts/real/*.py with a JSON request on stdin and parses its JSON answer. */

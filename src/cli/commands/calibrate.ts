@@ -1,8 +1,7 @@
 import { type Command, Option } from 'commander';
 import { databaseSource, dbEnvironmentVariable } from '../../app/knowledge-source.js';
 import { defaultRouteName } from '../../app/options.js';
-import { type EvalMode, evalModes } from '../../eval/answer-decision.js';
-import { type CalibrationSide, calibrate, readLabels } from '../../eval/calibrate.js';
+import { type CalibrationSide, calibrate, type EvalMode, evalModes, readLabels } from '../../eval/calibrate.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {

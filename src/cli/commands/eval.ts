@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultModelProfile, parseDimensions } from '../../app/options.js';
-import { type EvalMode, evalModes } from '../../eval/answer-decision.js';
-import { evaluateXquad } from '../../eval/evaluate-xquad.js';
-import { formatEvalReport } from '../../eval/format-eval-report.js';
-import { loadXquad } from '../../eval/xquad-dataset.js';
+import { type EvalMode, evalModes, evaluateXquad, formatEvalReport, loadXquad } from '../../eval/evaluate-xquad.js';
 import { errorCodes, GemmaRagError } from '../../spec/errors.js';
 import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.js';
 import {
@@ -17,6 +14,7 @@ import {
 } from '../engine-options.js';
 import { parseFraction, parsePositiveInteger } from '../parse-flags.js';
 import { progressBar } from '../progress.js';
+import { registerEvalAnswers } from './eval-answers.js';
 
 interface EvalFlags extends EngineFlags {
   data: string;
@@ -35,7 +33,9 @@ interface EvalFlags extends EngineFlags {
 }
 
 export function registerEval(program: Command, io: CliIo, run: CommandRunner) {
-  const evaluate = program.command('eval').description('measure retrieval and refusal on a benchmark data set');
+  const evaluate = program
+    .command('eval')
+    .description('measure retrieval and refusal (xquad) or end-to-end answers (answers) on a benchmark data set');
   const command = evaluate
     .command('xquad')
     .description(
@@ -64,6 +64,7 @@ export function registerEval(program: Command, io: CliIo, run: CommandRunner) {
     dimensionsOption.description = 'comma-separated Matryoshka sizes, one index each (default 768,512,256,128)';
   }
   command.action((flags: EvalFlags) => run(() => evalXquad(io, flags), flags.json ?? false));
+  registerEvalAnswers(evaluate, io, run);
 }
 
 export function parseModes(value: string | undefined): EvalMode[] {

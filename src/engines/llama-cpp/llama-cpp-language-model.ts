@@ -83,13 +83,19 @@ export class LlamaCppLanguageModel implements LanguageModel {
       chatWrapper: await chatWrapperFor(this.architecture),
       ...(system.length > 0 ? { systemPrompt: system.join('\n\n') } : {}),
     });
+    let completionTokens = 0;
     try {
       await session.prompt(user.join('\n\n'), {
         maxTokens: options.maxTokens ?? 256,
         temperature: options.temperature ?? 0,
         signal: options.abortSignal,
         onTextChunk: push,
+        onToken: (tokens) => {
+          completionTokens += tokens.length;
+        },
       });
+      const promptTokens = Math.max(0, this.sequence.contextTokens.length - completionTokens);
+      options.onUsage?.({ promptTokens, completionTokens });
     } catch (error) {
       throw generationFailure(error, options.abortSignal);
     } finally {
