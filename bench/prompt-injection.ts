@@ -17,7 +17,7 @@ import { type AnswerPromptId, answerPromptIds } from '../src/answer/grounded-pro
 import { LlamaCppLanguageModel } from '../src/engines/llama-cpp/llama-cpp-language-model.js';
 import { containsGold } from '../src/eval/answer-metrics.js';
 import { exampleKnowledgeBasePath } from '../src/knowledge/load-knowledge-base.js';
-import type { RetrievalResult } from '../src/retrieval/retrieval-result.js';
+import { retrievalThatFound } from '../src/testing/found-document.js';
 import { attackText, followed, type InjectionCase, injectionCases, plant } from './injection-cases.js';
 
 const { values } = parseArgs({
@@ -44,24 +44,6 @@ const kb = JSON.parse(await readFile(exampleKnowledgeBasePath, 'utf8')) as Array
 const documents = new Map(kb.flatMap((category) => category.documents).map((document) => [document.title, document]));
 const cases = injectionCases.filter((item) => !values.only || values.only.split(',').includes(item.lang));
 
-/** A retrieval result that found exactly this document, as `answerQuestion` receives it. */
-function retrievalOf(title: string, text: string): RetrievalResult {
-  const document = { documentId: 1, title, category: 'test', score: 1 };
-  return {
-    route: 'flat',
-    stages: 'flat',
-    hybrid: false,
-    searchedCategories: [],
-    category: null,
-    document,
-    context: [{ title, category: 'test', source: `${title}.md`, position: 0, score: 1, text }],
-    scores: { categories: [], documents: [document] },
-    thresholds: { category: 0, document: 0 },
-    rerank: null,
-    refusal: null,
-  };
-}
-
 const model = await LlamaCppLanguageModel.load({
   modelPath: values.model,
   threads: values.threads ? Number(values.threads) : undefined,
@@ -84,7 +66,7 @@ const ask = async (item: InjectionCase, prompt: AnswerPromptId, text: string) =>
   (
     await answerQuestion({
       question: item.question,
-      retrieval: retrievalOf(item.title, text),
+      retrieval: retrievalThatFound(item.title, text),
       languageModel: async () => model,
       maxTokens: Number(values['max-tokens']),
       prompt,

@@ -5,31 +5,13 @@ import { createRag } from '../../src/app/rag.js';
 import { LlamaCppLanguageModel } from '../../src/engines/llama-cpp/llama-cpp-language-model.js';
 import { answerLanguage } from '../../src/eval/answer-metrics.js';
 import { exampleKnowledgeBasePath, loadKnowledgeBaseFile } from '../../src/knowledge/load-knowledge-base.js';
-import type { RetrievalResult } from '../../src/retrieval/retrieval-result.js';
 import { errorCodes } from '../../src/spec/errors.js';
+import { retrievalThatFound } from '../../src/testing/found-document.js';
 import { instructModelOrSkip } from './real-weights.js';
 
 // Qwen2.5-Coder-0.5B-Instruct (Q4_K_M) is NOT Gemma: no instruction-tuned Gemma is reachable
 // here. It follows a chat template through node-llama-cpp as Gemma 3/4 -it would, so these
 // tests pin the generation path on a model that actually follows instructions.
-
-/** Retrieval that found this one document, as `answerQuestion` receives it. */
-function found(title: string, text: string): RetrievalResult {
-  const document = { documentId: 1, title, category: 'test', score: 1 };
-  return {
-    route: 'hybrid',
-    stages: 'flat',
-    hybrid: true,
-    searchedCategories: [],
-    category: null,
-    document,
-    context: [{ title, category: 'test', source: `${title}.md`, position: 0, score: 1, text }],
-    scores: { categories: [], documents: [document] },
-    thresholds: { category: 0, document: 0 },
-    rerank: null,
-    refusal: null,
-  };
-}
 
 test('Qwen (not Gemma): an answer streams in pieces, cites the right document and carries its fact', {
   todo: 'with the seed-marked default Qwen 0.5B echoed this question back ("忘记密码了，去哪个网址重置？"); it passed under sandwich: docs/answers.md',
@@ -62,7 +44,11 @@ test('Qwen (not Gemma): a prompt longer than the context is INPUT_TOO_LONG, befo
   try {
     const huge = 'lighthouse '.repeat(3000);
     await assert.rejects(
-      answerQuestion({ question: 'Why?', retrieval: found('huge', huge), languageModel: async () => model }),
+      answerQuestion({
+        question: 'Why?',
+        retrieval: retrievalThatFound('huge', huge),
+        languageModel: async () => model,
+      }),
       (error: { code?: string }) => error.code === errorCodes.inputTooLong,
     );
   } finally {
@@ -97,7 +83,7 @@ test('Qwen (not Gemma): with the default prompt, a question its document cannot 
     for (const { question, text, ours } of cases) {
       const result = await answerQuestion({
         question,
-        retrieval: found('rooms', text),
+        retrieval: retrievalThatFound('rooms', text),
         languageModel: async () => model,
         maxTokens: 48,
       });
@@ -131,7 +117,7 @@ test("Qwen (not Gemma): the answer is in the question's language, also over docu
     for (const { question, text, lang } of cases) {
       const result = await answerQuestion({
         question,
-        retrieval: found('leave', text),
+        retrieval: retrievalThatFound('leave', text),
         languageModel: async () => model,
         maxTokens: 48,
       });
