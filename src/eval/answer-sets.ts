@@ -4,7 +4,7 @@ import { loadKnowledgeBaseFile } from '../knowledge/load-knowledge-base.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import type { DocumentKey } from './answer-decision.js';
 import { type Label, loadLabels } from './label-file.js';
-import { holdOut, seededRandom } from './seeded-split.js';
+import { holdOut, seededSample } from './seeded-split.js';
 import { type BenchmarkDataset, loadXquad } from './xquad-dataset.js';
 
 /** A question `eval answers` asks, with what a right answer contains. */
@@ -37,19 +37,6 @@ export interface XquadSampleOptions {
   seed: number;
 }
 
-/** A seeded sample, in the original order: the same seed asks the same questions on every machine. */
-function sample<Item>(items: readonly Item[], count: number, seed: number): Item[] {
-  if (count >= items.length) return [...items];
-  const random = seededRandom(seed);
-  const order = items.map((_, index) => index);
-  for (let index = order.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [order[index], order[other]] = [order[other] as number, order[index] as number];
-  }
-  const chosen = new Set(order.slice(0, count));
-  return items.filter((_, index) => chosen.has(index));
-}
-
 /**
  * XQuAD as an answer benchmark: some articles are left out of the knowledge base (their
  * questions must be refused), and a seeded sample of the rest is asked. The held-out split is
@@ -67,13 +54,13 @@ export function xquadAnswerSet(dataset: BenchmarkDataset, options: XquadSampleOp
     (question) => !heldOut.has(question.category) && question.answers.length > 0,
   );
   const outOfScope = dataset.questions.filter((question) => heldOut.has(question.category));
-  const answerable = sample(inScope, options.answerable, options.seed).map((question) => ({
+  const answerable = seededSample(inScope, options.answerable, options.seed).map((question) => ({
     id: question.id,
     question: question.question,
     gold: { category: question.category, title: question.title },
     answers: question.answers,
   }));
-  const unanswerable = sample(outOfScope, options.unanswerable, options.seed + 1).map((question) => ({
+  const unanswerable = seededSample(outOfScope, options.unanswerable, options.seed + 1).map((question) => ({
     id: question.id,
     question: question.question,
     gold: null,

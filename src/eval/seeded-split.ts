@@ -17,6 +17,12 @@ export function seededRandom(seed: number): () => number {
 export function holdOut<Item>(items: readonly Item[], fraction: number, seed: number): Item[] {
   if (items.length < 2 || fraction <= 0) return [];
   const count = Math.min(items.length - 1, Math.max(1, Math.round(fraction * items.length)));
+  return seededSample(items, count, seed);
+}
+
+/** `count` of `items` chosen by a seeded Fisher–Yates shuffle, in their original order (all when count ≥ n). */
+export function seededSample<Item>(items: readonly Item[], count: number, seed: number): Item[] {
+  if (count >= items.length) return [...items];
   const random = seededRandom(seed);
   const order = items.map((_, index) => index);
   for (let index = order.length - 1; index > 0; index--) {

@@ -118,18 +118,8 @@ export class CoarseCodes {
   /** Fixes the int8 calibration from a sample (n × dimensions values); later vectors are clamped to it. */
   calibrateFrom(sample: Float32Array): void {
     const { dimensions, capacity } = this.slots;
-    const prefix = this.prefix;
-    const count = Math.floor(sample.length / dimensions);
-    const calibration = calibrateInt8(count, prefix, (row, target) =>
-      target.set(prefixOf(sample, row * dimensions, prefix, dimensions)),
-    );
-    this.int8 = {
-      prefix,
-      codes: new Int8Array(capacity * prefix),
-      encodedSize: 0,
-      calibration,
-      calibratedAt: Number.POSITIVE_INFINITY,
-    };
+    const rows = Math.floor(sample.length / dimensions);
+    this.int8 = calibratedInt8(sample, rows, this.prefix, dimensions, capacity, Number.POSITIVE_INFINITY);
   }
 
   /** The slot storage grew to `capacity` slots. */
@@ -176,16 +166,7 @@ export class CoarseCodes {
         if (!this.int8) throw invalid('int8 codes without fp32 in memory must be built while adding.');
         return this.int8;
       }
-      const calibration = calibrateInt8(size, prefix, (row, target) =>
-        target.set(prefixOf(vectors, row * dimensions, prefix, dimensions)),
-      );
-      this.int8 = {
-        prefix,
-        codes: new Int8Array(capacity * prefix),
-        encodedSize: 0,
-        calibration,
-        calibratedAt: Math.max(1, size),
-      };
+      this.int8 = calibratedInt8(vectors, size, prefix, dimensions, capacity, Math.max(1, size));
     }
     const int8 = this.int8;
     if (vectors) {
@@ -201,6 +182,21 @@ export class CoarseCodes {
     }
     return int8;
   }
+}
+
+/** Empty int8 codes for `capacity` slots, calibrated on the first `rows` vectors of `source`. */
+function calibratedInt8(
+  source: Float32Array,
+  rows: number,
+  prefix: number,
+  dimensions: number,
+  capacity: number,
+  calibratedAt: number,
+): Int8Codes {
+  const calibration = calibrateInt8(rows, prefix, (row, target) =>
+    target.set(prefixOf(source, row * dimensions, prefix, dimensions)),
+  );
+  return { prefix, codes: new Int8Array(capacity * prefix), encodedSize: 0, calibration, calibratedAt };
 }
 
 function emptyBinary(prefix: number, capacity: number): BinaryCodes {
