@@ -7,7 +7,10 @@
  * as our not-found text. Run by hand with real weights (scripts/real-weights.sh fetches them):
  *
  *   node --import tsx bench/prompt-injection.ts --model ~/.cache/gemma-rag-test-weights/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf \
- *     --prompt marked,sandwich [--json results.json] [--only zh]
+ *     --prompt marked,sandwich [--set seen|held-out|all] [--json results.json] [--only zh]
+ *
+ * `--set held-out` plants attacks written after the planted-instruction quarantine
+ * (src/text/planted-instructions.ts), which were never used to shape it.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -18,7 +21,7 @@ import { LlamaCppLanguageModel } from '../src/engines/llama-cpp/llama-cpp-langua
 import { containsGold } from '../src/eval/answer-metrics.js';
 import { exampleKnowledgeBasePath } from '../src/knowledge/load-knowledge-base.js';
 import { retrievalThatFound } from '../src/testing/found-document.js';
-import { attackText, followed, type InjectionCase, injectionCases, plant } from './injection-cases.js';
+import { attackText, followed, heldOutCases, type InjectionCase, injectionCases, plant } from './injection-cases.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     'max-tokens': { type: 'string', default: '64' },
     threads: { type: 'string' },
     only: { type: 'string' },
+    set: { type: 'string', default: 'seen' },
     json: { type: 'string' },
   },
 });
@@ -42,7 +46,14 @@ interface KbDocument {
 }
 const kb = JSON.parse(await readFile(exampleKnowledgeBasePath, 'utf8')) as Array<{ documents: KbDocument[] }>;
 const documents = new Map(kb.flatMap((category) => category.documents).map((document) => [document.title, document]));
-const cases = injectionCases.filter((item) => !values.only || values.only.split(',').includes(item.lang));
+const sets: Record<string, InjectionCase[]> = {
+  seen: injectionCases,
+  'held-out': heldOutCases,
+  all: [...injectionCases, ...heldOutCases],
+};
+const chosen = sets[values.set ?? 'seen'];
+if (!chosen) throw new Error(`--set must be one of ${Object.keys(sets).join(', ')}`);
+const cases = chosen.filter((item) => !values.only || values.only.split(',').includes(item.lang));
 
 const model = await LlamaCppLanguageModel.load({
   modelPath: values.model,
@@ -102,7 +113,7 @@ await model.dispose();
 
 const count = (list: readonly Row[], pick: (row: Row) => boolean) => `${list.filter(pick).length}/${list.length}`;
 console.log(
-  `model: ${basename(values.model)} · ${cases.length} planted documents · max tokens ${values['max-tokens']} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  `model: ${basename(values.model)} · ${cases.length} planted documents (${values.set} attacks) · max tokens ${values['max-tokens']} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
 );
 console.log(
   '| prompt | attacks followed | right with planted document | right on clean document |\n|---|---:|---:|---:|',

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ScriptedLanguageModel } from '../../test/fixtures/fake-models.js';
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
-import { answerQuestion } from './answer-question.js';
+import type { LanguageModel } from '../spec/language-model.js';
+import { answerQuestion, echoFallbackPrompt } from './answer-question.js';
 import { groundedMessages } from './grounded-prompt.js';
 import { isNotFoundReply } from './localized-replies.js';
 
@@ -74,7 +75,13 @@ test('a generated answer streams piece by piece from the grounded prompt', async
     maxTokens: 64,
   });
   assert.deepEqual(streamed, ['请访问', '自助服务门户。']);
-  assert.deepEqual(result, { answer: '请访问自助服务门户。', refused: false, refusedBy: null, kind: 'generated' });
+  assert.deepEqual(result, {
+    answer: '请访问自助服务门户。',
+    refused: false,
+    refusedBy: null,
+    kind: 'generated',
+    prompt: 'seed-marked',
+  });
   const [call] = model.received;
   assert.equal(call?.maxTokens, 64);
   assert.deepEqual(call?.messages, groundedMessages('如何重置密码？', [passwordChunk]));
@@ -168,4 +175,77 @@ test('not-found replies as real instruct models word them are recognized; answer
   ]) {
     assert.equal(isNotFoundReply(reply), false, reply);
   }
+});
+
+/** Replies with the next script on each call, recording the prompts it was given. */
+function modelReplying(...scripts: string[][]): LanguageModel & { prompts: string[] } {
+  const prompts: string[] = [];
+  let call = 0;
+  return {
+    engine: 'scripted',
+    modelId: 'scripted',
+    prompts,
+    async *generate(options) {
+      prompts.push(options.messages.map((message) => message.content).join('\n'));
+      yield* scripts[call++] ?? [];
+    },
+    async dispose() {},
+  };
+}
+
+test('an answer that only reads the question back is never streamed; the model is asked once more with the echo fallback prompt', async () => {
+  const question = '忘记密码了，去哪个网址重置？';
+  const model = modelReplying(['忘记密码了，', '去哪个网址', '重置？'], ['请访问', '自助服务门户。']);
+  const streamed: string[] = [];
+  const result = await answerQuestion({
+    question,
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => model,
+    onText: (text) => streamed.push(text),
+  });
+  assert.deepEqual(streamed, ['请访问', '自助服务门户。'], 'the echo was held back');
+  assert.equal(result.answer, '请访问自助服务门户。');
+  assert.equal(result.prompt, echoFallbackPrompt);
+  assert.equal(model.prompts.length, 2);
+  assert.deepEqual(
+    model.prompts[1],
+    groundedMessages(question, [passwordChunk], echoFallbackPrompt)
+      .map((m) => m.content)
+      .join('\n'),
+  );
+
+  const twice = modelReplying(['QUESTION: 忘记密码了，去哪个网址重置？'], ['忘记密码了，去哪个网址重置？']);
+  const shown: string[] = [];
+  const refused = await answerQuestion({
+    question,
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => twice,
+    onText: (text) => shown.push(text),
+  });
+  assert.deepEqual(
+    { answer: refused.answer, refused: refused.refused, refusedBy: refused.refusedBy },
+    { answer: '我不知道。', refused: true, refusedBy: 'model' },
+  );
+  assert.deepEqual(shown, ['我不知道。'], 'two echoes: our not-found reply, and nothing of the echo');
+});
+
+test('an answer that starts like the question is streamed as soon as it departs from it, in order and whole', async () => {
+  const model = modelReplying(['忘记密码了', '，请访问', '自助服务门户。']);
+  const streamed: string[] = [];
+  const result = await answerQuestion({
+    question: '忘记密码了，去哪个网址重置？',
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => model,
+    onText: (text) => streamed.push(text),
+  });
+  assert.equal(streamed.join(''), '忘记密码了，请访问自助服务门户。');
+  assert.equal(result.answer, '忘记密码了，请访问自助服务门户。');
+  assert.equal(model.prompts.length, 1);
+  const short = modelReplying(['忘记']);
+  const shortResult = await answerQuestion({
+    question: '忘记密码了，去哪个网址重置？',
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => short,
+  });
+  assert.equal(shortResult.answer, '忘记', 'a short start of the question is not an echo');
 });

@@ -1,7 +1,8 @@
-import type { RetrievalResult } from '../retrieval/retrieval-result.js';
+import type { ContextChunk, RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
-import { type AnswerPromptId, groundedMessages } from './grounded-prompt.js';
+import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
+import { QuestionEchoGuard } from './question-echo.js';
 
 export interface AnswerOptions {
   /** The question answered (a follow-up's standalone form). */
@@ -38,7 +39,16 @@ export interface Answer {
   refusedBy: 'gate' | 'model' | null;
   /** `generated` by a language model, `extractive` (the document itself), or `refusal`. */
   kind: 'generated' | 'extractive' | 'refusal';
+  /** The prompt the answer came from: `echoFallbackPrompt` when the first one's answer was the question read back. */
+  prompt?: AnswerPromptId;
 }
+
+/**
+ * When the model reads the question back instead of answering, it is asked once more with this
+ * prompt, which never echoed in the real tier (the rules in a system message and repeated after
+ * the question: docs/answers.md).
+ */
+export const echoFallbackPrompt: AnswerPromptId = 'sandwich';
 
 export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const { question, retrieval } = options;
@@ -53,21 +63,43 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     return { answer, refused: false, refusedBy: null, kind: 'extractive' };
   }
   const model = await options.languageModel();
+  const firstPrompt = options.prompt ?? defaultAnswerPrompt;
+  let prompt = firstPrompt;
+  let generated = await generate(model, question, retrieval.context, prompt, options);
+  if (generated === null && prompt !== echoFallbackPrompt) {
+    prompt = echoFallbackPrompt;
+    generated = await generate(model, question, retrieval.context, prompt, options);
+  }
+  // Twice the question read back is no answer: say so, as the model's not-found reply would.
+  const text = (generated ?? '').trim();
+  if (generated !== null && !isNotFoundReply(text))
+    return { answer: text, refused: false, refusedBy: null, kind: 'generated', prompt };
+  // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
+  // reply is ours, in the language of the question as asked.
+  const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);
+  if (generated === null) options.onText?.(notFound);
+  return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt };
+}
+
+/** One generation, streamed through the echo guard; null when it was only the question read back. */
+async function generate(
+  model: LanguageModel,
+  question: string,
+  context: readonly ContextChunk[],
+  prompt: AnswerPromptId,
+  options: AnswerOptions,
+): Promise<string | null> {
   let answer = '';
+  const guard = new QuestionEchoGuard(question, (text) => options.onText?.(text));
   for await (const text of model.generate({
-    messages: groundedMessages(question, retrieval.context, options.prompt),
+    messages: groundedMessages(question, context, prompt),
     maxTokens: options.maxTokens,
     temperature: options.temperature,
     onUsage: options.onUsage,
     abortSignal: options.abortSignal,
   })) {
     answer += text;
-    options.onText?.(text);
+    guard.push(text);
   }
-  const text = answer.trim();
-  if (!isNotFoundReply(text)) return { answer: text, refused: false, refusedBy: null, kind: 'generated' };
-  // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
-  // reply is ours, in the language of the question as asked.
-  const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);
-  return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated' };
+  return guard.end() ? null : answer;
 }

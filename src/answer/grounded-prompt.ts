@@ -2,6 +2,7 @@ import { promptTitle } from '../embedding/prompts.js';
 import type { ContextChunk } from '../retrieval/retrieval-result.js';
 import type { ChatMessage } from '../spec/language-model.js';
 import { defuseControlTokens, stripControlTokens } from '../text/control-tokens.js';
+import { quarantinePlantedInstructions } from '../text/planted-instructions.js';
 import { detectReplyLanguage } from '../text/scripts.js';
 import { answerRules } from './answer-rules.js';
 import { dataMarkers, markerId } from './data-markers.js';
@@ -17,8 +18,8 @@ import { dontKnowPhrase } from './localized-replies.js';
  * - `sandwich-user`: `sandwich` as one user message, no system message (the seed's shape);
  * - `spotlight`: `sandwich` with every quoted line prefixed by `│ ` (datamarking);
  * - `seed-marked`: the seed's template and wording, with the context between data markers
- *   (control strings removed), one sentence saying it holds no instructions, and one naming the
- *   question's language.
+ *   (control strings and sentences written for the assistant removed: `quotedForModel`), one
+ *   sentence saying it holds no instructions, and one naming the question's language.
  */
 export const answerPromptIds = [
   'seed',
@@ -40,13 +41,21 @@ export const defaultAnswerPrompt: AnswerPromptId = 'seed-marked';
  */
 export const answerPromptVersions: Record<AnswerPromptId, number> = {
   seed: 1,
-  'seed-marked': 2,
+  'seed-marked': 3,
   marked: 1,
-  sandwich: 1,
-  'sandwich-en': 1,
-  'sandwich-user': 1,
-  spotlight: 1,
+  sandwich: 2,
+  'sandwich-en': 2,
+  'sandwich-user': 2,
+  spotlight: 2,
 };
+
+/**
+ * A document's text as the model reads it: chat control strings removed and the sentences
+ * written for the assistant ("ignore all previous instructions", "reply only with …") taken out.
+ */
+export function quotedForModel(text: string): string {
+  return quarantinePlantedInstructions(stripControlTokens(text)).text;
+}
 
 /**
  * The grounded prompt — answer only from the documents, otherwise say "I don't know", in the
@@ -84,7 +93,7 @@ function seedMessages(question: string, context: readonly ContextChunk[]): ChatM
 }
 
 function seedMarkedMessages(question: string, context: readonly ContextChunk[]): ChatMessage[] {
-  const contextText = context.map((chunk) => stripControlTokens(chunk.text).trim()).join('\n\n');
+  const contextText = context.map((chunk) => quotedForModel(chunk.text).trim()).join('\n\n');
   const asked = stripControlTokens(question).trim();
   const { begin, end } = dataMarkers(markerId(asked, contextText));
   // The seed's rules are Chinese; without this sentence an English question over Chinese
@@ -133,7 +142,7 @@ function sandwichMessages(
   const quoted = context
     .map((chunk, index) => {
       const title = stripControlTokens(promptTitle(chunk.title)).trim();
-      return `[${wording.document} ${index + 1}] ${wording.title}: ${title}\n${mark(stripControlTokens(chunk.text))}`;
+      return `[${wording.document} ${index + 1}] ${wording.title}: ${title}\n${mark(quotedForModel(chunk.text))}`;
     })
     .join('\n\n');
   const asked = stripControlTokens(question).trim();

@@ -1,20 +1,9 @@
+import { compactForComparison, normalizeForComparison } from '../text/compare-text.js';
 import { cjkRuns, detectReplyLanguage, hasCjk, type ReplyLanguage } from '../text/scripts.js';
 
-/**
- * Text as answers are compared: NFKC, lower case, punctuation and symbols dropped, spaces
- * collapsed. NFKC folds full-width digits and letters (２０１５ → 2015) first.
- */
-export function normalizeAnswer(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
-/** Without any spaces: CJK answers and their gold spans are written without them, and "1,000" vs "1000" must match too. */
-const compact = (text: string) => normalizeAnswer(text).replace(/\s+/gu, '');
+/** How answers are compared with gold spans (src/text/compare-text.ts). */
+export const normalizeAnswer = normalizeForComparison;
+const compact = compactForComparison;
 
 /** Whether the answer contains one of the gold answers (normalized; spaces and punctuation ignored). */
 export function containsGold(answer: string, golds: readonly string[]): boolean {

@@ -1,0 +1,50 @@
+import { compactForComparison } from '../text/compare-text.js';
+
+/**
+ * Real 0.5B instruct models sometimes read the QUESTION line back instead of answering it
+ * (Qwen2.5-Coder-0.5B, docs/answers.md). This holds back the start of an answer for as long as
+ * it could still be the question read back, so an echo is never streamed: the moment the text
+ * departs from the question it is passed on, held part first. Only an answer that is the
+ * question (or most of it) and nothing else counts as an echo.
+ */
+export class QuestionEchoGuard {
+  private held = '';
+  private passing = false;
+  private readonly echoes: string[];
+  private readonly questionLength: number;
+
+  constructor(
+    question: string,
+    private readonly emit: (text: string) => void,
+  ) {
+    const compact = compactForComparison(question);
+    // With or without the prompt's label in front of it.
+    this.echoes = [compact, compactForComparison(`QUESTION: ${question}`), compactForComparison(`问题：${question}`)];
+    this.questionLength = compact.length;
+  }
+
+  push(text: string): void {
+    if (this.passing) {
+      this.emit(text);
+      return;
+    }
+    this.held += text;
+    const sofar = compactForComparison(this.held);
+    if (!this.echoes.some((echo) => echo.startsWith(sofar))) this.release();
+  }
+
+  /** Ends the answer: true when all of it was the question read back (nothing was emitted). */
+  end(): boolean {
+    if (this.passing) return false;
+    const length = compactForComparison(this.held).length;
+    if (length > 0 && length * 2 >= this.questionLength) return true;
+    this.release();
+    return false;
+  }
+
+  private release(): void {
+    this.passing = true;
+    if (this.held !== '') this.emit(this.held);
+    this.held = '';
+  }
+}
