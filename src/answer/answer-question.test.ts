@@ -17,7 +17,7 @@ const passwordChunk = {
 };
 const passwordDocument = { documentId: 7, title: '账户密码重置', category: 'IT', score: 0.61 };
 
-function retrieval(document: typeof passwordDocument | null): RetrievalResult {
+function retrieval(document: typeof passwordDocument | null, text = passwordChunk.text): RetrievalResult {
   return {
     route: 'two-stage',
     stages: 'two-stage',
@@ -25,7 +25,7 @@ function retrieval(document: typeof passwordDocument | null): RetrievalResult {
     searchedCategories: ['IT'],
     category: { name: 'IT', score: 0.5 },
     document,
-    context: document ? [passwordChunk] : [],
+    context: document ? [{ ...passwordChunk, text }] : [],
     scores: { categories: [], documents: [] },
     thresholds: { category: 0.4, document: 0.4 },
     rerank: null,
@@ -147,7 +147,7 @@ test('the model saying the context lacks the answer is a refusal by the model, i
   ]) {
     const result = await answerQuestion({
       question: '如何重置密码？',
-      retrieval: retrieval(passwordDocument),
+      retrieval: retrieval(passwordDocument, `${passwordChunk.text} Without a phone, go to the 8th floor.`),
       languageModel: async () => new ScriptedLanguageModel([reply]),
     });
     assert.equal(result.refused, false, reply);
@@ -248,4 +248,23 @@ test('an answer that starts like the question is streamed as soon as it departs 
     languageModel: async () => short,
   });
   assert.equal(shortResult.answer, '忘记', 'a short start of the question is not an echo');
+});
+
+test('an answer stating a number its documents do not is withdrawn for our not-found reply, naming the number', async () => {
+  const question = '会议室的 Wi-Fi 密码是什么？';
+  const result = await answerQuestion({
+    question,
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => modelReplying(['会议室的 Wi-Fi 密码是 ', '1234567890。']),
+  });
+  assert.deepEqual(
+    { answer: result.answer, refused: result.refused, refusedBy: result.refusedBy, ungrounded: result.ungrounded },
+    { answer: '我不知道。', refused: true, refusedBy: 'grounding', ungrounded: ['1234567890'] },
+  );
+  const grounded = await answerQuestion({
+    question: '年假有几天？',
+    retrieval: retrieval(passwordDocument, '年假每年十二天。'),
+    languageModel: async () => modelReplying(['年假每年12天。']),
+  });
+  assert.equal(grounded.refusedBy, null, 'twelve written as 十二 in the document grounds 12');
 });

@@ -1,5 +1,6 @@
 import type { ContextChunk, RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
+import { ungroundedNumbers } from './answer-grounding.js';
 import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
 import { QuestionEchoGuard } from './question-echo.js';
@@ -34,13 +35,16 @@ export interface Answer {
   /**
    * Who refused: `gate` — retrieval found nothing relevant and no model was called; `model` —
    * the model replied that the context does not contain the answer (the documents are then not
-   * cited); null when answered.
+   * cited); `grounding` — the model's answer stated a number its documents do not (then
+   * `ungrounded` lists them, and the answer is withdrawn for our not-found reply); null when answered.
    */
-  refusedBy: 'gate' | 'model' | null;
+  refusedBy: 'gate' | 'model' | 'grounding' | null;
   /** `generated` by a language model, `extractive` (the document itself), or `refusal`. */
   kind: 'generated' | 'extractive' | 'refusal';
   /** The prompt the answer came from: `echoFallbackPrompt` when the first one's answer was the question read back. */
   prompt?: AnswerPromptId;
+  /** The numbers of a withdrawn answer that its documents do not state (answer-grounding.ts). */
+  ungrounded?: string[];
 }
 
 /**
@@ -72,13 +76,18 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   }
   // Twice the question read back is no answer: say so, as the model's not-found reply would.
   const text = (generated ?? '').trim();
-  if (generated !== null && !isNotFoundReply(text))
-    return { answer: text, refused: false, refusedBy: null, kind: 'generated', prompt };
   // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
   // reply is ours, in the language of the question as asked.
   const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);
-  if (generated === null) options.onText?.(notFound);
-  return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt };
+  if (generated === null || isNotFoundReply(text)) {
+    if (generated === null) options.onText?.(notFound);
+    return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt };
+  }
+  const sources = [question, ...retrieval.context.flatMap((chunk) => [chunk.title, chunk.text])];
+  const ungrounded = ungroundedNumbers(text, sources);
+  if (ungrounded.length > 0)
+    return { answer: notFound, refused: true, refusedBy: 'grounding', kind: 'generated', prompt, ungrounded };
+  return { answer: text, refused: false, refusedBy: null, kind: 'generated', prompt };
 }
 
 /** One generation, streamed through the echo guard; null when it was only the question read back. */

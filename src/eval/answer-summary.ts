@@ -15,9 +15,10 @@ export interface AnswerSummary {
   citedGold: number | null;
   /** Answerable questions refused (gate or model): lost answers. */
   answerableRefused: number | null;
-  /** Unanswerable questions refused by the gate, by the model, and by either. */
+  /** Unanswerable questions refused by the gate, by the model, by the grounding check, and by any. */
   refusedByGate: number | null;
   refusedByModel: number | null;
+  refusedByGrounding: number | null;
   unanswerableRefused: number | null;
   /** Hallucination proxy: answered although the gold paragraph was not in the context, over all answered questions. */
   answeredWithoutGold: number | null;
@@ -70,6 +71,7 @@ export function summarizeAnswers(prompt: AnswerPromptId, rows: readonly Answered
     answerableRefused: rate(answerable.filter((row) => row.refusedBy !== null).length, answerable.length),
     refusedByGate: rate(unanswerable.filter((row) => row.refusedBy === 'gate').length, unanswerable.length),
     refusedByModel: rate(unanswerable.filter((row) => row.refusedBy === 'model').length, unanswerable.length),
+    refusedByGrounding: rate(unanswerable.filter((row) => row.refusedBy === 'grounding').length, unanswerable.length),
     unanswerableRefused: rate(unanswerable.filter((row) => row.refusedBy !== null).length, unanswerable.length),
     answeredWithoutGold: rate(withoutGold.length, answered.length),
     answeredWithoutGoldCount: withoutGold.length,

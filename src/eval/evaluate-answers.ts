@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Answer } from '../answer/answer-question.js';
 import { type AnswerPromptId, answerPromptVersions } from '../answer/grounded-prompt.js';
 import { isNotFoundReply } from '../answer/localized-replies.js';
 import type { Rag } from '../app/rag.js';
@@ -28,7 +29,9 @@ export interface AnsweredQuestion {
   prompt: AnswerPromptId;
   answerable: boolean;
   answer: string;
-  refusedBy: 'gate' | 'model' | null;
+  refusedBy: Answer['refusedBy'];
+  /** The numbers of an answer the grounding check withdrew. */
+  ungrounded?: string[] | undefined;
   /** Retrieval chose the gold document (the one the answer cites). */
   citedGold: boolean;
   /** The gold document's text was in the context the model read. */
@@ -120,7 +123,7 @@ export async function evaluateAnswers(rag: Rag, options: EvaluateAnswersOptions)
         });
         const hit = retrieval.document ? cache?.get(key) : undefined;
         const outcome = hit
-          ? { answer: hit.answer, refusedBy: refusedByOf(hit.answer), generation: hit }
+          ? { answer: hit.answer, refusedBy: hit.refusedBy ?? refusedByOf(hit.answer), generation: hit }
           : await generate(rag, question, retrieval, prompt, options);
         if (!hit && outcome.generation) await cache?.set(key, outcome.generation);
         const answered = score(question, retrieval, prompt, outcome, retrievalMs, hit !== undefined);
@@ -154,7 +157,7 @@ export async function evaluateAnswers(rag: Rag, options: EvaluateAnswersOptions)
 
 interface Outcome {
   answer: string;
-  refusedBy: 'gate' | 'model' | null;
+  refusedBy: Answer['refusedBy'];
   generation: CachedAnswer | null;
 }
 
@@ -197,6 +200,8 @@ async function generate(
       generationMs,
       promptTokens: counted?.promptTokens ?? null,
       completionTokens: counted?.completionTokens ?? null,
+      refusedBy: result.refusedBy === 'gate' ? null : result.refusedBy,
+      ...(result.ungrounded ? { ungrounded: result.ungrounded } : {}),
     },
   };
 }
@@ -220,6 +225,7 @@ function score(
     answerable: question.gold !== null,
     answer,
     refusedBy,
+    ungrounded: generation?.ungrounded,
     citedGold,
     // The context is the chosen document's chunks: the gold text is in it exactly when the gold document was chosen.
     goldInContext: citedGold && retrieval.context.length > 0,

@@ -83,6 +83,13 @@ function describeRoute(retrieval: RetrievalResult): string {
  */
 export function describeSource(result: AskResult, options: { explain?: boolean | undefined } = {}): string[] {
   const { retrieval } = result;
+  if (retrieval.document && result.refusedBy === 'grounding') {
+    const numbers = (result.ungrounded ?? []).join(', ');
+    return [
+      `The answer was withdrawn: it stated ${numbers}, which "${retrieval.document.title}" does not say; nothing is cited.`,
+      ...(options.explain ? chunkLines(result) : []),
+    ];
+  }
   if (retrieval.document && result.refusedBy === 'model') {
     const lines = [
       `The language model found no answer in "${retrieval.document.title}" (score ${format(retrieval.document.score)}), the closest document; nothing is cited.`,

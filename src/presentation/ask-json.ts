@@ -60,8 +60,9 @@ export function askJson(rag: Rag, result: AskResult) {
     thresholds: retrieval.thresholds,
     /** The reranker as it ran (`engine`, `model`, `top`, `threshold`, `candidates`); null without one. */
     rerank: retrieval.rerank,
-    // A model that found no answer in the context did not use it: nothing to cite.
-    citations: result.refusedBy === 'model' ? [] : context,
+    // A model that found no answer in the context did not use it, and a withdrawn answer is
+    // not one: nothing to cite.
+    citations: result.refusedBy === 'model' || result.refusedBy === 'grounding' ? [] : context,
     /**
      * The chunks the language model was given (or an extractive answer quotes), highest score
      * first: also when the model found no answer in them, so such a refusal can be debugged.
@@ -69,6 +70,8 @@ export function askJson(rag: Rag, result: AskResult) {
     context,
     refused: result.refused,
     refusedBy: result.refusedBy,
+    /** With `refusedBy: "grounding"`: the numbers the withdrawn answer stated that its documents do not. */
+    ...(result.ungrounded ? { ungrounded: result.ungrounded } : {}),
     answer: result.answer,
   };
 }

@@ -145,6 +145,8 @@ async function answerTurn(
   else if (flags.json) writeJson(io, askJson(rag, result));
   else {
     writeLine(io.stdout);
+    // The withdrawn answer was already streamed: what stands is our not-found reply.
+    if (result.refusedBy === 'grounding') writeLine(io.stdout, result.answer);
     for (const line of describeSource(result, { explain: flags.explain })) writeLine(io.stderr, line);
   }
   return result;

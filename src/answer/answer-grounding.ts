@@ -1,0 +1,14 @@
+import { digitNumbers, statedNumbers } from '../text/numbers.js';
+
+/**
+ * The numbers an answer states that neither its documents nor the question state, however
+ * either writes them (digits, 十二, twelve). A real 0.5B instruct model fills a gap in its
+ * documents with a made-up number ("会议室的 Wi-Fi 密码是 1234567890。", docs/answers.md) — the
+ * most harmful kind of invented answer, and the one that can be checked without another model.
+ * A number worked out from the documents (a difference of two years) is also reported: the
+ * answer then says more than its documents do.
+ */
+export function ungroundedNumbers(answer: string, sources: readonly string[]): string[] {
+  const stated = new Set(sources.flatMap((source) => [...statedNumbers(source)]));
+  return [...new Set(digitNumbers(answer))].filter((number) => !stated.has(number));
+}
