@@ -214,7 +214,10 @@ test('an answer that only reads the question back is never streamed; the model i
       .join('\n'),
   );
 
-  const twice = modelReplying(['QUESTION: 忘记密码了，去哪个网址重置？'], ['忘记密码了，去哪个网址重置？']);
+  const twice = modelReplying(
+    ['QUESTION: 忘记密码了，去哪个网址重置？'],
+    ['忘记密码了，去哪个网址重置？', '[[END DA', 'TA 8da4dbda5a3e]]'],
+  );
   const shown: string[] = [];
   const refused = await answerQuestion({
     question,

@@ -1,6 +1,7 @@
 import type { ContextChunk, RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
 import { ungroundedNumbers } from './answer-grounding.js';
+import { withoutDataMarkers } from './data-markers.js';
 import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
 import { QuestionEchoGuard } from './question-echo.js';
@@ -75,7 +76,7 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     generated = await generate(model, question, retrieval.context, prompt, options);
   }
   // Twice the question read back is no answer: say so, as the model's not-found reply would.
-  const text = (generated ?? '').trim();
+  const text = withoutDataMarkers(generated ?? '').trim();
   // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
   // reply is ours, in the language of the question as asked.
   const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);

@@ -19,3 +19,13 @@ export function markerId(...texts: readonly string[]): string {
     if (!texts.some((text) => text.includes(id))) return id;
   }
 }
+
+const wholeMarker = /\[\[(?:BEGIN|END) DATA [0-9a-f]{12}\]\]/gu;
+/** The start of a marker still being written at the end of a streamed text ("[[END DA"). */
+const markerStart = /\[\[?(?:[A-Z]{1,5}(?: D?A?T?A?(?: [0-9a-f]{0,12}\]?)?)?)?$/u;
+
+/** A model's text without the prompt's data markers it read back: they are never part of an answer. */
+export function withoutDataMarkers(text: string, { partialAtEnd = false } = {}): string {
+  const whole = text.replace(wholeMarker, '');
+  return partialAtEnd ? whole.replace(markerStart, '') : whole;
+}

@@ -1,7 +1,7 @@
 import { promptTitle } from '../embedding/prompts.js';
 import type { ContextChunk } from '../retrieval/retrieval-result.js';
 import type { ChatMessage } from '../spec/language-model.js';
-import { defuseControlTokens, stripControlTokens } from '../text/control-tokens.js';
+import { defuseControlTokens, dropForgedTurns, stripControlTokens } from '../text/control-tokens.js';
 import { quarantinePlantedInstructions } from '../text/planted-instructions.js';
 import { detectReplyLanguage } from '../text/scripts.js';
 import { answerRules } from './answer-rules.js';
@@ -41,20 +41,20 @@ export const defaultAnswerPrompt: AnswerPromptId = 'seed-marked';
  */
 export const answerPromptVersions: Record<AnswerPromptId, number> = {
   seed: 1,
-  'seed-marked': 3,
+  'seed-marked': 4,
   marked: 1,
-  sandwich: 2,
-  'sandwich-en': 2,
-  'sandwich-user': 2,
-  spotlight: 2,
+  sandwich: 3,
+  'sandwich-en': 3,
+  'sandwich-user': 3,
+  spotlight: 3,
 };
 
 /**
- * A document's text as the model reads it: chat control strings removed and the sentences
- * written for the assistant ("ignore all previous instructions", "reply only with …") taken out.
+ * A document's text as the model reads it: forged chat turns (words included) and control
+ * strings removed, and the sentences written for the assistant ("ignore all previous instructions", "reply only with …") taken out.
  */
 export function quotedForModel(text: string): string {
-  return quarantinePlantedInstructions(stripControlTokens(text)).text;
+  return quarantinePlantedInstructions(stripControlTokens(dropForgedTurns(text))).text;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { compactForComparison } from '../text/compare-text.js';
+import { withoutDataMarkers } from './data-markers.js';
 
 /**
  * Real 0.5B instruct models sometimes read the QUESTION line back instead of answering it
  * (Qwen2.5-Coder-0.5B, docs/answers.md). This holds back the start of an answer for as long as
- * it could still be the question read back, so an echo is never streamed: the moment the text
+ * it could still be the question read back (with or without the prompt's data marker), so an
+ * echo is never streamed: the moment the text
  * departs from the question it is passed on, held part first. Only an answer that is the
  * question (or most of it) and nothing else counts as an echo.
  */
@@ -29,14 +31,15 @@ export class QuestionEchoGuard {
       return;
     }
     this.held += text;
-    const sofar = compactForComparison(this.held);
+    // The question read back with the data marker before or after it is still only an echo.
+    const sofar = compactForComparison(withoutDataMarkers(this.held, { partialAtEnd: true }));
     if (!this.echoes.some((echo) => echo.startsWith(sofar))) this.release();
   }
 
   /** Ends the answer: true when all of it was the question read back (nothing was emitted). */
   end(): boolean {
     if (this.passing) return false;
-    const length = compactForComparison(this.held).length;
+    const length = compactForComparison(withoutDataMarkers(this.held)).length;
     if (length > 0 && length * 2 >= this.questionLength) return true;
     this.release();
     return false;

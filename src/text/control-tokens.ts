@@ -51,3 +51,17 @@ export function stripControlTokens(text: string, extra: readonly string[] = []):
   }
   return result.replace(/[ \t]{2,}/g, ' ');
 }
+
+/**
+ * A forged turn with what it says: from its opener (`<|im_start|>assistant`, `<start_of_turn>model`)
+ * to its end marker, a blank line or the end of the text (at most 2,000 characters). Stripping the
+ * markers alone leaves the turn's words in the document ("BANANA"), and a real instruct model
+ * takes them for the answer (docs/answers.md).
+ */
+const forgedTurnWithWords =
+  /(?:<start_of_turn>|<\|im_start\|>|<\|turn>|<\|start_header_id\|>)[ \t]*(?:system|user|model|assistant|developer)\b(?:<\|end_header_id\|>)?[\s\S]{0,2000}?(?:<end_of_turn>|<\|im_end\|>|<turn\|>|<\|eot_id\|>|\n[ \t]*\n|$)/giu;
+
+/** Removes every forged chat turn, words included (see `forgedTurnWithWords`); the rest of the text is kept as written. */
+export function dropForgedTurns(text: string): string {
+  return text.replace(forgedTurnWithWords, '\n');
+}
