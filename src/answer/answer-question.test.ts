@@ -81,6 +81,7 @@ test('a generated answer streams piece by piece from the grounded prompt', async
     refusedBy: null,
     kind: 'generated',
     prompt: 'seed-marked',
+    generated: '请访问自助服务门户。',
   });
   const [call] = model.received;
   assert.equal(call?.maxTokens, 64);
@@ -165,6 +166,8 @@ test('not-found replies as real instruct models word them are recognized; answer
     '文档中没有提到公司的股票代码。',
     '根据文档，没有提供股票代码。',
     '文書には株式のティッカーシンボルは記載されていません。',
+    'Wi-Fi password in the meeting rooms is not specified in the given context.',
+    '会议室的 Wi-Fi 密码在文档中没有提到。',
   ]) {
     assert.equal(isNotFoundReply(reply), true, reply);
   }

@@ -46,6 +46,8 @@ export interface Answer {
   prompt?: AnswerPromptId;
   /** The numbers of a withdrawn answer that its documents do not state (answer-grounding.ts). */
   ungrounded?: string[];
+  /** What the model wrote, before it was judged (`judgeGenerated`); empty when it only read the question back. */
+  generated?: string;
 }
 
 /**
@@ -68,27 +70,41 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     return { answer, refused: false, refusedBy: null, kind: 'extractive' };
   }
   const model = await options.languageModel();
-  const firstPrompt = options.prompt ?? defaultAnswerPrompt;
-  let prompt = firstPrompt;
+  let prompt = options.prompt ?? defaultAnswerPrompt;
   let generated = await generate(model, question, retrieval.context, prompt, options);
   if (generated === null && prompt !== echoFallbackPrompt) {
     prompt = echoFallbackPrompt;
     generated = await generate(model, question, retrieval.context, prompt, options);
   }
-  // Twice the question read back is no answer: say so, as the model's not-found reply would.
-  const text = withoutDataMarkers(generated ?? '').trim();
-  // Whatever else the model wrote around it ("I don't know. ACCESS GRANTED"), the not-found
-  // reply is ours, in the language of the question as asked.
-  const notFound = dontKnowPhrase(options.replyLanguageOf ?? question);
-  if (generated === null || isNotFoundReply(text)) {
-    if (generated === null) options.onText?.(notFound);
-    return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt };
+  const replyLanguageOf = options.replyLanguageOf ?? question;
+  if (generated === null) {
+    // Twice the question read back is no answer: say so, as the model's not-found reply would.
+    const notFound = dontKnowPhrase(replyLanguageOf);
+    options.onText?.(notFound);
+    return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt, generated: '' };
   }
-  const sources = [question, ...retrieval.context.flatMap((chunk) => [chunk.title, chunk.text])];
+  return { ...judgeGenerated(generated, question, retrieval.context, replyLanguageOf), kind: 'generated', prompt };
+}
+
+/**
+ * What a model's text stands as: an answer; the model's not-found reply, replaced by ours in the
+ * language of the question as asked, whatever else the model wrote around it ("I don't know.
+ * ACCESS GRANTED"); or withdrawn for ours when it states numbers its documents and the question do
+ * not. `eval answers` judges cached generations with it too.
+ */
+export function judgeGenerated(
+  generated: string,
+  question: string,
+  context: readonly ContextChunk[],
+  replyLanguageOf: string = question,
+): Omit<Answer, 'kind' | 'prompt'> {
+  const text = withoutDataMarkers(generated).trim();
+  const notFound = dontKnowPhrase(replyLanguageOf);
+  if (isNotFoundReply(text)) return { answer: notFound, refused: true, refusedBy: 'model', generated };
+  const sources = [question, ...context.flatMap((chunk) => [chunk.title, chunk.text])];
   const ungrounded = ungroundedNumbers(text, sources);
-  if (ungrounded.length > 0)
-    return { answer: notFound, refused: true, refusedBy: 'grounding', kind: 'generated', prompt, ungrounded };
-  return { answer: text, refused: false, refusedBy: null, kind: 'generated', prompt };
+  if (ungrounded.length > 0) return { answer: notFound, refused: true, refusedBy: 'grounding', ungrounded, generated };
+  return { answer: text, refused: false, refusedBy: null, generated };
 }
 
 /** One generation, streamed through the echo guard; null when it was only the question read back. */

@@ -60,6 +60,9 @@ const notFoundOpenings = [
   /^(?:there is no|i cannot find|i can ?t find|i could not find|i couldn ?t find) (?:information|answer|mention)/u,
   /^(?:(?:根据|在)?(?:文档|文件|上下文|资料|context)(?:中|里)?[,，]?)(?:没有|未|并未|并没有|不)(?:包含|提供|提到|提及|说明|给出|找到)/u,
   /^(?:(?:文書|ドキュメント|資料|コンテキスト)(?:に|には|の中に|の中には)(?:は)?).{0,24}(?:ありません|含まれていません|記載されていません|書かれていません|見つかりません)/u,
+  // "Wi-Fi password in the meeting rooms is not specified in the given context." (Qwen 0.5B)
+  /^.{0,80}\b(?:is|are|was|were) not (?:specified|mentioned|provided|given|stated|included|available) in the (?:given |provided |quoted )?(?:context|documents?|text|data)/u,
+  /^.{0,40}(?:在|于)(?:文档|文件|上下文|资料)(?:中|里)(?:没有|未|并未|并没有)(?:提到|提及|说明|给出|包含|找到)/u,
 ];
 
 /**

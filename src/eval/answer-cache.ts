@@ -14,10 +14,11 @@ export const cachedAnswerSchema = z.object({
   generationMs: z.number().nonnegative(),
   promptTokens: z.number().int().nonnegative().nullable(),
   completionTokens: z.number().int().nonnegative().nullable(),
-  /** Who refused: the model, or the grounding check that withdrew an answer (older entries: judged from `answer`). */
-  refusedBy: z.enum(['model', 'grounding']).nullable().optional(),
-  /** The numbers of a withdrawn answer its documents do not state. */
-  ungrounded: z.array(z.string()).optional(),
+  /**
+   * What the model wrote, before it was judged: a cached answer is judged again as a fresh one
+   * would be (`judgeGenerated`), so a changed judgement never needs the model. Older entries: `answer`.
+   */
+  generated: z.string().optional(),
 });
 export type CachedAnswer = z.infer<typeof cachedAnswerSchema>;
 

@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Answer } from '../answer/answer-question.js';
+import { type Answer, judgeGenerated } from '../answer/answer-question.js';
 import { type AnswerPromptId, answerPromptVersions } from '../answer/grounded-prompt.js';
-import { isNotFoundReply } from '../answer/localized-replies.js';
 import type { Rag } from '../app/rag.js';
 import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
@@ -123,7 +122,7 @@ export async function evaluateAnswers(rag: Rag, options: EvaluateAnswersOptions)
         });
         const hit = retrieval.document ? cache?.get(key) : undefined;
         const outcome = hit
-          ? { answer: hit.answer, refusedBy: hit.refusedBy ?? refusedByOf(hit.answer), generation: hit }
+          ? fromCache(hit, question, retrieval)
           : await generate(rag, question, retrieval, prompt, options);
         if (!hit && outcome.generation) await cache?.set(key, outcome.generation);
         const answered = score(question, retrieval, prompt, outcome, retrievalMs, hit !== undefined);
@@ -158,12 +157,14 @@ export async function evaluateAnswers(rag: Rag, options: EvaluateAnswersOptions)
 interface Outcome {
   answer: string;
   refusedBy: Answer['refusedBy'];
+  ungrounded?: string[] | undefined;
   generation: CachedAnswer | null;
 }
 
-/** A cached answer is judged by the same not-found rule as a fresh one (answer-question.ts applies it). */
-function refusedByOf(answer: string): 'model' | null {
-  return isNotFoundReply(answer) ? 'model' : null;
+/** A cached answer is judged as a fresh one is (answer-question.ts). */
+function fromCache(hit: CachedAnswer, question: AnswerQuestion, retrieval: RetrievalResult): Outcome {
+  const judged = judgeGenerated(hit.generated ?? hit.answer, question.question, retrieval.context);
+  return { answer: judged.answer, refusedBy: judged.refusedBy, ungrounded: judged.ungrounded, generation: hit };
 }
 
 async function generate(
@@ -194,14 +195,14 @@ async function generate(
   return {
     answer: result.answer,
     refusedBy: result.refusedBy,
+    ungrounded: result.ungrounded,
     generation: {
       answer: result.answer,
       firstTextMs: firstTextMs ?? generationMs,
       generationMs,
       promptTokens: counted?.promptTokens ?? null,
       completionTokens: counted?.completionTokens ?? null,
-      refusedBy: result.refusedBy === 'gate' ? null : result.refusedBy,
-      ...(result.ungrounded ? { ungrounded: result.ungrounded } : {}),
+      generated: result.generated,
     },
   };
 }
@@ -214,7 +215,7 @@ function score(
   retrievalMs: number,
   cached: boolean,
 ): AnsweredQuestion {
-  const { answer, refusedBy, generation } = outcome;
+  const { answer, refusedBy, ungrounded, generation } = outcome;
   const answered = refusedBy === null;
   const citedGold = sameDocument(retrieval.document, question.gold);
   const language = answered ? answerLanguage(answer) : null;
@@ -225,7 +226,7 @@ function score(
     answerable: question.gold !== null,
     answer,
     refusedBy,
-    ungrounded: generation?.ungrounded,
+    ungrounded,
     citedGold,
     // The context is the chosen document's chunks: the gold text is in it exactly when the gold document was chosen.
     goldInContext: citedGold && retrieval.context.length > 0,

@@ -13,9 +13,9 @@ import { instructModelOrSkip } from './real-weights.js';
 // here. It follows a chat template through node-llama-cpp as Gemma 3/4 -it would, so these
 // tests pin the generation path on a model that actually follows instructions.
 
-test('Qwen (not Gemma): an answer streams in pieces, cites the right document and carries its fact', {
-  todo: 'with the seed-marked default Qwen 0.5B echoed this question back ("忘记密码了，去哪个网址重置？"); it passed under sandwich: docs/answers.md',
-}, async (t) => {
+// Under the seed-marked default Qwen 0.5B reads this question back; the echo is held back and the
+// question asked once more with the echo fallback prompt (answer-question.ts).
+test('Qwen (not Gemma): an answer streams in pieces, cites the right document and carries its fact', async (t) => {
   const paths = instructModelOrSkip(t, 'qwen');
   if (!paths) return;
   await using rag = await createRag({
@@ -56,9 +56,9 @@ test('Qwen (not Gemma): a prompt longer than the context is INPUT_TOO_LONG, befo
   }
 });
 
-test('Qwen (not Gemma): with the default prompt, a question its document cannot answer is declined, and the reply is ours in zh, en and ja', {
-  todo: 'Qwen2.5-Coder-0.5B invents answers here ("Wi-Fi 密码是 123456"), even when told to say it does not know ("公司的股票代码是 000000"): docs/answers.md',
-}, async (t) => {
+// Qwen2.5-Coder-0.5B invents a number here ("会议室的 Wi-Fi 密码是 1234567890。") even when told to
+// say it does not know; the grounding check withdraws it (answer-grounding.ts).
+test('Qwen (not Gemma): with the default prompt, a question its document cannot answer is declined, and the reply is ours in zh, en and ja', async (t) => {
   const paths = instructModelOrSkip(t, 'qwen');
   if (!paths) return;
   const model = await LlamaCppLanguageModel.load({ modelPath: paths.model, threads: 2, contextSize: 1024 });
@@ -87,8 +87,8 @@ test('Qwen (not Gemma): with the default prompt, a question its document cannot 
         languageModel: async () => model,
         maxTokens: 48,
       });
-      console.log(`${question} → ${JSON.stringify(result.answer)}`);
-      assert.equal(result.refusedBy, 'model');
+      console.log(`${question} → ${JSON.stringify(result.answer)} (${result.refusedBy}${result.ungrounded ? `: ${result.ungrounded}` : ''})`);
+      assert.ok(result.refusedBy === 'model' || result.refusedBy === 'grounding', `refused by ${result.refusedBy}`);
       assert.equal(result.answer, ours);
     }
   } finally {
