@@ -27,8 +27,12 @@ test('vectors saved by one run are reused by the next, bit for bit, for the same
   assert.match(await readFile(path, 'utf8'), /"fingerprint":"other"/);
 });
 
-test('a missing cache file is an empty cache', async (t) => {
+test('a missing cache file is an empty cache, and saving it makes its folder (a fresh machine has none)', async (t) => {
   const folder = await temporaryFolder(t);
   const model = new CachingEmbeddingModel(new LexicalEmbeddingModel());
-  assert.equal(await loadEmbeddingCache(model, join(folder, 'none.jsonl')), 0);
+  const path = join(folder, 'not', 'yet', 'vectors.jsonl');
+  assert.equal(await loadEmbeddingCache(model, path), 0);
+  await model.embed({ values: ['年假有几天？'] });
+  await saveEmbeddingCache(model, path);
+  assert.equal(await loadEmbeddingCache(new CachingEmbeddingModel(new LexicalEmbeddingModel()), path), 1);
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
@@ -67,6 +68,7 @@ export async function saveEmbeddingCache(model: CachingEmbeddingModel, path: str
     }),
   );
   const temporary = `${path}.${randomUUID()}.tmp`;
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(temporary, `${[...others, ...mine].join('\n')}\n`);
   await rename(temporary, path);
 }
