@@ -1,4 +1,5 @@
 import { digitNumbers, statedNumbers } from '../text/numbers.js';
+import { webAddresses } from '../text/web-addresses.js';
 
 /**
  * The numbers an answer states that neither its documents nor the question state, however
@@ -11,4 +12,19 @@ import { digitNumbers, statedNumbers } from '../text/numbers.js';
 export function ungroundedNumbers(answer: string, sources: readonly string[]): string[] {
   const stated = new Set(sources.flatMap((source) => [...statedNumbers(source)]));
   return [...new Set(digitNumbers(answer))].filter((number) => !stated.has(number));
+}
+
+/**
+ * The web and mail addresses an answer gives that its sources do not: a made-up link sends a
+ * reader somewhere no document named. Sources are what the model was shown, so a link in a
+ * sentence taken out as a planted instruction is not grounded either.
+ */
+export function ungroundedAddresses(answer: string, sources: readonly string[]): string[] {
+  const stated = new Set(sources.flatMap((source) => webAddresses(source)));
+  return [...new Set(webAddresses(answer))].filter((address) => !stated.has(address));
+}
+
+/** Everything an answer states that its sources do not: numbers, then addresses. */
+export function ungroundedFacts(answer: string, sources: readonly string[]): string[] {
+  return [...ungroundedAddresses(answer, sources), ...ungroundedNumbers(answer, sources)];
 }

@@ -1,8 +1,8 @@
 import type { ContextChunk, RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
-import { ungroundedNumbers } from './answer-grounding.js';
+import { ungroundedFacts } from './answer-grounding.js';
 import { withoutDataMarkers } from './data-markers.js';
-import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
+import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages, quotedForModel } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
 import { QuestionEchoGuard } from './question-echo.js';
 
@@ -36,7 +36,7 @@ export interface Answer {
   /**
    * Who refused: `gate` — retrieval found nothing relevant and no model was called; `model` —
    * the model replied that the context does not contain the answer (the documents are then not
-   * cited); `grounding` — the model's answer stated a number its documents do not (then
+   * cited); `grounding` — the model's answer stated a number or address its documents do not (then
    * `ungrounded` lists them, and the answer is withdrawn for our not-found reply); null when answered.
    */
   refusedBy: 'gate' | 'model' | 'grounding' | null;
@@ -44,7 +44,7 @@ export interface Answer {
   kind: 'generated' | 'extractive' | 'refusal';
   /** The prompt the answer came from: `echoFallbackPrompt` when the first one's answer was the question read back. */
   prompt?: AnswerPromptId;
-  /** The numbers of a withdrawn answer that its documents do not state (answer-grounding.ts). */
+  /** The numbers and addresses of a withdrawn answer that its documents do not state (answer-grounding.ts). */
   ungrounded?: string[];
   /** What the model wrote, before it was judged (`judgeGenerated`); empty when it only read the question back. */
   generated?: string;
@@ -89,8 +89,8 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
 /**
  * What a model's text stands as: an answer; the model's not-found reply, replaced by ours in the
  * language of the question as asked, whatever else the model wrote around it ("I don't know.
- * ACCESS GRANTED"); or withdrawn for ours when it states numbers its documents and the question do
- * not. `eval answers` judges cached generations with it too.
+ * ACCESS GRANTED"); or withdrawn for ours when it states numbers or addresses that its documents
+ * (as the model read them) and the question do not. `eval answers` judges cached generations with it too.
  */
 export function judgeGenerated(
   generated: string,
@@ -101,8 +101,8 @@ export function judgeGenerated(
   const text = withoutDataMarkers(generated).trim();
   const notFound = dontKnowPhrase(replyLanguageOf);
   if (isNotFoundReply(text)) return { answer: notFound, refused: true, refusedBy: 'model', generated };
-  const sources = [question, ...context.flatMap((chunk) => [chunk.title, chunk.text])];
-  const ungrounded = ungroundedNumbers(text, sources);
+  const sources = [question, ...context.flatMap((chunk) => [chunk.title, quotedForModel(chunk.text)])];
+  const ungrounded = ungroundedFacts(text, sources);
   if (ungrounded.length > 0) return { answer: notFound, refused: true, refusedBy: 'grounding', ungrounded, generated };
   return { answer: text, refused: false, refusedBy: null, generated };
 }

@@ -8,7 +8,7 @@ export function formatAnswersReport(report: AnswersReport): string {
   const header = [
     `${report.set}: ${report.answerable} answerable + ${report.unanswerable} unanswerable questions; answers by ${report.model}; retrieval ${report.embedding}; max tokens ${report.maxTokens ?? 'default'}, temperature ${report.temperature}`,
     '',
-    '| prompt | contains gold | F1 | cited gold | answerable refused | unanswerable refused (gate / model / numbers check) | answered without gold | answer language | TTFT p50 / p95 | retrieval share | tok/s | prompt tokens |',
+    '| prompt | contains gold | F1 | cited gold | answerable refused | unanswerable refused (gate / model / grounding check) | answered without gold | answer language | TTFT p50 / p95 | retrieval share | tok/s | prompt tokens |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const rows = report.summaries.map((summary) =>
