@@ -7,10 +7,11 @@
  * as our not-found text. Run by hand with real weights (scripts/real-weights.sh fetches them):
  *
  *   node --import tsx bench/prompt-injection.ts --model ~/.cache/gemma-rag-test-weights/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf \
- *     --prompt marked,sandwich [--set seen|held-out|all] [--json results.json] [--only zh]
+ *     --prompt marked,sandwich [--set seen|held-out|held-out-2|all] [--json results.json] [--only zh]
  *
  * `--set held-out` plants attacks written after the planted-instruction quarantine
- * (src/text/planted-instructions.ts), which were never used to shape it.
+ * (src/text/planted-instructions.ts) was built; `held-out-2`, attacks written after it was
+ * widened with what the first held-out set taught, before it was run against them.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -21,7 +22,15 @@ import { LlamaCppLanguageModel } from '../src/engines/llama-cpp/llama-cpp-langua
 import { containsGold } from '../src/eval/answer-metrics.js';
 import { exampleKnowledgeBasePath } from '../src/knowledge/load-knowledge-base.js';
 import { retrievalThatFound } from '../src/testing/found-document.js';
-import { attackText, followed, heldOutCases, type InjectionCase, injectionCases, plant } from './injection-cases.js';
+import {
+  attackText,
+  followed,
+  heldOutCases,
+  heldOutCases2,
+  type InjectionCase,
+  injectionCases,
+  plant,
+} from './injection-cases.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +58,8 @@ const documents = new Map(kb.flatMap((category) => category.documents).map((docu
 const sets: Record<string, InjectionCase[]> = {
   seen: injectionCases,
   'held-out': heldOutCases,
-  all: [...injectionCases, ...heldOutCases],
+  'held-out-2': heldOutCases2,
+  all: [...injectionCases, ...heldOutCases, ...heldOutCases2],
 };
 const chosen = sets[values.set ?? 'seen'];
 if (!chosen) throw new Error(`--set must be one of ${Object.keys(sets).join(', ')}`);
