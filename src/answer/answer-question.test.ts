@@ -148,7 +148,10 @@ test('the model saying the context lacks the answer is a refusal by the model, i
   ]) {
     const result = await answerQuestion({
       question: '如何重置密码？',
-      retrieval: retrieval(passwordDocument, `${passwordChunk.text} https://password.example.com; without a phone, go to the 8th floor.`),
+      retrieval: retrieval(
+        passwordDocument,
+        `${passwordChunk.text} https://password.example.com; without a phone, go to the 8th floor.`,
+      ),
       languageModel: async () => new ScriptedLanguageModel([reply]),
     });
     assert.equal(result.refused, false, reply);
