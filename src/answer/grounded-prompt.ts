@@ -41,12 +41,12 @@ export const defaultAnswerPrompt: AnswerPromptId = 'seed-marked';
  */
 export const answerPromptVersions: Record<AnswerPromptId, number> = {
   seed: 1,
-  'seed-marked': 4,
+  'seed-marked': 5,
   marked: 1,
-  sandwich: 3,
-  'sandwich-en': 3,
-  'sandwich-user': 3,
-  spotlight: 3,
+  sandwich: 4,
+  'sandwich-en': 4,
+  'sandwich-user': 4,
+  spotlight: 4,
 };
 
 /**
@@ -95,7 +95,9 @@ function seedMessages(question: string, context: readonly ContextChunk[]): ChatM
 function seedMarkedMessages(question: string, context: readonly ContextChunk[]): ChatMessage[] {
   const contextText = context.map((chunk) => quotedForModel(chunk.text).trim()).join('\n\n');
   const asked = stripControlTokens(question).trim();
-  const { begin, end } = dataMarkers(markerId(asked, contextText));
+  // From the documents alone: a follow-up over the same documents keeps the prompt's start, and
+  // the engine reuses its evaluated state (the question cannot forge a marker: they are stripped).
+  const { begin, end } = dataMarkers(markerId(contextText));
   // The seed's rules are Chinese; without this sentence an English question over Chinese
   // documents was answered in Chinese (real tier, Qwen 0.5B).
   const replyIn = answerRules.zh.languageNames[detectReplyLanguage(question)];
@@ -146,7 +148,7 @@ function sandwichMessages(
     })
     .join('\n\n');
   const asked = stripControlTokens(question).trim();
-  const { begin, end } = dataMarkers(markerId(asked, quoted));
+  const { begin, end } = dataMarkers(markerId(quoted));
   const dontKnow = dontKnowPhrase(question);
   const rules = wording.rules(begin, end, dontKnow, replyIn).join('\n');
   const data = `${begin}\n${quoted}\n${end}\n${wording.question}: ${asked}\n\n${wording.reminder(dontKnow, replyIn)}`;

@@ -75,8 +75,10 @@ export class LlamaCppLanguageModel implements LanguageModel {
     const system = options.messages.filter((message) => message.role === 'system').map((message) => message.content);
     const user = options.messages.filter((message) => message.role === 'user').map((message) => message.content);
     this.checkPromptFits([...system, ...user], options.maxTokens ?? 256);
-    // Each question stands alone: no earlier answer may leak into its context.
-    await this.sequence.clearHistory();
+    // Each question stands alone, yet the sequence is not cleared: node-llama-cpp keeps the
+    // evaluated tokens the new prompt starts with (the template, the rules, the same documents
+    // for a follow-up) and erases the rest, so no earlier question or answer stays in the
+    // context (llama-cpp.test.ts), and the shared start is not evaluated again (bench/ttft.ts).
     const session = new LlamaChatSession({
       contextSequence: this.sequence,
       autoDisposeSequence: false,

@@ -14,6 +14,7 @@ import { documentPrompt, resolvePromptPrefix } from '../../embedding/prompts.js'
 import { cosineSimilarity, dot } from '../../embedding/vector-math.js';
 import { ingestDocuments } from '../../ingest/ingest-documents.js';
 import { errorCodes } from '../../spec/errors.js';
+import type { ChatMessage } from '../../spec/language-model.js';
 import { SqliteKnowledgeBase } from '../../stores/sqlite/sqlite-knowledge-base.js';
 import { textOfTokens } from '../embedding-model.contract.js';
 import { chatWrapperFor } from './chat-wrapper.js';
@@ -240,6 +241,31 @@ test('Gemma 3: generation streams text chunks; greedy decoding is deterministic'
     assert.equal(again.join(''), chunks.join(''));
   } finally {
     await generator.dispose();
+  }
+});
+
+test('each prompt stands alone: after another prompt, the context holds exactly what it would hold on a fresh model', async () => {
+  const load = () => LlamaCppLanguageModel.load({ modelPath: paths.generator, ...engine, contextSize: 512 });
+  const rules = { role: 'system', content: 'Answer only from the document.' } as const;
+  const first = [rules, { role: 'user', content: 'Document: zebra quokka. Question: which animal?' }] as const;
+  const second = [rules, { role: 'user', content: 'Document: lighthouse keeper. Question: who?' }] as const;
+  const answer = async (model: LlamaCppLanguageModel, messages: readonly ChatMessage[]) => {
+    let text = '';
+    for await (const chunk of model.generate({ messages, maxTokens: 6 })) text += chunk;
+    return text;
+  };
+  const reused = await load();
+  const fresh = await load();
+  try {
+    await answer(reused, first);
+    const afterAnother = await answer(reused, second);
+    const alone = await answer(fresh, second);
+    assert.equal(afterAnother, alone);
+    assert.deepEqual(reused.lastContext().tokens, fresh.lastContext().tokens);
+    assert.doesNotMatch(reused.lastContext().text, /zebra|quokka/);
+  } finally {
+    await reused.dispose();
+    await fresh.dispose();
   }
 });
 
