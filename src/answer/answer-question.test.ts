@@ -288,3 +288,15 @@ test('a link the document gave only inside a sentence written for the assistant 
   assert.equal(result.refusedBy, 'grounding');
   assert.deepEqual(result.ungrounded, ['evil.example.net/login']);
 });
+
+test('data markers a model reads back, whole, mangled or cut off by the token limit, are not part of its answer', async () => {
+  for (const tail of ['\n[[END DATA 8da4dbda5a3e]]', '\nThe answer is:\n[BEGIN DATA 4', ' [END DATA]', '\n[[END DA']) {
+    const result = await answerQuestion({
+      question: '如何重置密码？',
+      retrieval: retrieval(passwordDocument),
+      languageModel: async () => modelReplying([`请访问自助服务门户。${tail}`]),
+    });
+    assert.equal(result.refusedBy, null, tail);
+    assert.match(result.answer, /^请访问自助服务门户。(?:\nThe answer is:)?$/, tail);
+  }
+});

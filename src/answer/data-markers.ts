@@ -20,12 +20,15 @@ export function markerId(...texts: readonly string[]): string {
   }
 }
 
-const wholeMarker = /\[\[(?:BEGIN|END) DATA [0-9a-f]{12}\]\]/gu;
+/** Also as small models mangle it: one bracket, a shorter id. */
+const wholeMarker = /\[{1,2}(?:BEGIN|END) DATA(?: [0-9a-f]{1,12})?\]{1,2}/gu;
 /** The start of a marker still being written at the end of a streamed text ("[[END DA"). */
 const markerStart = /\[\[?(?:[A-Z]{1,5}(?: D?A?T?A?(?: [0-9a-f]{0,12}\]?)?)?)?$/u;
 
-/** A model's text without the prompt's data markers it read back: they are never part of an answer. */
-export function withoutDataMarkers(text: string, { partialAtEnd = false } = {}): string {
-  const whole = text.replace(wholeMarker, '');
-  return partialAtEnd ? whole.replace(markerStart, '') : whole;
+/**
+ * A model's text without the prompt's data markers it read back, whole or cut off at the end
+ * (by the token limit, or mid-stream): they are never part of an answer.
+ */
+export function withoutDataMarkers(text: string): string {
+  return text.replace(wholeMarker, '').replace(markerStart, '');
 }

