@@ -98,6 +98,22 @@ test('a model refusal shows the chunks the model was given, in --explain and in 
   );
 });
 
+test('a withdrawn answer names what its document does not say, cites nothing, and lists the values in JSON', () => {
+  const given = retrieval({ document: document('Handbook', 0.5), context: [chunk(0, 0.5)] });
+  const withdrawn = result(given, {
+    refused: true,
+    refusedBy: 'grounding',
+    kind: 'generated',
+    answer: "I don't know.",
+    ungrounded: ['1234567890'],
+  });
+  assert.match(describeSource(withdrawn)[0] ?? '', /withdrawn: it stated 1234567890, which "Handbook" does not say/);
+  const json = askJson(fakeRag, withdrawn);
+  assert.deepEqual(json.citations, []);
+  assert.deepEqual(json.ungrounded, ['1234567890']);
+  assert.equal(json.refusedBy, 'grounding');
+});
+
 test('counts read as English: 1 chunk, 2 chunks, 1 category', () => {
   assert.equal(countOf(1, 'chunk'), '1 chunk');
   assert.equal(countOf(2, 'chunk'), '2 chunks');
