@@ -38,7 +38,10 @@ test('ask runs end to end on llama-cpp: embed, two stages, generate', async () =
   assert.equal(run.exitCode, 0, run.stderr);
   const output = run.json() as unknown as AskJson;
   assert.equal(output.engine, 'llama-cpp');
-  assert.equal(output.refused, false);
+  // The model ran: retrieval passed the gate. Its random weights may write digits no document
+  // holds, which the grounding check withdraws (answer-grounding.ts): still a generation.
+  assert.notEqual(output.refusedBy, 'gate');
+  if (output.refusedBy === 'grounding') assert.ok((output.ungrounded ?? []).length > 0);
   assert.equal(typeof output.answer, 'string');
   assert.ok(output.answer.length > 0, 'no text generated');
   assert.equal(output.scores.categories.length, 4);
