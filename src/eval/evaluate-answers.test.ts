@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { writeSquadFixture } from '../../test/fixtures/squad-fixture.js';
 import { temporaryFolder } from '../../test/fixtures/temporary-files.js';
@@ -103,8 +104,15 @@ test('eval answers scores each answer against its gold answers, counts refusals 
     prompts: ['sandwich', 'seed'],
     model: 'answering',
     cache: reopened,
+    chartsFolder: `${folder}/charts`,
   });
   assert.equal(model.calls, generated);
+  const [chart] = second.charts ?? [];
+  assert.ok(chart?.endsWith('.svg'));
+  const svg = await readFile(chart ?? '', 'utf8');
+  assert.match(svg, /^<svg /);
+  for (const prompt of ['sandwich', 'seed']) assert.match(svg, new RegExp(`>${prompt}</text>`));
+  assert.match(svg, new RegExp(`>${Math.round(100 * (second.summaries[0]?.containsGold ?? 0))}%</text>`));
   assert.deepEqual(
     second.summaries.map((row) => [row.containsGold, row.f1, row.unanswerableRefused]),
     first.summaries.map((row) => [row.containsGold, row.f1, row.unanswerableRefused]),

@@ -13,6 +13,7 @@ import { sameDocument } from './answer-decision.js';
 import { answerLanguage, containsGold, tokenF1 } from './answer-metrics.js';
 import type { AnswerQuestion, AnswerSet } from './answer-sets.js';
 import { type AnswerSummary, summarizeAnswers } from './answer-summary.js';
+import { writeAnswersChart } from './charts/answers-bar-chart.js';
 import { loadEmbeddingCache, saveEmbeddingCache } from './embedding-cache-file.js';
 
 // What `eval answers` needs beside the flow: the answer sets, the cache, the report, the prompts.
@@ -49,6 +50,8 @@ export interface AnsweredQuestion {
 
 export interface EvaluateAnswersOptions {
   set: AnswerSet;
+  /** Write the report's bar chart (SVG) into this folder. */
+  chartsFolder?: string | undefined;
   prompts: readonly AnswerPromptId[];
   /** Identifies the answering model in the cache key (its file or name). */
   model: string;
@@ -81,6 +84,8 @@ export interface AnswersReport {
   unanswerable: number;
   summaries: AnswerSummary[];
   questions: AnsweredQuestion[];
+  /** The chart files written (`chartsFolder`). */
+  charts?: string[];
 }
 
 /**
@@ -134,7 +139,7 @@ export async function evaluateAnswers(rag: Rag, options: EvaluateAnswersOptions)
   } finally {
     await index.close();
   }
-  return {
+  const report: AnswersReport = {
     set: set.name,
     lang: set.lang,
     kbLang: set.kbLang,
@@ -152,6 +157,8 @@ export async function evaluateAnswers(rag: Rag, options: EvaluateAnswersOptions)
     ),
     questions,
   };
+  if (options.chartsFolder) report.charts = [await writeAnswersChart(options.chartsFolder, report)];
+  return report;
 }
 
 interface Outcome {

@@ -39,6 +39,7 @@ interface EvalAnswersFlags extends EngineFlags {
   temperature: string;
   answerCache?: string | false;
   embeddingCache?: string;
+  charts?: string;
   verbose?: boolean;
 }
 
@@ -70,6 +71,7 @@ export function registerEvalAnswers(evaluate: Command, io: CliIo, run: CommandRu
     )
     .option('--no-answer-cache', 'generate every answer again')
     .option('--embedding-cache <file>', 'keep every vector in this file and reuse it next time (per model)')
+    .option('--charts <dir>', 'write an SVG bar chart of the results into this folder')
     .option('--verbose', 'print every question and answer to stderr');
   addGenerationOptions(command);
   addEngineOptions(command);
@@ -159,6 +161,7 @@ async function evalAnswers(io: CliIo, flags: EvalAnswersFlags): Promise<void> {
     temperature,
     cache,
     embeddingCache: flags.embeddingCache ? resolve(flags.embeddingCache) : undefined,
+    chartsFolder: flags.charts ? resolve(flags.charts) : undefined,
     onNotice: (message) => {
       if (!flags.json) writeLine(io.stderr, message);
     },
@@ -175,4 +178,5 @@ async function evalAnswers(io: CliIo, flags: EvalAnswersFlags): Promise<void> {
     return;
   }
   writeLine(io.stdout, formatAnswersReport(report));
+  for (const chart of report.charts ?? []) writeLine(io.stderr, `Wrote ${chart}`);
 }
