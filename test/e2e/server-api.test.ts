@@ -129,14 +129,21 @@ test('SSE: stages, then tokens, then the result — generated on the tiny Gemma 
   assert.ok(tokens.length >= 2, 'tokens were not streamed one by one');
   const result = JSON.parse(events.at(-1)?.data ?? '{}') as AskJson;
   assert.equal(events.at(-1)?.event, 'result');
+  const streamed = tokens
+    .map((event) => (JSON.parse(event.data) as { text: string }).text)
+    .join('')
+    .trim();
+  assert.notEqual(result.refusedBy, 'gate', 'the model was asked');
+  if (result.refusedBy === 'grounding') {
+    // Random weights may write digits the document does not hold: the streamed answer is then
+    // withdrawn, and the result carries our reply and the values, citing nothing.
+    assert.ok(streamed.length > 0);
+    assert.ok((result.ungrounded ?? []).length > 0);
+    assert.deepEqual(result.citations, []);
+    return;
+  }
   assert.equal(result.refused, false);
-  assert.equal(
-    result.answer,
-    tokens
-      .map((event) => (JSON.parse(event.data) as { text: string }).text)
-      .join('')
-      .trim(),
-  );
+  assert.equal(result.answer, streamed);
   assert.ok(result.citations.length >= 1);
 });
 
