@@ -11,7 +11,13 @@ import { webAddresses } from '../text/web-addresses.js';
  */
 export function ungroundedNumbers(answer: string, sources: readonly string[]): string[] {
   const stated = new Set(sources.flatMap((source) => [...statedNumbers(source)]));
-  return [...new Set(digitNumbers(answer))].filter((number) => !stated.has(number));
+  const numbers = digitNumbers(answer);
+  // An answer cut off by the token limit in the middle of a number ("…以及他为19") ends with
+  // the start of one: it is grounded when a stated number starts with it.
+  const open = /\d$/u.test(answer.normalize('NFKC').trimEnd()) ? numbers.at(-1) : undefined;
+  const grounded = (number: string) =>
+    stated.has(number) || (number === open && [...stated].some((known) => known.startsWith(number)));
+  return [...new Set(numbers)].filter((number) => !grounded(number));
 }
 
 /**

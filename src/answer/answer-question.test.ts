@@ -80,7 +80,7 @@ test('a generated answer streams piece by piece from the grounded prompt', async
     refused: false,
     refusedBy: null,
     kind: 'generated',
-    prompt: 'seed-marked',
+    prompt: 'seed-focus',
     generated: '请访问自助服务门户。',
   });
   const [call] = model.received;

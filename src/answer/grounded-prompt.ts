@@ -37,7 +37,7 @@ export const answerPromptIds = [
 export type AnswerPromptId = (typeof answerPromptIds)[number];
 
 /** Chosen from evidence on real instruct models (docs/answers.md). */
-export const defaultAnswerPrompt: AnswerPromptId = 'seed-marked';
+export const defaultAnswerPrompt: AnswerPromptId = 'seed-focus';
 
 /**
  * Bump a prompt's version whenever its wording changes: cached evaluation answers are keyed on

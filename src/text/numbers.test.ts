@@ -26,3 +26,10 @@ test("an answer's numbers that its documents and question do not state are ungro
   assert.deepEqual(ungroundedNumbers('About 30 of them.', ['What happened to 30 of them?']), []);
   assert.deepEqual(ungroundedNumbers('No numbers here.', []), []);
 });
+
+test('an answer cut off in the middle of a number is grounded by the number it starts', () => {
+  const document = '达德利·辛普森为1973年的剧集作曲。';
+  assert.deepEqual(ungroundedNumbers('他的作品包括他为19', [document]), []);
+  assert.deepEqual(ungroundedNumbers('他的作品包括他为19。', [document]), ['19'], 'a finished number must be stated');
+  assert.deepEqual(ungroundedNumbers('他为28', [document]), ['28']);
+});

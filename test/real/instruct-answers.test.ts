@@ -13,7 +13,7 @@ import { instructModelOrSkip } from './real-weights.js';
 // here. It follows a chat template through node-llama-cpp as Gemma 3/4 -it would, so these
 // tests pin the generation path on a model that actually follows instructions.
 
-// Under the seed-marked default Qwen 0.5B reads this question back; the echo is held back and the
+// Under seed-marked Qwen 0.5B read this question back; the echo is held back and the
 // question asked once more with the echo fallback prompt (answer-question.ts).
 test('Qwen (not Gemma): an answer streams in pieces, cites the right document and carries its fact', async (t) => {
   const paths = instructModelOrSkip(t, 'qwen');
