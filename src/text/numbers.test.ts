@@ -33,3 +33,13 @@ test('an answer cut off in the middle of a number is grounded by the number it s
   assert.deepEqual(ungroundedNumbers('他的作品包括他为19。', [document]), ['19'], 'a finished number must be stated');
   assert.deepEqual(ungroundedNumbers('他为28', [document]), ['28']);
 });
+
+test('a month named in English grounds its number; a list cut off after its marker is not a number', () => {
+  assert.deepEqual(ungroundedNumbers('交易所于1991年4月重建。', ['The WSE was re-established in April 1991.']), []);
+  assert.deepEqual(ungroundedNumbers('考虑包括：\n\n1. 建筑设计。\n\n2', ['Designs matter.']), []);
+  assert.deepEqual(
+    ungroundedNumbers('10', ['The inlet temperature is 565 °C.']),
+    ['10'],
+    'a lone number answer is a number',
+  );
+});

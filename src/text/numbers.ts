@@ -7,13 +7,15 @@
 const digitRun = /\d+(?:\.\d+)?/gu;
 /** A list marker at the start of a line ("1. ", "2) ", "3、"): numbering, not a stated number. */
 const listMarker = /^[ \t]*\d{1,2}(?:[.)][ \t]|、)/gmu;
+const hasListMarker = /^[ \t]*\d{1,2}(?:[.)][ \t]|、)/mu;
+const cutMarker = /\n[ \t]*\d{1,2}[.)]?[ \t]*$/u;
 
 /** The numbers written with digits, list markers left out. */
 export function digitNumbers(text: string): string[] {
-  const plain = text
-    .normalize('NFKC')
-    .replace(listMarker, ' ')
-    .replace(/(\d)[,，'](?=\d{3}(?!\d))/gu, '$1');
+  const normalized = text.normalize('NFKC');
+  // In a numbered list, a last line holding only a number is the next marker, cut off by the token limit.
+  const unlisted = hasListMarker.test(normalized) ? normalized.replace(cutMarker, '') : normalized;
+  const plain = unlisted.replace(listMarker, ' ').replace(/(\d)[,，'](?=\d{3}(?!\d))/gu, '$1');
   return [...plain.matchAll(digitRun)].map((match) => canonical(match[0]));
 }
 
@@ -132,6 +134,22 @@ const wordValues = new Map<string, number>([
   ...tensWords.flatMap((word, tens) => (word ? [[word, tens * 10] as [string, number]] : [])),
   ...ordinalWords.flatMap((word, value) => (word ? [[word, value] as [string, number]] : [])),
   ['dozen', 12],
+  // Months: "April 1991" is stated as 1991年4月 in a Chinese answer. "may" and "march" as verbs
+  // then ground a 5 or a 3 too: the check errs towards keeping an answer.
+  ...[
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ].map((month, index) => [month, index + 1] as [string, number]),
   ['half', 0.5],
 ]);
 const scaleWords = new Map([
