@@ -78,7 +78,7 @@ async function askOnce(question: string, home: string): Promise<{ firstMs: numbe
 }
 
 async function startServer(home: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = start(['serve', '--port', '0', '--max-tokens', values['max-tokens'] ?? '48', ...modelFlags], home);
+  const child = start(['serve', '--port', '0', ...modelFlags], home);
   const url = await new Promise<string>((found, failed) => {
     let out = '';
     child.stdout?.on('data', (chunk) => {
@@ -105,7 +105,7 @@ async function askServer(url: string, question: string): Promise<Timed> {
   const response = await fetch(`${url}/api/ask`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ question, stream: true }),
+    body: JSON.stringify({ question, stream: true, maxTokens: Number(values['max-tokens'] ?? '48') }),
   });
   if (!response.ok || !response.body) throw new Error(`ask: HTTP ${response.status} ${await response.text()}`);
   let retrievalMs = Number.NaN;
