@@ -126,9 +126,9 @@ async function askServer(url: string, question: string): Promise<Timed> {
       if (name === 'retrieval' && Number.isNaN(retrievalMs)) retrievalMs = performance.now() - started;
       if (name === 'token' && Number.isNaN(firstMs)) firstMs = performance.now() - started;
       if (name === 'result') {
-        const result = JSON.parse(data) as { answer: string; retrieval?: { document?: { title?: string } | null } };
+        const result = JSON.parse(data) as { answer: string; document?: { title?: string } | null };
         answer = result.answer;
-        document = result.retrieval?.document?.title ?? null;
+        document = result.document?.title ?? null;
       }
       cut = buffer.indexOf('\n\n');
     }
