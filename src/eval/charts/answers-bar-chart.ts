@@ -21,7 +21,7 @@ export function answersBarChart(summaries: readonly AnswerSummary[], title: stri
   const bar = 14;
   const groupHeight = measures.length * (bar + 3) + 18;
   const top = 104;
-  const width = left + plotWidth + 70;
+  const width = Math.max(left + plotWidth + 70, 20 + 7 * subtitle.length);
   const height = top + summaries.length * groupHeight + 40;
   const x = linearScale([0, 1], [left, left + plotWidth]);
   const body: string[] = [
@@ -60,8 +60,9 @@ export function answersBarChart(summaries: readonly AnswerSummary[], title: stri
 export async function writeAnswersChart(directory: string, report: AnswersReport): Promise<string> {
   await mkdir(directory, { recursive: true });
   const model = basename(report.model.replace(/^[^:]+:/u, '')).replace(/\.gguf$/u, '');
-  const path = join(directory, `answers-${report.set}-${model}.svg`.replace(/[^\w.-]+/gu, '-'));
-  const subtitle = `${report.answerable} answerable + ${report.unanswerable} left-out questions; answers by ${model}; retrieval ${report.embedding}`;
-  await writeFile(path, answersBarChart(report.summaries, `Answers on ${report.set}`, subtitle));
+  const set = report.set.replace(/\.json$/u, '');
+  const path = join(directory, `answers-${set}-${model}.svg`.replace(/[^\w.-]+/gu, '-'));
+  const subtitle = `${report.answerable} answerable + ${report.unanswerable} left-out questions; answers by ${model}; retrieval ${basename(report.embedding)}`;
+  await writeFile(path, answersBarChart(report.summaries, `Answers on ${set}`, subtitle));
   return path;
 }
