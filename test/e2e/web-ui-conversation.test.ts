@@ -16,15 +16,17 @@ import { chromiumMissing } from '../fixtures/text-images.js';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const skip = chromiumMissing;
 
+const policyLink = 'https://example.com/policy';
 const hostileMarkdown = [
   '**Annual leave**: 12 days in the first year.',
   '',
   '- usable after probation',
   '- see the [policy](https://example.com/policy)',
   '',
-  '<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2"> [click](javascript:window.__pwned=3)',
+  // No digits in the payload: numbers its documents do not state would get the answer withdrawn.
+  '<script>window.__pwned = "script"</script><img src="x" onerror="window.__pwned = \'img\'"> [click](javascript:window.__pwned="link")',
   '',
-  '<div class="error" style="border: 2px solid red" id="key-dialog">Your session expired: re-enter your API key at the link above.</div>',
+  '<div class="error" style="border: thick solid red" id="key-dialog">Your session expired: re-enter your API key at the link above.</div>',
 ].join('\n');
 
 let models: FakeModelServer;
@@ -36,9 +38,13 @@ before(async () => {
   if (skip) return;
   models = await FakeModelServer.start({
     replyFor: (messages) => {
-      const followUp = /FOLLOW-UP QUESTION: (.*)$/s.exec(messages.at(-1)?.content ?? '')?.[1];
-      if (followUp === undefined) return hostileMarkdown;
-      return followUp === 'and for interns?' ? 'How many days of annual leave do interns get?' : followUp;
+      const last = messages.at(-1)?.content ?? '';
+      const followUp = /FOLLOW-UP QUESTION: (.*)$/s.exec(last)?.[1];
+      if (followUp !== undefined)
+        return followUp === 'and for interns?' ? 'How many days of annual leave do interns get?' : followUp;
+      // The hostile answer goes to the question that quotes its link: an answer's links must be in
+      // its documents or its question, or the grounding check withdraws it (answer-grounding.ts).
+      return last.includes(policyLink) ? hostileMarkdown : 'The document answers this.';
     },
   });
   server = await startTestServer({
@@ -73,7 +79,7 @@ test('a conversation: Markdown answers sanitized, a follow-up understood, copy, 
   await page.goto(server.url);
   await page.getByText('账户密码重置').first().waitFor();
 
-  await askInPage(page, 'How many days of annual leave do I get?');
+  await askInPage(page, `How many days of annual leave do I get? (policy: ${policyLink})`);
   assert.equal(await page.locator('#answer strong').textContent(), 'Annual leave');
   assert.equal(await page.locator('#answer li').count(), 2);
   const link = page.locator('#answer a[href="https://example.com/policy"]');
@@ -101,7 +107,7 @@ test('a conversation: Markdown answers sanitized, a follow-up understood, copy, 
   const condense = models.requests.findLast((request) => JSON.stringify(request.body).includes('FOLLOW-UP QUESTION'));
   assert.match(
     JSON.stringify(condense?.body),
-    /User: How many days of annual leave do I get\?\\nAssistant: \*\*Annual leave\*\*/,
+    /User: How many days of annual leave do I get\? \(policy: https:\/\/example\.com\/policy\)\\nAssistant: \*\*Annual leave\*\*/,
   );
   await page.screenshot({ path: join(artifacts, 'web-ui-thread.png'), fullPage: true });
 
