@@ -27,14 +27,24 @@ test('ask on real weights: streams an answer grounded on the right document, war
   ]);
   assert.equal(json.exitCode, 0, json.stderr);
   const output = json.json() as unknown as AskJson;
-  assert.equal(output.refused, false);
+  assert.notEqual(output.refusedBy, 'gate', 'the model was asked');
   assert.equal(output.document?.title, '账户密码管理');
-  assert.equal(output.citations[0]?.title, '账户密码管理');
+  if (output.refusedBy === 'grounding') {
+    // A pretrained model continues the text with facts of its own; numbers or links the document
+    // does not state get the continuation withdrawn (answer-grounding.ts), citing nothing.
+    assert.ok((output.ungrounded ?? []).length > 0);
+    assert.deepEqual(output.citations, []);
+  } else {
+    assert.equal(output.refused, false);
+    assert.equal(output.citations[0]?.title, '账户密码管理');
+  }
   assert.ok(output.answer.length > 0, 'the model generated text');
   const warnings = json.stderr.match(/looks pretrained, not instruction-tuned/g) ?? [];
   assert.equal(warnings.length, 1, json.stderr);
   assert.match(json.stderr, /gemma-3-270m-it/);
-  console.log(`270M continuation (24 tokens max): ${JSON.stringify(output.answer)}`);
+  console.log(
+    `270M continuation (24 tokens max): ${JSON.stringify(output.answer)} (${output.refusedBy ?? 'answered'})`,
+  );
   // For people: the text streams to stdout, the source follows on stderr.
   const streamed = await runCli([
     'ask',
@@ -47,7 +57,7 @@ test('ask on real weights: streams an answer grounded on the right document, war
   ]);
   assert.equal(streamed.exitCode, 0, streamed.stderr);
   assert.ok(streamed.stdout.trim().length > 0);
-  assert.match(streamed.stderr, /Source: "差旅费用指南"/);
+  assert.match(streamed.stderr, /Source: "差旅费用指南"|The answer was withdrawn: .*"差旅费用指南"/);
 });
 
 test('a refusal on real weights never loads the language model', async (t) => {
