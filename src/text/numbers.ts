@@ -7,7 +7,7 @@
 const digitRun = /\d+(?:\.\d+)?/gu;
 /** A list marker at the start of a line ("1. ", "2) ", "3、"): numbering, not a stated number. */
 const listMarker = /^[ \t]*\d{1,2}(?:[.)][ \t]|、)/gmu;
-const hasListMarker = /^[ \t]*\d{1,2}(?:[.)][ \t]|、)/mu;
+const hasListMarker = new RegExp(listMarker.source, 'mu');
 const cutMarker = /\n[ \t]*\d{1,2}[.)]?[ \t]*$/u;
 
 /** The numbers written with digits, list markers left out. */
