@@ -36,6 +36,11 @@ export const ragConfigSchema = z
     /** Stage thresholds; default the engine's or profile's (0.4 for EmbeddingGemma, as in the seed). */
     categoryThreshold: threshold.optional(),
     documentThreshold: threshold.optional(),
+    /**
+     * The support gate: a sentence of the chosen document must reach this cosine with the
+     * question; false turns it off. Default the profile's by size (0.38 at 768 for EmbeddingGemma).
+     */
+    supportThreshold: z.union([threshold, z.literal(false)]).optional(),
     /** CPU threads for in-process engines; default the physical core count. */
     threads: z.number().int().positive().optional(),
     gpu: z.union([z.literal('auto'), z.literal(false)]).default('auto'),

@@ -1,8 +1,9 @@
 import type { ContextChunk, RetrievalResult } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
+import { quotedForModel } from '../text/quoted-text.js';
 import { ungroundedFacts } from './answer-grounding.js';
 import { withoutDataMarkers } from './data-markers.js';
-import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages, quotedForModel } from './grounded-prompt.js';
+import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
 import { QuestionEchoGuard } from './question-echo.js';
 

@@ -1,6 +1,5 @@
 import { keywordTerms } from '../text/keyword-terms.js';
-
-const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+import { sentencesOf } from '../text/sentences.js';
 
 /**
  * The sentence of a document that shares the most with the question, terms weighted by how few
@@ -11,7 +10,7 @@ const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
  */
 export function focusSentence(question: string, text: string): string | null {
   const wanted = new Set(keywordTerms(question));
-  const parts = [...sentences.segment(text)].map(({ segment }) => segment.trim()).filter((part) => part !== '');
+  const parts = sentencesOf(text);
   if (wanted.size === 0 || parts.length < 2) return null;
   const termsOf = parts.map((part) => new Set(keywordTerms(part)));
   const frequency = new Map<string, number>();

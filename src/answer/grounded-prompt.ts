@@ -1,8 +1,8 @@
 import { promptTitle } from '../embedding/prompts.js';
 import type { ContextChunk } from '../retrieval/retrieval-result.js';
 import type { ChatMessage } from '../spec/language-model.js';
-import { defuseControlTokens, dropForgedTurns, stripControlTokens } from '../text/control-tokens.js';
-import { quarantinePlantedInstructions } from '../text/planted-instructions.js';
+import { defuseControlTokens, stripControlTokens } from '../text/control-tokens.js';
+import { quotedForModel } from '../text/quoted-text.js';
 import { detectReplyLanguage } from '../text/scripts.js';
 import { answerRules } from './answer-rules.js';
 import { dataMarkers, markerId } from './data-markers.js';
@@ -53,14 +53,6 @@ export const answerPromptVersions: Record<AnswerPromptId, number> = {
   'sandwich-user': 4,
   spotlight: 4,
 };
-
-/**
- * A document's text as the model reads it: forged chat turns (words included) and control
- * strings removed, and the sentences written for the assistant ("ignore all previous instructions", "reply only with …") taken out.
- */
-export function quotedForModel(text: string): string {
-  return quarantinePlantedInstructions(stripControlTokens(dropForgedTurns(text))).text;
-}
 
 /**
  * The grounded prompt — answer only from the documents, otherwise say "I don't know", in the

@@ -6,6 +6,7 @@ import { isolatedEngines } from '../engines/isolated/isolated-engines.js';
 import { type EngineContext, type EngineLoaders, inProcessEngines } from '../engines/registry.js';
 import type { Thresholds } from '../retrieval/refusal-gate.js';
 import type { RerankSettings } from '../retrieval/rerank.js';
+import type { ExplicitThresholds } from '../retrieval/threshold-policy.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { type Logger, silentLogger } from '../spec/logger.js';
 import { parseWithCode } from '../util/validation.js';
@@ -17,7 +18,7 @@ export interface OpenedEngines {
   engines: EngineLoaders;
   embedder: Embedder;
   /** Thresholds given in the configuration; each overrides calibrated and default ones. */
-  explicitThresholds: Partial<Thresholds>;
+  explicitThresholds: ExplicitThresholds;
   /** The engine's own thresholds (the lexical stand-in's score scale), if it has any. */
   engineThresholds: Thresholds | undefined;
   rerank: RerankSettings | undefined;
@@ -50,6 +51,9 @@ export async function openEngines(config: RagConfig, dependencies: RagDependenci
     const explicit = {
       ...(resolved.categoryThreshold === undefined ? {} : { category: resolved.categoryThreshold }),
       ...(resolved.documentThreshold === undefined ? {} : { document: resolved.documentThreshold }),
+      ...(resolved.supportThreshold === undefined
+        ? {}
+        : { support: resolved.supportThreshold === false ? null : resolved.supportThreshold }),
     };
     const rerank = rankingModel && {
       model: rankingModel,

@@ -16,6 +16,7 @@ export { parseDimensions } from '../embedding/dimensions.js';
 export { refuseEmptyInputs } from '../embedding/input-limit.js';
 export {
   defaultModelProfile,
+  defaultSupportThreshold,
   defaultThresholdsFor,
   type ModelProfile,
   type ModelProfileId,

@@ -20,6 +20,7 @@ import type { RerankSettings } from '../retrieval/rerank.js';
 import type { RetrievalResult } from '../retrieval/retrieval-result.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { type FilterRequest, type Route, type RouteRequest, resolveRoute } from '../retrieval/route.js';
+import type { ExplicitThresholds } from '../retrieval/threshold-policy.js';
 import { ThresholdPolicy } from '../retrieval/threshold-policy.js';
 import type { KnowledgeStore } from '../spec/knowledge-store.js';
 import type { KnowledgeWriter } from '../spec/knowledge-writer.js';
@@ -47,7 +48,7 @@ export class Rag {
     readonly config: ResolvedRagConfig,
     readonly embedder: Embedder,
     /** Thresholds given in the configuration; each overrides calibrated and default ones. */
-    private readonly explicitThresholds: Partial<Thresholds>,
+    private readonly explicitThresholds: ExplicitThresholds,
     /** The engine's own thresholds (the lexical stand-in's score scale), for every route; else the profile's. */
     private readonly engineThresholds: Thresholds | undefined,
     private readonly context: EngineContext,
@@ -219,6 +220,7 @@ export class Rag {
     return retrieve(index, question, {
       route,
       thresholds: this.thresholds.thresholdsFor(index, route),
+      supportThreshold: this.thresholds.supportThreshold(),
       rerank: this.rerank,
       abortSignal,
     });

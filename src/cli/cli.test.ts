@@ -201,6 +201,10 @@ test('bad input exits 2 with a message naming it', async () => {
   assert.equal(threshold.exitCode, 2);
   assert.match(threshold.stderr, /--threshold must be a similarity between -1 and 1/);
 
+  const support = await runCli(['ask', 'hello', ...lexical, '--support-threshold', 'strict']);
+  assert.equal(support.exitCode, 2);
+  assert.match(support.stderr, /--support-threshold must be a similarity between -1 and 1/);
+
   const unknownOption = await runCli(['ask', 'hello', '--frobnicate']);
   assert.equal(unknownOption.exitCode, 2);
   assert.match(unknownOption.stderr, /unknown option '--frobnicate'/);

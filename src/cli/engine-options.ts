@@ -11,6 +11,7 @@ import {
 } from '../app/options.js';
 import type { Logger } from '../app/rag.js';
 import { createRag, type Rag, type RagDependencies } from '../app/rag.js';
+import { describeDefaultSupport } from '../presentation/threshold-defaults.js';
 import { errorCodes, GemmaRagError } from '../spec/errors.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { confirmer } from './confirm.js';
@@ -41,6 +42,7 @@ export interface EngineFlags {
   rerankEngine?: string;
   rerankBaseUrl?: string;
   rerankScores?: string;
+  supportThreshold?: string;
 }
 
 /**
@@ -124,6 +126,19 @@ export function addRerankOptions(command: Command): Command {
     );
 }
 
+/** The support gate (retrieval/supporting-sentence.ts): `ask`, `serve` and `eval answers` take it. */
+export function addSupportGateOption(command: Command): Command {
+  return command.option(
+    '--support-threshold <x>',
+    `a sentence of the chosen document must reach this similarity with the question, or the question is refused; "off" turns this check off (default with EmbeddingGemma: ${describeDefaultSupport()})`,
+  );
+}
+
+function parseSupportThreshold(value: string): number | false {
+  if (value.trim().toLowerCase() === 'off') return false;
+  return parseThreshold(value, '--support-threshold') as number;
+}
+
 function rerankConfigFromFlags(flags: EngineFlags): Partial<RagConfig> {
   const model = flags.rerank;
   if (model === undefined) {
@@ -186,6 +201,9 @@ export function configFromFlags(
     allowMissingDense: flags.allowMissingDense ?? false,
     ...(flags.dtype === undefined ? {} : { dtype: parseTransformersDtype(flags.dtype, '--dtype') }),
     ...rerankConfigFromFlags(flags),
+    ...(flags.supportThreshold === undefined
+      ? {}
+      : { supportThreshold: parseSupportThreshold(flags.supportThreshold) }),
   };
 }
 

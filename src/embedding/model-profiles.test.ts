@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultThresholdsFor, embeddingGemma, embeddingGemma2, profileForGgufArchitecture } from './model-profiles.js';
+import {
+  defaultSupportThreshold,
+  defaultThresholdsFor,
+  embeddingGemma,
+  embeddingGemma2,
+  profileForGgufArchitecture,
+} from './model-profiles.js';
 
 // Exact strings from the model cards (note the trailing spaces); a typo here silently
 // degrades retrieval, so every one is pinned.
@@ -79,4 +85,10 @@ test('default thresholds: the seed’s 0.4 gates for two stages; measured docume
   // Between measured sizes: the next larger size's (more permissive) gate; beyond them, the largest's.
   assert.equal(defaultThresholdsFor(embeddingGemma, 'flat', 200).document, 0.34);
   assert.equal(defaultThresholdsFor(embeddingGemma, 'flat', 64).document, 0.38);
+});
+
+test("default support gate: measured by size; sizes between take the next larger size's", () => {
+  assert.equal(defaultSupportThreshold(embeddingGemma, 768), 0.38);
+  assert.equal(defaultSupportThreshold(embeddingGemma, 128), 0.5);
+  assert.equal(defaultSupportThreshold(embeddingGemma, 300), 0.4);
 });

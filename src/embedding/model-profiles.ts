@@ -31,6 +31,13 @@ export interface ProfileThresholds {
    * vectors score unrelated text higher, so smaller sizes need a higher gate.
    */
   flatDocumentBySize: Readonly<Record<number, number>>;
+  /**
+   * The support gate of every route, by output size: after a document passes its gate, one of
+   * the sentences given to the model must reach this cosine with the question (Retrieval
+   * prompts), or the question is refused. A paragraph about another topic often clears the
+   * document gate on shared words; none of its sentences says what was asked.
+   */
+  supportBySize: Readonly<Record<number, number>>;
   /** Where the numbers come from, for docs and `--explain`. */
   source: string;
 }
@@ -46,12 +53,21 @@ export function defaultThresholdsFor(
 ): { category: number; document: number } {
   const { twoStage, flatDocumentBySize } = profile.defaultThresholds;
   if (stages === 'two-stage') return { ...twoStage };
-  const sizes = Object.keys(flatDocumentBySize)
+  return { category: twoStage.category, document: atSize(flatDocumentBySize, dimensions) ?? twoStage.document };
+}
+
+/** The support gate at an output size (sizes between measured ones as in `defaultThresholdsFor`). */
+export function defaultSupportThreshold(profile: ModelProfile, dimensions: number): number | null {
+  return atSize(profile.defaultThresholds.supportBySize, dimensions) ?? null;
+}
+
+/** The value for the next larger measured size, else the largest one's. */
+function atSize(table: Readonly<Record<number, number>>, dimensions: number): number | undefined {
+  const sizes = Object.keys(table)
     .map(Number)
     .sort((left, right) => left - right);
   const size = sizes.find((candidate) => candidate >= dimensions) ?? sizes.at(-1);
-  const document = size === undefined ? twoStage.document : (flatDocumentBySize[size] ?? twoStage.document);
-  return { category: twoStage.category, document };
+  return size === undefined ? undefined : table[size];
 }
 
 export type ModelProfileId = 'embeddinggemma' | 'embeddinggemma-2';
@@ -98,7 +114,10 @@ export const embeddingGemma: ModelProfile = {
     // Measured on real EmbeddingGemma-300M Q8_0 vectors: XQuAD en, zh, zh→en and a knowledge base
     // in the seed's shape (bench/route-study.ts; docs/routes.md has the tables).
     flatDocumentBySize: { 128: 0.38, 256: 0.34, 512: 0.3, 768: 0.3 },
-    source: 'measured on EmbeddingGemma-300M (docs/routes.md)',
+    // XQuAD en (seed 1) chose 768's; en seed 2, zh and zh→en checked it; smaller sizes from the
+    // same runs' truncated vectors (docs/answers.md, "The support gate").
+    supportBySize: { 128: 0.5, 256: 0.44, 512: 0.4, 768: 0.38 },
+    source: 'measured on EmbeddingGemma-300M (docs/routes.md, docs/answers.md)',
   },
 };
 
@@ -140,7 +159,8 @@ export const embeddingGemma2: ModelProfile = {
     // No EmbeddingGemma 2 weights could be had to measure these: EmbeddingGemma's, until
     // `gemma-rag calibrate` says otherwise for a knowledge base.
     flatDocumentBySize: { 128: 0.38, 256: 0.34, 512: 0.3, 768: 0.3 },
-    source: 'not measured: EmbeddingGemma-300M values (docs/routes.md)',
+    supportBySize: { 128: 0.5, 256: 0.44, 512: 0.4, 768: 0.38 },
+    source: 'not measured: EmbeddingGemma-300M values (docs/routes.md, docs/answers.md)',
   },
 };
 

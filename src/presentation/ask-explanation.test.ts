@@ -121,3 +121,17 @@ test('counts read as English: 1 chunk, 2 chunks, 1 category', () => {
   assert.equal(countOf(1, 'category', 'categories'), '1 category');
   assert.equal(countOf(12_000, 'vector'), '12,000 vectors');
 });
+
+test('a support-gate refusal names the document, the threshold and its best sentence', () => {
+  const refused = retrieval({
+    refusal: 'no-supporting-sentence',
+    thresholds: { category: 0.4, document: 0.3, support: 0.38 },
+    support: { title: 'Rhineland', sentence: 'Germany rebuilt its empire after 1850.', score: 0.261 },
+    scores: { categories: [], documents: [document('Rhineland', 0.313)] },
+  });
+  const [line] = describeSource(result(refused, { refused: true, refusedBy: 'gate', kind: 'refusal' }));
+  assert.equal(
+    line,
+    '"Rhineland" passed the document threshold, but none of its sentences reached the support threshold 0.38 (best: 0.261, "Germany rebuilt its empire after 1850."); the language model was not called.',
+  );
+});

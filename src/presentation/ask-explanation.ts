@@ -113,6 +113,14 @@ export function describeSource(result: AskResult, options: { explain?: boolean |
       `No passage reached the reranker's floor ${retrieval.rerank.threshold}${reranked.length > 0 ? ` (best: ${format(best)})` : ''}; the language model was not called.`,
     ];
   }
+  if (retrieval.refusal === 'no-supporting-sentence') {
+    const support = retrieval.support;
+    const best = support ? ` (best: ${format(support.score)}, "${clipped(support.sentence)}")` : '';
+    const title = support ? `"${support.title}"` : 'The closest document';
+    return [
+      `${title} passed the document threshold, but none of its sentences reached the support threshold ${retrieval.thresholds.support}${best}; the language model was not called.`,
+    ];
+  }
   const stage = retrieval.refusal === 'category-below-threshold' ? 'category' : 'document';
   const best = highestScore<{ score: number }>(
     stage === 'category' ? retrieval.scores.categories : retrieval.scores.documents,
@@ -128,4 +136,10 @@ function chunkLines(result: AskResult): string[] {
     const reranked = chunk.rerankScore === undefined ? '' : `, rerank ${format(chunk.rerankScore)}`;
     return `  [${chunk.number}] ${citationLabel(chunk)} (score ${format(chunk.score)}${reranked})`;
   });
+}
+
+/** A sentence short enough for one line of an explanation. */
+function clipped(sentence: string, length = 60): string {
+  const characters = [...sentence];
+  return characters.length <= length ? sentence : `${characters.slice(0, length).join('')}…`;
 }

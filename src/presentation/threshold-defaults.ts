@@ -1,4 +1,9 @@
-import { defaultModelProfile, defaultThresholdsFor, type ModelProfile } from '../app/options.js';
+import {
+  defaultModelProfile,
+  defaultSupportThreshold,
+  defaultThresholdsFor,
+  type ModelProfile,
+} from '../app/options.js';
 
 /**
  * The default thresholds as help text, computed from the same function the code uses
@@ -18,4 +23,12 @@ export function describeDefaultThresholds(profile: ModelProfile = defaultModelPr
       ? `${twoStage.document}`
       : `category ${twoStage.category}, document ${twoStage.document}`;
   return `hybrid/flat ${flat}; two-stage ${seed}`;
+}
+
+/** The support gate's defaults as help text: "0.38 at 768, 0.4 at 512, 0.44 at 256, 0.5 at 128". */
+export function describeDefaultSupport(profile: ModelProfile = defaultModelProfile): string {
+  return [...profile.matryoshkaDimensions]
+    .sort((left, right) => right - left)
+    .map((size) => `${defaultSupportThreshold(profile, size) ?? 'off'} at ${size}`)
+    .join(', ');
 }

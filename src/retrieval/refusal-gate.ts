@@ -93,7 +93,19 @@ export function firstReranked<Candidate extends Scored & { rerankScore?: number 
   );
 }
 
-export type RefusalReason = 'category-below-threshold' | 'document-below-threshold' | 'rerank-below-threshold';
+/**
+ * The support gate, after a document is chosen: its best sentence (supporting-sentence.ts) must
+ * reach the threshold; null = the gate is off (an engine whose scores live on another scale).
+ */
+export function isSupported(bestSentenceScore: number, threshold: number | null): boolean {
+  return threshold === null || bestSentenceScore >= threshold;
+}
+
+export type RefusalReason =
+  | 'category-below-threshold'
+  | 'document-below-threshold'
+  | 'rerank-below-threshold'
+  | 'no-supporting-sentence';
 
 export interface GateDecision<Category, Document> {
   category: Category | null;

@@ -38,6 +38,13 @@ export interface ContextChunk {
   rerankScore?: number | undefined;
 }
 
+/** A sentence of a document, and its cosine with the question (Retrieval prompts). */
+export interface SupportingSentence {
+  title: string;
+  sentence: string;
+  score: number;
+}
+
 /** The reranking stage as it ran. */
 export interface RerankReport {
   engine: string;
@@ -68,7 +75,13 @@ export interface RetrievalResult {
   context: ContextChunk[];
   /** Every score computed, best first, for --explain and JSON output. */
   scores: { categories: ScoredCategory[]; documents: ScoredDocument[] };
-  thresholds: { category: number; document: number };
+  /** `support`: the support gate's threshold, null when it is off. */
+  thresholds: { category: number; document: number; support?: number | null | undefined };
+  /**
+   * The sentence of the chosen document's context closest to the question, when the support
+   * gate ran; on a `no-supporting-sentence` refusal, the best one of the document it refused.
+   */
+  support?: SupportingSentence | null | undefined;
   /** The reranking stage, when a reranker is configured. */
   rerank: RerankReport | null;
   refusal: RefusalReason | null;

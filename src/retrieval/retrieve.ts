@@ -11,7 +11,14 @@ import { resolveScope, type SearchScope } from './filter-scope.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
 import { fuseNearTies, reciprocalRankFusion } from './reciprocal-rank-fusion.js';
-import { firstEligible, firstReranked, type RefusalReason, selectCategories, type Thresholds } from './refusal-gate.js';
+import {
+  firstEligible,
+  firstReranked,
+  isSupported,
+  type RefusalReason,
+  selectCategories,
+  type Thresholds,
+} from './refusal-gate.js';
 import { type RerankSettings, rerankDocuments } from './rerank.js';
 import type {
   ContextChunk,
@@ -21,6 +28,7 @@ import type {
   ScoredDocument,
 } from './retrieval-result.js';
 import type { Route } from './route.js';
+import { findSupport } from './supporting-sentence.js';
 
 export interface RetrieveOptions {
   /** How to search: from `resolveRoute` (route.ts), the one mapper from requests to routes. */
@@ -34,6 +42,11 @@ export interface RetrieveOptions {
   chunkCandidates?: number | undefined;
   /** Most chunks of the chosen document given to the language model. Default 3. */
   contextChunks?: number | undefined;
+  /**
+   * The support gate (refusal-gate.ts `isSupported`): a sentence of the chosen document's context
+   * must reach this cosine with the question. Null or absent: off.
+   */
+  supportThreshold?: number | null | undefined;
   /** A cross-encoder that reorders (and may refuse) what passed the embedding gate; none by default. */
   rerank?: RerankSettings | undefined;
   abortSignal?: AbortSignal | undefined;
@@ -98,7 +111,12 @@ async function retrieveTwoStage(
   const { route, thresholds } = options;
   const categories = await rankCategories(index, question, options, scope);
   const { chosen, searched } = selectCategories(categories, { thresholds, categoryFallback: route.categoryFallback });
-  const base = { stages: 'two-stage' as const, route: route.name, hybrid: route.keywords, thresholds };
+  const base = {
+    stages: 'two-stage' as const,
+    route: route.name,
+    hybrid: route.keywords,
+    thresholds: reported(options),
+  };
   if (!chosen) {
     return {
       ...base,
@@ -137,8 +155,13 @@ async function retrieveTwoStage(
     ...base,
     category: chosen,
     searchedCategories: searched,
-    ...(await choose(index, question, documents, categories, options)),
+    ...(await choose(index, question, documentQuery, documents, categories, options)),
   };
+}
+
+/** The thresholds as a result reports them: the support gate's too. */
+function reported(options: RetrieveOptions): RetrievalResult['thresholds'] {
+  return { ...options.thresholds, support: options.supportThreshold ?? null };
 }
 
 /** Stage 1's ranking: by cosine, or by fused rank with BM25 over category names and descriptions. */
@@ -208,10 +231,10 @@ async function retrieveFlat(
     stages: 'flat',
     route: route.name,
     hybrid: route.keywords,
-    thresholds: options.thresholds,
+    thresholds: reported(options),
     category: null,
     searchedCategories: [],
-    ...(await choose(index, question, documents, [], options)),
+    ...(await choose(index, question, query, documents, [], options)),
   };
 }
 
@@ -225,16 +248,18 @@ function cutOff(documents: RankedDocument[], route: Route): RankedDocument[] {
 
 /**
  * The refusal gate (refusal-gate.ts) picks the document — after the reranker, when there is
- * one; the report lists the top documents in the route's (or rerank) order, and always
- * includes the chosen one.
+ * one — and the support gate asks whether a sentence of its context says what was asked; the
+ * report lists the top documents in the route's (or rerank) order, and always includes the
+ * chosen one.
  */
 async function choose(
   index: KnowledgeIndex,
   question: string,
+  query: Float32Array,
   ranked: RankedDocument[],
   categories: ScoredCategory[],
   options: RetrieveOptions,
-): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal' | 'rerank'>> {
+): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal' | 'rerank' | 'support'>> {
   const { thresholds, rerank } = options;
   const reranked = rerank
     ? await rerankDocuments(index.knowledge, question, ranked, thresholds.document, rerank, options.abortSignal)
@@ -253,13 +278,14 @@ async function choose(
       rerank && firstEligible(documents, thresholds.document) ? 'rerank-below-threshold' : 'document-below-threshold';
     return { document: null, context: [], scores, refusal, rerank: report };
   }
-  return {
-    document: toScoredDocument(chosen),
-    context: await contextOf(index, chosen, options),
-    scores,
-    refusal: null,
-    rerank: report,
-  };
+  const context = await contextOf(index, chosen, options);
+  const threshold = options.supportThreshold ?? null;
+  if (threshold === null) return { document: toScoredDocument(chosen), context, scores, refusal: null, rerank: report };
+  const support = await findSupport(index.embedder, query, context, options.abortSignal);
+  if (!support || !isSupported(support.score, threshold)) {
+    return { document: null, context: [], scores, refusal: 'no-supporting-sentence', rerank: report, support };
+  }
+  return { document: toScoredDocument(chosen), context, scores, refusal: null, rerank: report, support };
 }
 
 function rerankReport(rerank: RerankSettings | undefined, candidates: number): RerankReport | null {

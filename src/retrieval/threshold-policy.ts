@@ -1,9 +1,12 @@
 import type { Embedder } from '../embedding/embedder.js';
-import { defaultThresholdsFor } from '../embedding/model-profiles.js';
+import { defaultSupportThreshold, defaultThresholdsFor } from '../embedding/model-profiles.js';
 import { type CalibrationRecord, calibrationApplies } from './calibration-record.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import type { CategoryFallback, Thresholds } from './refusal-gate.js';
 import type { CalibrationKey, Route } from './route.js';
+
+/** Thresholds given in the configuration; `support: null` turns the support gate off. */
+export type ExplicitThresholds = Partial<Thresholds> & { support?: number | null | undefined };
 
 /**
  * Which thresholds a question is judged by, in one place: thresholds given in the
@@ -15,7 +18,7 @@ export class ThresholdPolicy {
   constructor(
     private readonly embedder: Embedder,
     /** Given in the configuration; each overrides calibrated and default ones. */
-    private readonly explicit: Partial<Thresholds>,
+    private readonly explicit: ExplicitThresholds,
     /** The engine's own thresholds for every route, when its scores live on another scale. */
     private readonly engineDefaults: Thresholds | undefined,
   ) {}
@@ -40,6 +43,16 @@ export class ThresholdPolicy {
       category: this.explicit.category ?? stored?.category ?? defaults.category,
       document: this.explicit.document ?? stored?.document ?? defaults.document,
     };
+  }
+
+  /**
+   * The support gate's threshold: given, else the profile's at this size; off (null) for an
+   * engine with its own score scale, whose sentence scores were never measured.
+   */
+  supportThreshold(): number | null {
+    if (this.explicit.support !== undefined) return this.explicit.support;
+    if (this.engineDefaults) return null;
+    return defaultSupportThreshold(this.embedder.profile, this.embedder.dimensions);
   }
 
   /** The category fallback calibrated for this route, if any. */

@@ -12,6 +12,7 @@ import {
   addEngineOptions,
   addGenerationOptions,
   addRerankOptions,
+  addSupportGateOption,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -61,6 +62,7 @@ export function registerAsk(program: Command, io: CliIo, run: CommandRunner) {
     );
   addGenerationOptions(command);
   addRerankOptions(command);
+  addSupportGateOption(command);
   addEngineOptions(command);
   command.action((question: string | undefined, flags: AskFlags) =>
     run(() => ask(io, question, flags), flags.json ?? false),

@@ -16,6 +16,7 @@ import { type CliIo, type CommandRunner, writeJson, writeLine } from '../cli-io.
 import {
   addEngineOptions,
   addGenerationOptions,
+  addSupportGateOption,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -75,6 +76,7 @@ export function registerEvalAnswers(evaluate: Command, io: CliIo, run: CommandRu
     .option('--verbose', 'print every question and answer to stderr');
   addGenerationOptions(command);
   addEngineOptions(command);
+  addSupportGateOption(command);
   command.action((flags: EvalAnswersFlags) => run(() => evalAnswers(io, flags), flags.json ?? false));
 }
 

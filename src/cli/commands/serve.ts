@@ -15,6 +15,7 @@ import {
   addEngineOptions,
   addGenerationOptions,
   addRerankOptions,
+  addSupportGateOption,
   configFromFlags,
   createRagForCli,
   type EngineFlags,
@@ -80,6 +81,7 @@ export function registerServe(program: Command, io: CliIo, run: CommandRunner, u
   addParseLimitOptions(command);
   addGenerationOptions(command);
   addRerankOptions(command);
+  addSupportGateOption(command);
   addEngineOptions(command, { apiKeyIsEngineKey: false });
   command.action((flags: ServeFlags) => run(() => serve(io, flags, untilStopped), false));
 }
