@@ -97,7 +97,7 @@ for (const target of postgresTargets()) {
       } finally {
         await store.close();
       }
-      assert.deepEqual((await ask(second, question)).thresholds, { category: 0.91, document: 0.92 });
+      assert.deepEqual((await ask(second, question)).thresholds, { category: 0.91, document: 0.92, support: null });
     } finally {
       await Promise.all([stop(first), stop(second)]);
     }
