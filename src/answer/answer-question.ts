@@ -72,10 +72,10 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   }
   const model = await options.languageModel();
   let prompt = options.prompt ?? defaultAnswerPrompt;
-  let generated = await generate(model, question, retrieval.context, prompt, options);
+  let generated = await generate(model, question, retrieval, prompt, options);
   if (generated === null && prompt !== echoFallbackPrompt) {
     prompt = echoFallbackPrompt;
-    generated = await generate(model, question, retrieval.context, prompt, options);
+    generated = await generate(model, question, retrieval, prompt, options);
   }
   const replyLanguageOf = options.replyLanguageOf ?? question;
   if (generated === null) {
@@ -112,14 +112,14 @@ export function judgeGenerated(
 async function generate(
   model: LanguageModel,
   question: string,
-  context: readonly ContextChunk[],
+  retrieval: RetrievalResult,
   prompt: AnswerPromptId,
   options: AnswerOptions,
 ): Promise<string | null> {
   let answer = '';
   const guard = new QuestionEchoGuard(question, (text) => options.onText?.(text));
   for await (const text of model.generate({
-    messages: groundedMessages(question, context, prompt),
+    messages: groundedMessages(question, retrieval.context, prompt, retrieval.support?.sentence),
     maxTokens: options.maxTokens,
     temperature: options.temperature,
     onUsage: options.onUsage,

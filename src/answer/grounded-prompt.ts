@@ -46,7 +46,7 @@ export const defaultAnswerPrompt: AnswerPromptId = 'seed-focus';
 export const answerPromptVersions: Record<AnswerPromptId, number> = {
   seed: 1,
   'seed-marked': 5,
-  'seed-focus': 1,
+  'seed-focus': 2,
   marked: 1,
   sandwich: 4,
   'sandwich-en': 4,
@@ -65,6 +65,8 @@ export function groundedMessages(
   question: string,
   context: readonly ContextChunk[],
   prompt: AnswerPromptId = defaultAnswerPrompt,
+  /** `seed-focus`: the sentence retrieval found closest to the question (its support gate's); else chosen by shared words. */
+  focus?: string | undefined,
 ): ChatMessage[] {
   switch (prompt) {
     case 'seed':
@@ -74,7 +76,7 @@ export function groundedMessages(
     case 'seed-marked':
       return seedMarkedMessages(question, context);
     case 'seed-focus':
-      return seedMarkedMessages(question, context, true);
+      return seedMarkedMessages(question, context, { focus });
     default:
       return sandwichMessages(question, context, prompt);
   }
@@ -91,9 +93,13 @@ function seedMessages(question: string, context: readonly ContextChunk[]): ChatM
   ];
 }
 
-function seedMarkedMessages(question: string, context: readonly ContextChunk[], focus = false): ChatMessage[] {
+function seedMarkedMessages(
+  question: string,
+  context: readonly ContextChunk[],
+  focusing?: { focus: string | undefined },
+): ChatMessage[] {
   const contextText = context.map((chunk) => quotedForModel(chunk.text).trim()).join('\n\n');
-  const sentence = focus ? focusSentence(question, contextText) : null;
+  const sentence = focusing ? (focusing.focus ?? focusSentence(question, contextText)) : null;
   // Inside the data: it is the documents' own words.
   const focused = sentence ? `\n最相关的句子：${sentence}` : '';
   const asked = stripControlTokens(question).trim();

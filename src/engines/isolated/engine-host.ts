@@ -6,7 +6,7 @@
 import { ragConfigSchema } from '../../config.js';
 import { type EmbeddingModel, embeddingModelInfo } from '../../spec/embedding-model.js';
 import { asGemmaRagError } from '../../spec/errors.js';
-import type { LanguageModel } from '../../spec/language-model.js';
+import type { GenerationUsage, LanguageModel } from '../../spec/language-model.js';
 import type { RankingModel } from '../../spec/ranking-model.js';
 import { type EngineContext, loadEmbeddingModel, loadLanguageModel, loadRankingModel } from '../registry.js';
 import {
@@ -148,10 +148,15 @@ function handle(message: ToEngine): void {
         abortIfAsked(message.messages.map((chat) => chat.content));
         const model = await languageModelOnce();
         const { id, messages, maxTokens, temperature } = message;
-        for await (const text of model.generate({ messages, maxTokens, temperature, abortSignal })) {
+        let usage: GenerationUsage | null = null;
+        const onUsage = (reported: GenerationUsage) => {
+          usage = reported;
+        };
+        for await (const text of model.generate({ messages, maxTokens, temperature, abortSignal, onUsage })) {
           send({ type: 'chunk', id, text });
         }
-        return undefined;
+        // The result of a generation is its token counts, when the engine knows them.
+        return usage;
       });
       return;
     case 'load-ranking-model':

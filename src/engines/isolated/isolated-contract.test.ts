@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import { FakeModelServer } from '../../../test/fixtures/fake-model-server.js';
 import { type TinyModelPaths, writeTinyModels } from '../../../test/fixtures/tiny-models.js';
 import { writeTinyReranker } from '../../../test/fixtures/tiny-reranker.js';
 import { type RagConfig, ragConfigSchema } from '../../config.js';
+import type { GenerationUsage } from '../../spec/language-model.js';
 import { silentLogger } from '../../spec/logger.js';
 import { embeddingModelContract } from '../embedding-model.contract.js';
 import { languageModelContract } from '../language-model.contract.js';
@@ -107,3 +109,27 @@ const llamaCpp = sharedEngines(() => ({
 embeddingModelContract('llama-cpp in an engine process', { create: () => llamaCpp.embedding() });
 languageModelContract('llama-cpp in an engine process', { create: () => llamaCpp.language() });
 rankingModelContract('llama-cpp in an engine process', { create: () => llamaCpp.ranking() });
+
+test('llama-cpp in an engine process: the token counts of a generation come back across it', async () => {
+  const model = await llamaCpp.language();
+  try {
+    const counts: GenerationUsage[] = [];
+    let text = '';
+    for await (const chunk of model.generate({
+      messages: [{ role: 'user', content: 'When does the office open?' }],
+      maxTokens: 4,
+      onUsage: (usage) => counts.push(usage),
+    })) {
+      text += chunk;
+    }
+    assert.equal(counts.length, 1, 'reported once, after the generation');
+    const [usage] = counts;
+    assert.ok(usage && usage.promptTokens > 5, `prompt tokens: ${usage?.promptTokens}`);
+    assert.ok(
+      usage.completionTokens >= 1 && usage.completionTokens <= 5,
+      `completion tokens: ${usage.completionTokens} for "${text}"`,
+    );
+  } finally {
+    await model.dispose();
+  }
+});
