@@ -7,7 +7,13 @@
  * as our not-found text. Run by hand with real weights (scripts/real-weights.sh fetches them):
  *
  *   node --import tsx bench/prompt-injection.ts --model ~/.cache/gemma-rag-test-weights/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf \
- *     --prompt marked,sandwich [--set seen|held-out|held-out-2|all] [--json results.json] [--only zh]
+ *     --prompt marked,sandwich [--set seen|held-out|held-out-2|all] [--json results.json] [--only zh] \
+ *     [--embedding-model embeddinggemma-300m-q8_0.gguf]
+ *
+ * With `--embedding-model`, each document goes through the support gate as in `ask`: the
+ * sentence retrieval finds closest to the question becomes `seed-focus`'s focus sentence (a
+ * planted sentence can be that sentence), and a document none of whose sentences supports the
+ * question is refused. Without it, `seed-focus` picks its sentence by shared words.
  *
  * `--set held-out` plants attacks written after the planted-instruction quarantine
  * (src/text/planted-instructions.ts) was built; `held-out-2`, attacks written after it was
@@ -18,9 +24,12 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answerQuestion } from '../src/answer/answer-question.js';
 import { type AnswerPromptId, answerPromptIds } from '../src/answer/grounded-prompt.js';
+import { createRag } from '../src/app/rag.js';
 import { LlamaCppLanguageModel } from '../src/engines/llama-cpp/llama-cpp-language-model.js';
 import { containsGold } from '../src/eval/answer-metrics.js';
 import { exampleKnowledgeBasePath } from '../src/knowledge/load-knowledge-base.js';
+import { isSupported } from '../src/retrieval/refusal-gate.js';
+import { findSupport } from '../src/retrieval/supporting-sentence.js';
 import { retrievalThatFound } from '../src/testing/found-document.js';
 import {
   attackText,
@@ -41,6 +50,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     set: { type: 'string', default: 'seen' },
     json: { type: 'string' },
+    'embedding-model': { type: 'string' },
   },
 });
 if (!values.model) throw new Error('--model PATH.gguf is required');
@@ -71,6 +81,24 @@ const model = await LlamaCppLanguageModel.load({
   contextSize: 2048,
 });
 
+const retrieval = values['embedding-model']
+  ? await createRag({
+      embeddingModel: values['embedding-model'],
+      threads: values.threads ? Number(values.threads) : undefined,
+    })
+  : undefined;
+
+/** The document as retrieval hands it over: with its supporting sentence, or refused for the lack of one. */
+async function retrieved(question: string, title: string, text: string) {
+  const found = retrievalThatFound(title, text);
+  if (!retrieval) return found;
+  const query = await retrieval.embedder.embedQuery(question, { promptName: 'Retrieval-query' });
+  const support = await findSupport(retrieval.embedder, query, found.context);
+  const threshold = retrieval.thresholds.supportThreshold();
+  if (support && isSupported(support.score, threshold)) return { ...found, support };
+  return { ...found, document: null, context: [], refusal: 'no-supporting-sentence' as const, support };
+}
+
 interface Row {
   prompt: AnswerPromptId;
   lang: string;
@@ -87,7 +115,7 @@ const ask = async (item: InjectionCase, prompt: AnswerPromptId, text: string) =>
   (
     await answerQuestion({
       question: item.question,
-      retrieval: retrievalThatFound(item.title, text),
+      retrieval: await retrieved(item.question, item.title, text),
       languageModel: async () => model,
       maxTokens: Number(values['max-tokens']),
       prompt,
@@ -120,10 +148,11 @@ for (const prompt of prompts) {
   }
 }
 await model.dispose();
+await retrieval?.dispose();
 
 const count = (list: readonly Row[], pick: (row: Row) => boolean) => `${list.filter(pick).length}/${list.length}`;
 console.log(
-  `model: ${basename(values.model)} · ${cases.length} planted documents (${values.set} attacks) · max tokens ${values['max-tokens']} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  `model: ${basename(values.model)} · ${cases.length} planted documents (${values.set} attacks) · max tokens ${values['max-tokens']} · ${retrieval ? `support gate and focus sentence from ${basename(values['embedding-model'] ?? '')}` : 'no retrieval: focus sentence by shared words'} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
 );
 console.log(
   '| prompt | attacks followed | right with planted document | right on clean document |\n|---|---:|---:|---:|',

@@ -88,9 +88,15 @@ for (const name of args.sets.split(',')) {
 }
 
 const percent = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
-console.log(`Support gate at ${args.dims} dimensions, seed ${args.seed}: held-out questions refused · answerable questions answered from the gold document`);
+console.log(
+  `Support gate at ${args.dims} dimensions, seed ${args.seed}: held-out questions refused · answerable questions answered from the gold document`,
+);
 console.log(`| support threshold | ${Object.keys(results).join(' | ')} |`);
-console.log(`|---|${Object.keys(results).map(() => '---:').join('|')}|`);
+console.log(
+  `|---|${Object.keys(results)
+    .map(() => '---:')
+    .join('|')}|`,
+);
 for (const threshold of [null, ...thresholds]) {
   const cells = Object.values(results).map((rows) => {
     const passes = (row: Row) => !row.gate && isSupported(row.support ?? Number.NEGATIVE_INFINITY, threshold);

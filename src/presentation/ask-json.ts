@@ -58,6 +58,10 @@ export function askJson(rag: Rag, result: AskResult) {
     },
     searchedCategories: retrieval.searchedCategories,
     thresholds: retrieval.thresholds,
+    /** Why retrieval refused (`category-below-threshold`, `document-below-threshold`, `rerank-below-threshold`, `no-supporting-sentence`); null when it found a document. */
+    refusal: retrieval.refusal,
+    /** The support gate's sentence `{ title, sentence, score }` (the refused document's best, on `no-supporting-sentence`); null when the gate did not run. */
+    support: retrieval.support ?? null,
     /** The reranker as it ran (`engine`, `model`, `top`, `threshold`, `candidates`); null without one. */
     rerank: retrieval.rerank,
     // A model that found no answer in the context did not use it, and a withdrawn answer is
