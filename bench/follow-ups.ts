@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'generation-model': { type: 'string' },
     threads: { type: 'string' },
     json: { type: 'string' },
+    /** `off`: the document gate alone, to see what the support gate costs. */
+    'support-threshold': { type: 'string' },
   },
 });
 if (!values['embedding-model'] || !values['generation-model']) {
@@ -55,9 +57,14 @@ await using rag = await createRag({
   embeddingModel: values['embedding-model'],
   generationModel: values['generation-model'],
   ...(values.threads ? { threads: Number(values.threads) } : {}),
+  ...(values['support-threshold'] === 'off' ? { supportThreshold: false as const } : {}),
 });
 await using index = await rag.index(knowledgeBase);
-const top = async (query: string) => (await rag.retrieve(index, query)).scores.documents[0]?.title;
+/** The top document, and the one answered from: null when a gate (document or support) refused. */
+const search = async (query: string) => {
+  const retrieval = await rag.retrieve(index, query);
+  return { top: retrieval.scores.documents[0]?.title, answered: retrieval.document?.title ?? null };
+};
 
 const methods = ['no rewrite', 'joined', 'LM rewrite, unchecked', 'default (checked, else joined)'] as const;
 interface Row {
@@ -65,6 +72,8 @@ interface Row {
   lang: string;
   kind: string;
   hits: Record<(typeof methods)[number], boolean>;
+  /** Answered from the gold document: the gates passed. */
+  answered: Record<(typeof methods)[number], boolean>;
   rewrite: string;
   fallback: string | null;
 }
@@ -75,17 +84,22 @@ for (const conversation of conversations) {
   const joined = await rag.condense(question, history, { generate: false });
   const checked = await rag.condense(question, history);
   const rewrite = checked?.rejected?.split(/[\r\n]+/)[0]?.trim() ?? checked?.standalone ?? question;
-  const hits = {
-    'no rewrite': (await top(question)) === gold,
-    joined: (await top(joined?.standalone ?? question)) === gold,
-    'LM rewrite, unchecked': (await top(rewrite || question)) === gold,
-    'default (checked, else joined)': (await top(checked?.standalone ?? question)) === gold,
+  const found = {
+    'no rewrite': await search(question),
+    joined: await search(joined?.standalone ?? question),
+    'LM rewrite, unchecked': await search(rewrite || question),
+    'default (checked, else joined)': await search(checked?.standalone ?? question),
   };
+  const hits = Object.fromEntries(methods.map((method) => [method, found[method].top === gold])) as Row['hits'];
+  const answered = Object.fromEntries(
+    methods.map((method) => [method, found[method].answered === gold]),
+  ) as Row['answered'];
   rows.push({
     id: conversation.id,
     lang: conversation.lang,
     kind: conversation.kind,
     hits,
+    answered,
     rewrite,
     fallback: checked?.fallback ?? null,
   });
@@ -96,19 +110,23 @@ for (const conversation of conversations) {
   }
 }
 
-const share = (list: readonly Row[], method: (typeof methods)[number]) =>
-  `${list.filter((row) => row.hits[method]).length}/${list.length}`;
+const share = (list: readonly Row[], method: (typeof methods)[number], key: 'hits' | 'answered' = 'hits') =>
+  `${list.filter((row) => row[key][method]).length}/${list.length}`;
 console.log(
   `${rows.length} conversations · answers model ${basename(values['generation-model'])} · retrieval ${basename(values['embedding-model'])} (hybrid, default) · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
 );
-console.log('| last turn searched as | hit@1 | zh | en | ja |\n|---|---:|---:|---:|---:|');
+console.log(
+  '| last turn searched as | hit@1 | zh | en | ja | answered from gold (gates passed) |\n|---|---:|---:|---:|---:|---:|',
+);
 for (const method of methods) {
   const by = (lang: string) =>
     share(
       rows.filter((row) => row.lang === lang),
       method,
     );
-  console.log(`| ${method} | ${share(rows, method)} | ${by('zh')} | ${by('en')} | ${by('ja')} |`);
+  console.log(
+    `| ${method} | ${share(rows, method)} | ${by('zh')} | ${by('en')} | ${by('ja')} | ${share(rows, method, 'answered')} |`,
+  );
 }
 const rejected = rows.filter((row) => row.fallback);
 console.log(`\nRewrites rejected: ${rejected.length}/${rows.length}`);

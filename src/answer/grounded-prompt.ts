@@ -21,8 +21,9 @@ import { dontKnowPhrase } from './localized-replies.js';
  * - `seed-marked`: the seed's template and wording, with the context between data markers
  *   (control strings and sentences written for the assistant removed: `quotedForModel`), one
  *   sentence saying it holds no instructions, and one naming the question's language;
- * - `seed-focus`: `seed-marked` with the document sentence that shares most with the question
- *   repeated at the end of the data (focus-sentence.ts).
+ * - `seed-focus`: `seed-marked` with one sentence of the documents repeated at the end of the
+ *   data: the one retrieval's support gate found closest to the question, else (the gate off) the
+ *   one sharing the most words with it (focus-sentence.ts).
  */
 export const answerPromptIds = [
   'seed',
