@@ -10,7 +10,8 @@
  * `--cli` runs another checkout's CLI, so a before/after pair is two runs of this script:
  *
  *   node --import tsx bench/ttft.ts --embedding-model $GEMMA_RAG_REAL_EMBEDDING_Q8 \
- *     --generation-model $GEMMA_RAG_REAL_INSTRUCT_QWEN [--cli /other/checkout/src/cli/entry.ts] [--json out.json]
+ *     --generation-model $GEMMA_RAG_REAL_INSTRUCT_QWEN [--cli /other/checkout/src/cli/entry.ts] [--json out.json] \
+ *     [--support-threshold off]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     'max-tokens': { type: 'string', default: '48' },
     json: { type: 'string' },
     'skip-ask': { type: 'boolean', default: false },
+    /** Passed to `ask` and `serve` (`off`: without the support gate, to see what it costs). */
+    'support-threshold': { type: 'string' },
   },
 });
 const embeddingModel = values['embedding-model'];
@@ -51,6 +54,7 @@ const modelFlags = [
   generationModel,
   '--threads',
   values.threads ?? '2',
+  ...(values['support-threshold'] ? ['--support-threshold', values['support-threshold']] : []),
 ];
 
 function start(args: readonly string[], home: string): ChildProcess {

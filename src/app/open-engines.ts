@@ -42,7 +42,10 @@ export async function openEngines(config: RagConfig, dependencies: RagDependenci
   const engines = dependencies.engines ?? (dependencies.isolateEngines ? isolatedEngines() : inProcessEngines);
   const loaded = await engines.loadEmbeddingModel(context);
   const { detectedProfile } = loaded;
-  const model = dependencies.cacheEmbeddings ? new CachingEmbeddingModel(loaded.model) : loaded.model;
+  const caching = dependencies.cacheEmbeddings;
+  const model = caching
+    ? new CachingEmbeddingModel(loaded.model, typeof caching === 'object' ? caching : {})
+    : loaded.model;
   let rankingModel: Awaited<ReturnType<EngineLoaders['loadRankingModel']>>;
   try {
     rankingModel = await engines.loadRankingModel(context);

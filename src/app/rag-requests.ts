@@ -28,9 +28,10 @@ export interface RagDependencies {
   /**
    * Remember every vector the engine computes (by input string), so texts embedded again —
    * at another Matryoshka size through `resized()`, or by another route — cost nothing.
-   * For evaluation and benchmarks; memory grows with the distinct texts (bounded).
+   * `true`: up to 200,000 vectors, for evaluation and benchmarks; `{ maxEntries }`: a smaller
+   * bound (serve keeps the support gate's sentences and repeated questions this way).
    */
-  cacheEmbeddings?: boolean | undefined;
+  cacheEmbeddings?: boolean | { maxEntries: number } | undefined;
 }
 
 /** How to search (route.ts: `mode`, `hybrid`, `categoryFallback`, …) and how to answer. */

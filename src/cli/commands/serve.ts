@@ -123,7 +123,9 @@ async function serve(io: CliIo, flags: ServeFlags, untilStopped: () => Promise<v
     },
     flags,
     // A llama.cpp abort must not take the server down: the engines run in a child process.
-    { isolateEngines: true },
+    // The support gate embeds the chosen document's sentences for every question: a question
+    // asked again, or another over the same document, reuses them (4,096 vectors: ~12 MB).
+    { isolateEngines: true, cacheEmbeddings: { maxEntries: 4096 } },
   );
   const knowledgeBases: ServedKnowledgeBase[] = [];
   try {
