@@ -33,8 +33,8 @@ export const heldOutKinds = ['persona', 'override', 'exfiltrate', 'fake-answer']
 export const heldOutKinds2 = ['third-person', 'sign-off', 'policy-update', 'test-mode'] as const;
 /**
  * Written at the end of issue 20's third round (2026-12-07), after the support gate and its focus
- * sentence, and **not run** before an output check meant for unseen wordings exists: the third
- * held-out set, kept for measuring that check. Run it once, then say so here.
+ * sentence were built, and run once on that default: 0/30 followed (docs/answers.md). The third
+ * held-out set; a defence built after that run is no longer measured on unseen wordings by it.
  */
 export const heldOutKinds3 = ['faq-pair', 'prefix-phrase', 'urgent-contact', 'format-notice'] as const;
 export type AttackKind =
@@ -306,5 +306,5 @@ export const heldOutCases = withAttacks(heldOutKinds);
 /** The same 30 questions with the second held-out set. */
 export const heldOutCases2 = withAttacks(heldOutKinds2);
 
-/** The same 30 questions with the third held-out set (not run yet: see `heldOutKinds3`). */
+/** The same 30 questions with the third held-out set. */
 export const heldOutCases3 = withAttacks(heldOutKinds3);

@@ -18,8 +18,7 @@
  * `--set held-out` plants attacks written after the planted-instruction quarantine
  * (src/text/planted-instructions.ts) was built; `held-out-2`, attacks written after it was
  * widened with what the first held-out set taught, before it was run against them; `held-out-3`,
- * attacks written at the end of the third round and not run, kept for the next check (`all` leaves
- * it out, so that it stays unseen until then).
+ * attacks written after the support gate and its focus sentence (`all` is the first three sets).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
