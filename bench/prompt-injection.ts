@@ -29,8 +29,7 @@ import { createRag } from '../src/app/rag.js';
 import { LlamaCppLanguageModel } from '../src/engines/llama-cpp/llama-cpp-language-model.js';
 import { containsGold } from '../src/eval/answer-metrics.js';
 import { exampleKnowledgeBasePath } from '../src/knowledge/load-knowledge-base.js';
-import { isSupported } from '../src/retrieval/refusal-gate.js';
-import { findSupport } from '../src/retrieval/supporting-sentence.js';
+import { judgeSupport } from '../src/retrieval/supporting-sentence.js';
 import { retrievalThatFound } from '../src/testing/found-document.js';
 import {
   attackText,
@@ -96,9 +95,9 @@ async function retrieved(question: string, title: string, text: string) {
   const found = retrievalThatFound(title, text);
   if (!retrieval) return found;
   const query = await retrieval.embedder.embedQuery(question, { promptName: 'Retrieval-query' });
-  const support = await findSupport(retrieval.embedder, query, found.context);
   const threshold = retrieval.thresholds.supportThreshold();
-  if (support && isSupported(support.score, threshold)) return { ...found, support };
+  const { supported, support } = await judgeSupport(retrieval.embedder, query, found.context, threshold);
+  if (supported) return { ...found, support };
   return { ...found, document: null, context: [], refusal: 'no-supporting-sentence' as const, support };
 }
 

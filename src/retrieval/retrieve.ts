@@ -11,14 +11,7 @@ import { resolveScope, type SearchScope } from './filter-scope.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { type RankedDocument, rankDocuments } from './rank-documents.js';
 import { fuseNearTies, reciprocalRankFusion } from './reciprocal-rank-fusion.js';
-import {
-  firstEligible,
-  firstReranked,
-  isSupported,
-  type RefusalReason,
-  selectCategories,
-  type Thresholds,
-} from './refusal-gate.js';
+import { firstEligible, firstReranked, type RefusalReason, selectCategories, type Thresholds } from './refusal-gate.js';
 import { type RerankSettings, rerankDocuments } from './rerank.js';
 import type {
   ContextChunk,
@@ -28,7 +21,7 @@ import type {
   ScoredDocument,
 } from './retrieval-result.js';
 import type { Route } from './route.js';
-import { findSupport } from './supporting-sentence.js';
+import { judgeSupport } from './supporting-sentence.js';
 
 export interface RetrieveOptions {
   /** How to search: from `resolveRoute` (route.ts), the one mapper from requests to routes. */
@@ -280,12 +273,10 @@ async function choose(
   }
   const context = await contextOf(index, chosen, options);
   const threshold = options.supportThreshold ?? null;
-  if (threshold === null) return { document: toScoredDocument(chosen), context, scores, refusal: null, rerank: report };
-  const support = await findSupport(index.embedder, query, context, options.abortSignal);
-  if (!support || !isSupported(support.score, threshold)) {
-    return { document: null, context: [], scores, refusal: 'no-supporting-sentence', rerank: report, support };
-  }
-  return { document: toScoredDocument(chosen), context, scores, refusal: null, rerank: report, support };
+  const { supported, support } = await judgeSupport(index.embedder, query, context, threshold, options.abortSignal);
+  const found = { scores, rerank: report, ...(support === undefined ? {} : { support }) };
+  if (!supported) return { ...found, document: null, context: [], refusal: 'no-supporting-sentence' };
+  return { ...found, document: toScoredDocument(chosen), context, refusal: null };
 }
 
 function rerankReport(rerank: RerankSettings | undefined, candidates: number): RerankReport | null {

@@ -3,6 +3,7 @@ import { documentPrompt } from '../embedding/prompts.js';
 import { cosineSimilarity } from '../embedding/vector-math.js';
 import { quotedForModel } from '../text/quoted-text.js';
 import { sentencesOf } from '../text/sentences.js';
+import { isSupported } from './refusal-gate.js';
 import type { ContextChunk, SupportingSentence } from './retrieval-result.js';
 
 /**
@@ -39,4 +40,21 @@ export async function findSupport(
     if (!best || score > best.score) best = { ...candidate, score };
   });
   return best;
+}
+
+/**
+ * The support gate on a chosen document's context: supported when its best sentence reaches
+ * `threshold` (refusal-gate.ts `isSupported`). A null threshold is the gate off: nothing is
+ * embedded and `support` is absent. Live retrieval and the injection bench both ask it.
+ */
+export async function judgeSupport(
+  embedder: Embedder,
+  query: Float32Array,
+  context: readonly ContextChunk[],
+  threshold: number | null,
+  abortSignal?: AbortSignal,
+): Promise<{ supported: boolean; support?: SupportingSentence | null }> {
+  if (threshold === null) return { supported: true };
+  const support = await findSupport(embedder, query, context, abortSignal);
+  return { supported: support !== null && isSupported(support.score, threshold), support };
 }
