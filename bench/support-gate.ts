@@ -9,14 +9,10 @@
  *     --sets en,zh,zh-en --seed 1 --dims 768 [--cache ~/.cache/gemma-rag/eval] [--json out.json]
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRag } from '../src/app/rag.js';
-import { CachingEmbeddingModel } from '../src/embedding/caching-embedding-model.js';
 import { sameDocument } from '../src/eval/answer-decision.js';
-import { loadAnswerSet } from '../src/eval/answer-sets.js';
-import { loadEmbeddingCache, saveEmbeddingCache } from '../src/eval/embedding-cache-file.js';
 import { isSupported } from '../src/retrieval/refusal-gate.js';
+import { withXquadSet } from './xquad-set.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,45 +42,31 @@ const thresholds = args.thresholds.split(',').map(Number);
 const all = Number.MAX_SAFE_INTEGER;
 const results: Record<string, Row[]> = {};
 for (const name of args.sets.split(',')) {
-  const [lang = 'en', kbLang = lang] = name.split('-');
-  const rag = await createRag(
-    {
-      embeddingModel: args.model,
-      dimensions: Number(args.dims),
-      threads: Number(args.threads),
-      supportThreshold: -1,
-    },
-    { cacheEmbeddings: true },
-  );
-  const model = rag.embedder.model;
-  const cacheFile = args.cache ? join(args.cache, `xquad-vectors-${kbLang}.jsonl`) : undefined;
-  if (cacheFile && model instanceof CachingEmbeddingModel) await loadEmbeddingCache(model, cacheFile);
-  const set = await loadAnswerSet({
-    kind: 'xquad',
-    directory: args.xquad,
-    lang,
-    kbLang,
+  const options = {
+    model: args.model,
+    xquad: args.xquad,
+    seed: Number(args.seed),
+    threads: Number(args.threads),
+    cache: args.cache,
     answerable: all,
     unanswerable: all,
-    heldOut: 0.2,
-    seed: Number(args.seed),
+    // Open: every chosen document's best sentence is scored, none refused for it.
+    config: { dimensions: Number(args.dims), supportThreshold: -1 },
+  };
+  results[name] = await withXquadSet(name, options, async (rag, index, set) => {
+    const rows: Row[] = [];
+    for (const question of set.questions) {
+      const retrieval = await rag.retrieve(index, question.question);
+      rows.push({
+        answerable: question.gold !== null,
+        gate: retrieval.document === null,
+        gold: sameDocument(retrieval.document, question.gold),
+        support: retrieval.support?.score ?? null,
+      });
+      if (rows.length % 200 === 0) process.stderr.write(`${name}: ${rows.length}/${set.questions.length}\n`);
+    }
+    return rows;
   });
-  const index = await rag.index(set.knowledgeBase, { origin: set.name });
-  const rows: Row[] = [];
-  for (const question of set.questions) {
-    const retrieval = await rag.retrieve(index, question.question);
-    rows.push({
-      answerable: question.gold !== null,
-      gate: retrieval.document === null,
-      gold: sameDocument(retrieval.document, question.gold),
-      support: retrieval.support?.score ?? null,
-    });
-    if (rows.length % 200 === 0) process.stderr.write(`${name}: ${rows.length}/${set.questions.length}\n`);
-  }
-  await index.close();
-  if (cacheFile && model instanceof CachingEmbeddingModel) await saveEmbeddingCache(model, cacheFile);
-  await rag.dispose();
-  results[name] = rows;
 }
 
 const percent = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
