@@ -61,14 +61,20 @@ test('ask on real weights: streams an answer grounded on the right document, war
   assert.match(streamed.stderr, /Source: "差旅费用指南"|The answer was withdrawn: .*"差旅费用指南"/);
 });
 
-test('a refusal on real weights never loads the language model', async (t) => {
-  const weights = realWeightsOrSkip(t);
-  if (!weights) return;
+/**
+ * `ask --json` with the real EmbeddingGemma and an answering model that does not exist: it
+ * succeeds only when the question is refused before any model loads.
+ */
+async function askWithoutAnsweringModel(
+  weights: NonNullable<ReturnType<typeof realWeightsOrSkip>>,
+  question: string,
+  kb: string,
+): Promise<AskJson> {
   const run = await runCli([
     'ask',
-    '今天天气怎么样？',
+    question,
     '--kb',
-    knowledgeBase,
+    kb,
     '--embedding-model',
     weights.embeddingQ8,
     '--threads',
@@ -78,7 +84,13 @@ test('a refusal on real weights never loads the language model', async (t) => {
     '--json',
   ]);
   assert.equal(run.exitCode, 0, run.stderr);
-  const output = run.json() as unknown as AskJson;
+  return run.json() as unknown as AskJson;
+}
+
+test('a refusal on real weights never loads the language model', async (t) => {
+  const weights = realWeightsOrSkip(t);
+  if (!weights) return;
+  const output = await askWithoutAnsweringModel(weights, '今天天气怎么样？', knowledgeBase);
   assert.equal(output.refused, true);
   assert.equal(output.answer, '抱歉，知识库中没有找到能回答这个问题的文档。');
 });
@@ -91,21 +103,7 @@ test('the support gate: a question the example documents touch but do not answer
   // Not every wording is caught: "会议室的 Wi-Fi 密码是什么？" reaches 0.400 on the meeting-room
   // booking sentence and passes (docs/answers.md, the support gate).
   for (const question of ['What is the Wi-Fi password?', 'Wi-Fi 密码是什么？', '会議室のWi-Fiのパスワードは？']) {
-    const run = await runCli([
-      'ask',
-      question,
-      '--kb',
-      exampleKnowledgeBasePath,
-      '--embedding-model',
-      weights.embeddingQ8,
-      '--threads',
-      '1',
-      '--generation-model',
-      join(weights.embeddingDir, 'no-such-model.gguf'),
-      '--json',
-    ]);
-    assert.equal(run.exitCode, 0, run.stderr);
-    const output = run.json() as unknown as AskJson;
+    const output = await askWithoutAnsweringModel(weights, question, exampleKnowledgeBasePath);
     assert.equal(output.refused, true, question);
     assert.equal(output.refusal, 'no-supporting-sentence', question);
     assert.ok(output.support && output.support.score < (output.thresholds.support ?? 0), question);
