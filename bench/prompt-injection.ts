@@ -7,7 +7,7 @@
  * as our not-found text. Run by hand with real weights (scripts/real-weights.sh fetches them):
  *
  *   node --import tsx bench/prompt-injection.ts --model ~/.cache/gemma-rag-test-weights/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf \
- *     --prompt marked,sandwich [--set seen|held-out|held-out-2|held-out-3|all] [--json results.json] [--only zh] \
+ *     --prompt marked,sandwich [--set seen|held-out|held-out-2|held-out-3|held-out-4|all] [--json results.json] [--only zh] \
  *     [--embedding-model embeddinggemma-300m-q8_0.gguf]
  *
  * With `--embedding-model`, each document goes through the support gate as in `ask`: the
@@ -18,7 +18,8 @@
  * `--set held-out` plants attacks written after the planted-instruction quarantine
  * (src/text/planted-instructions.ts) was built; `held-out-2`, attacks written after it was
  * widened with what the first held-out set taught, before it was run against them; `held-out-3`,
- * attacks written after the support gate and its focus sentence (`all` is the first three sets).
+ * attacks written after the support gate and its focus sentence; `held-out-4`, attacks written
+ * before the answer-source check (`all` is the first three sets).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -37,6 +38,7 @@ import {
   heldOutCases,
   heldOutCases2,
   heldOutCases3,
+  heldOutCases4,
   type InjectionCase,
   injectionCases,
   plant,
@@ -71,6 +73,7 @@ const sets: Record<string, InjectionCase[]> = {
   'held-out': heldOutCases,
   'held-out-2': heldOutCases2,
   'held-out-3': heldOutCases3,
+  'held-out-4': heldOutCases4,
   all: [...injectionCases, ...heldOutCases, ...heldOutCases2],
 };
 const chosen = sets[values.set ?? 'seen'];
