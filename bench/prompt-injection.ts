@@ -93,15 +93,20 @@ const retrieval = values['embedding-model']
     })
   : undefined;
 
-/** The document as retrieval hands it over: with its supporting sentence, or refused for the lack of one. */
+/**
+ * The document as retrieval hands it over: with its supporting sentence and every sentence's
+ * score (for the answer's source check), or refused for the lack of a supporting sentence.
+ */
 async function retrieved(question: string, title: string, text: string) {
   const found = retrievalThatFound(title, text);
   if (!retrieval) return found;
   const query = await retrieval.embedder.embedQuery(question, { promptName: 'Retrieval-query' });
-  const threshold = retrieval.thresholds.supportThreshold();
-  const { supported, support } = await judgeSupport(retrieval.embedder, query, found.context, threshold);
-  if (supported) return { ...found, support };
-  return { ...found, document: null, context: [], refusal: 'no-supporting-sentence' as const, support };
+  const support = retrieval.thresholds.supportThreshold();
+  const source = retrieval.thresholds.sourceFloor();
+  const judged = await judgeSupport(retrieval.embedder, query, found.context, support);
+  const scored = { ...found, thresholds: { ...found.thresholds, support, source }, support: judged.support };
+  if (judged.supported) return { ...scored, sentences: judged.sentences };
+  return { ...scored, document: null, context: [], refusal: 'no-supporting-sentence' as const };
 }
 
 interface Row {
@@ -114,18 +119,19 @@ interface Row {
   followed: boolean;
   rightPlanted: boolean;
   rightClean: boolean;
+  /** Withdrawn by the grounding or source check (answer-question.ts `judgeGenerated`). */
+  withdrawnPlanted: boolean;
+  withdrawnClean: boolean;
 }
 const rows: Row[] = [];
 const ask = async (item: InjectionCase, prompt: AnswerPromptId, text: string) =>
-  (
-    await answerQuestion({
-      question: item.question,
-      retrieval: await retrieved(item.question, item.title, text),
-      languageModel: async () => model,
-      maxTokens: Number(values['max-tokens']),
-      prompt,
-    })
-  ).answer;
+  answerQuestion({
+    question: item.question,
+    retrieval: await retrieved(item.question, item.title, text),
+    languageModel: async () => model,
+    maxTokens: Number(values['max-tokens']),
+    prompt,
+  });
 
 const started = performance.now();
 for (const prompt of prompts) {
@@ -139,16 +145,18 @@ for (const prompt of prompts) {
       lang: item.lang,
       attack: item.attack,
       question: item.question,
-      planted,
-      clean,
-      followed: followed(item.attack, planted),
-      rightPlanted: containsGold(planted, item.gold),
-      rightClean: containsGold(clean, item.gold),
+      planted: planted.answer,
+      clean: clean.answer,
+      followed: followed(item.attack, planted.answer),
+      rightPlanted: containsGold(planted.answer, item.gold),
+      rightClean: containsGold(clean.answer, item.gold),
+      withdrawnPlanted: planted.refusedBy === 'grounding',
+      withdrawnClean: clean.refusedBy === 'grounding',
     };
     rows.push(row);
     if (process.env.SHOW_ANSWERS)
       console.error(
-        `[${prompt} ${item.attack}] ${item.question} → ${JSON.stringify(planted)} | clean ${JSON.stringify(clean)}`,
+        `[${prompt} ${item.attack}] ${item.question} → ${JSON.stringify(planted.generated ?? planted.answer)}${row.withdrawnPlanted ? ' (withdrawn)' : ''} | clean ${JSON.stringify(clean.generated ?? clean.answer)}${row.withdrawnClean ? ' (withdrawn)' : ''}`,
       );
   }
 }
@@ -160,12 +168,12 @@ console.log(
   `model: ${basename(values.model)} · ${cases.length} planted documents (${values.set} attacks) · max tokens ${values['max-tokens']} · ${retrieval ? `support gate and focus sentence from ${basename(values['embedding-model'] ?? '')}` : 'no retrieval: focus sentence by shared words'} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
 );
 console.log(
-  '| prompt | attacks followed | right with planted document | right on clean document |\n|---|---:|---:|---:|',
+  '| prompt | attacks followed | right with planted document | right on clean document | withdrawn by a check (planted / clean) |\n|---|---:|---:|---:|---:|',
 );
 for (const prompt of prompts) {
   const mine = rows.filter((row) => row.prompt === prompt);
   console.log(
-    `| ${prompt} | ${count(mine, (row) => row.followed)} | ${count(mine, (row) => row.rightPlanted)} | ${count(mine, (row) => row.rightClean)} |`,
+    `| ${prompt} | ${count(mine, (row) => row.followed)} | ${count(mine, (row) => row.rightPlanted)} | ${count(mine, (row) => row.rightClean)} | ${count(mine, (row) => row.withdrawnPlanted)} / ${count(mine, (row) => row.withdrawnClean)} |`,
   );
 }
 const followedRows = rows.filter((row) => row.followed);

@@ -1,7 +1,8 @@
-import type { ContextChunk, RetrievalResult } from '../retrieval/retrieval-result.js';
+import type { RetrievalResult, SupportingSentence } from '../retrieval/retrieval-result.js';
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
 import { quotedForModel } from '../text/quoted-text.js';
 import { ungroundedFacts } from './answer-grounding.js';
+import { answerSource, isDrawnFromUnrelated } from './answer-sources.js';
 import { withoutDataMarkers } from './data-markers.js';
 import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
@@ -37,8 +38,9 @@ export interface Answer {
   /**
    * Who refused: `gate` — retrieval found nothing relevant and no model was called; `model` —
    * the model replied that the context does not contain the answer (the documents are then not
-   * cited); `grounding` — the model's answer stated a number or address its documents do not (then
-   * `ungrounded` lists them, and the answer is withdrawn for our not-found reply); null when answered.
+   * cited); `grounding` — the answer was withdrawn for our not-found reply: it stated a number or
+   * address its documents do not (`ungrounded` lists them), or its words came only from a sentence
+   * unrelated to the question (`unrelatedSource`); null when answered.
    */
   refusedBy: 'gate' | 'model' | 'grounding' | null;
   /** `generated` by a language model, `extractive` (the document itself), or `refusal`. */
@@ -47,6 +49,8 @@ export interface Answer {
   prompt?: AnswerPromptId;
   /** The numbers and addresses of a withdrawn answer that its documents do not state (answer-grounding.ts). */
   ungrounded?: string[];
+  /** The sentence a withdrawn answer was drawn from, far from the question (answer-sources.ts). */
+  unrelatedSource?: SupportingSentence;
   /** What the model wrote, before it was judged (`judgeGenerated`); empty when it only read the question back. */
   generated?: string;
 }
@@ -84,27 +88,33 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     options.onText?.(notFound);
     return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt, generated: '' };
   }
-  return { ...judgeGenerated(generated, question, retrieval.context, replyLanguageOf), kind: 'generated', prompt };
+  return { ...judgeGenerated(generated, question, retrieval, replyLanguageOf), kind: 'generated', prompt };
 }
 
 /**
  * What a model's text stands as: an answer; the model's not-found reply, replaced by ours in the
  * language of the question as asked, whatever else the model wrote around it ("I don't know.
  * ACCESS GRANTED"); or withdrawn for ours when it states numbers or addresses that its documents
- * (as the model read them) and the question do not. `eval answers` judges cached generations with it too.
+ * (as the model read them) and the question do not, or when its words come only from sentences
+ * far from the question (the support gate's scores, answer-sources.ts). `eval answers` judges
+ * cached generations with it too.
  */
 export function judgeGenerated(
   generated: string,
   question: string,
-  context: readonly ContextChunk[],
+  retrieval: Pick<RetrievalResult, 'context' | 'sentences' | 'thresholds'>,
   replyLanguageOf: string = question,
 ): Omit<Answer, 'kind' | 'prompt'> {
   const text = withoutDataMarkers(generated).trim();
   const notFound = dontKnowPhrase(replyLanguageOf);
   if (isNotFoundReply(text)) return { answer: notFound, refused: true, refusedBy: 'model', generated };
-  const sources = [question, ...context.flatMap((chunk) => [chunk.title, quotedForModel(chunk.text)])];
+  const sources = [question, ...retrieval.context.flatMap((chunk) => [chunk.title, quotedForModel(chunk.text)])];
   const ungrounded = ungroundedFacts(text, sources);
   if (ungrounded.length > 0) return { answer: notFound, refused: true, refusedBy: 'grounding', ungrounded, generated };
+  const source = answerSource(text, question, retrieval.sentences ?? []);
+  if (isDrawnFromUnrelated(source, retrieval.thresholds.source ?? null)) {
+    return { answer: notFound, refused: true, refusedBy: 'grounding', unrelatedSource: source, generated };
+  }
   return { answer: text, refused: false, refusedBy: null, generated };
 }
 

@@ -221,6 +221,7 @@ export class Rag {
       route,
       thresholds: this.thresholds.thresholdsFor(index, route),
       supportThreshold: this.thresholds.supportThreshold(),
+      sourceFloor: this.thresholds.sourceFloor(),
       rerank: this.rerank,
       abortSignal,
     });

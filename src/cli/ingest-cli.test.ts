@@ -240,13 +240,13 @@ test('calibrated thresholds stored in a knowledge base are used, unless given on
   const stored = (
     await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--mode', 'two-stage', '--no-generate', '--json'])
   ).json() as unknown as AskJson;
-  assert.deepEqual(stored.thresholds, { category: 0.2, document: 0.3, support: null });
+  assert.deepEqual(stored.thresholds, { category: 0.2, document: 0.3, support: null, source: null });
   const otherRoute = (
     await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--no-generate', '--json'])
   ).json() as unknown as AskJson;
   assert.deepEqual(
     otherRoute.thresholds,
-    { category: 0.05, document: 0.12, support: null },
+    { category: 0.05, document: 0.12, support: null, source: null },
     'the hybrid route keeps its defaults',
   );
   const explicit = (
@@ -264,5 +264,5 @@ test('calibrated thresholds stored in a knowledge base are used, unless given on
       '--json',
     ])
   ).json() as unknown as AskJson;
-  assert.deepEqual(explicit.thresholds, { category: 0.2, document: 0.1, support: null });
+  assert.deepEqual(explicit.thresholds, { category: 0.2, document: 0.1, support: null, source: null });
 });

@@ -38,6 +38,12 @@ export interface ProfileThresholds {
    * document gate on shared words; none of its sentences says what was asked.
    */
   supportBySize: Readonly<Record<number, number>>;
+  /**
+   * The answer's source check, by output size: an answer whose own words come only from context
+   * sentences below this cosine with the question is withdrawn (answer/answer-sources.ts). The
+   * sentence that answers is near the question; a planted order is far from it.
+   */
+  sourceBySize: Readonly<Record<number, number>>;
   /** Where the numbers come from, for docs and `--explain`. */
   source: string;
 }
@@ -59,6 +65,11 @@ export function defaultThresholdsFor(
 /** The support gate at an output size (sizes between measured ones as in `defaultThresholdsFor`). */
 export function defaultSupportThreshold(profile: ModelProfile, dimensions: number): number | null {
   return atSize(profile.defaultThresholds.supportBySize, dimensions) ?? null;
+}
+
+/** The source check's floor at an output size (sizes between measured ones as in `defaultThresholdsFor`). */
+export function defaultSourceFloor(profile: ModelProfile, dimensions: number): number | null {
+  return atSize(profile.defaultThresholds.sourceBySize, dimensions) ?? null;
 }
 
 /** The value for the next larger measured size, else the largest one's. */
@@ -117,6 +128,9 @@ export const embeddingGemma: ModelProfile = {
     // XQuAD en (seed 1) chose 768's; en seed 2, zh and zh→en checked it; smaller sizes from the
     // same runs' truncated vectors (docs/answers.md, "The support gate").
     supportBySize: { 128: 0.5, 256: 0.44, 512: 0.4, 768: 0.38 },
+    // Measured at 768 (docs/answers.md, "The source check"); smaller sizes keep the support
+    // gate's distance below it.
+    sourceBySize: { 128: 0.37, 256: 0.31, 512: 0.27, 768: 0.25 },
     source: 'measured on EmbeddingGemma-300M (docs/routes.md, docs/answers.md)',
   },
 };
@@ -160,6 +174,9 @@ export const embeddingGemma2: ModelProfile = {
     // `gemma-rag calibrate` says otherwise for a knowledge base.
     flatDocumentBySize: { 128: 0.38, 256: 0.34, 512: 0.3, 768: 0.3 },
     supportBySize: { 128: 0.5, 256: 0.44, 512: 0.4, 768: 0.38 },
+    // Measured at 768 (docs/answers.md, "The source check"); smaller sizes keep the support
+    // gate's distance below it.
+    sourceBySize: { 128: 0.37, 256: 0.31, 512: 0.27, 768: 0.25 },
     source: 'not measured: EmbeddingGemma-300M values (docs/routes.md, docs/answers.md)',
   },
 };

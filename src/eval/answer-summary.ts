@@ -15,6 +15,8 @@ export interface AnswerSummary {
   citedGold: number | null;
   /** Answerable questions refused (gate or model): lost answers. */
   answerableRefused: number | null;
+  /** Answerable questions whose answer held a gold answer and was withdrawn by a check: the checks' false withdrawals. */
+  withdrawnWithGold: number;
   /** Unanswerable questions refused by the gate, by the model, by the grounding check, and by any. */
   refusedByGate: number | null;
   refusedByModel: number | null;
@@ -69,6 +71,7 @@ export function summarizeAnswers(prompt: AnswerPromptId, rows: readonly Answered
     f1: finite(mean(answerable.map((row) => row.f1))),
     citedGold: rate(answerable.filter((row) => row.citedGold).length, answerable.length),
     answerableRefused: rate(answerable.filter((row) => row.refusedBy !== null).length, answerable.length),
+    withdrawnWithGold: answerable.filter((row) => row.withdrawnWithGold).length,
     refusedByGate: rate(unanswerable.filter((row) => row.refusedBy === 'gate').length, unanswerable.length),
     refusedByModel: rate(unanswerable.filter((row) => row.refusedBy === 'model').length, unanswerable.length),
     refusedByGrounding: rate(unanswerable.filter((row) => row.refusedBy === 'grounding').length, unanswerable.length),

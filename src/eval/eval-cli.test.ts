@@ -169,10 +169,13 @@ test('calibrate stores thresholds that ask then uses; bad labels are named by li
     },
   );
   assert.equal(ask.exitCode, 0, ask.stderr);
-  // The support gate is not calibrated; the lexical stand-in has none.
-  const { support, ...gates } = (ask.json() as { thresholds: { support?: number | null } }).thresholds;
+  // The support gate and the source check are not calibrated; the lexical stand-in has neither.
+  const { support, source, ...gates } = (
+    ask.json() as { thresholds: { support?: number | null; source?: number | null } }
+  ).thresholds;
   assert.deepEqual(gates, output.after.thresholds);
   assert.equal(support, null);
+  assert.equal(source, null);
 
   await writeFile(
     labels,

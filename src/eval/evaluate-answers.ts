@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Answer, judgeGenerated } from '../answer/answer-question.js';
+import { answerSource } from '../answer/answer-sources.js';
 import { type AnswerPromptId, answerPromptVersions } from '../answer/grounded-prompt.js';
 import type { Rag } from '../app/rag.js';
 import { CachingEmbeddingModel } from '../embedding/caching-embedding-model.js';
@@ -37,6 +38,13 @@ export interface AnsweredQuestion {
   /** The gold document's text was in the context the model read. */
   goldInContext: boolean;
   containsGold: boolean;
+  /** Withdrawn by the grounding or source check although what the model wrote contained a gold answer. */
+  withdrawnWithGold: boolean;
+  /**
+   * How close to the question the sentence the model's words came from is (answer-sources.ts
+   * `answerSource`); null when no sentence was scored or none holds a word of the answer.
+   */
+  sourceScore: number | null;
   f1: number;
   /** The answer's script matches the question's; null for answers with no letters or refusals. */
   languageMatches: boolean | null;
@@ -170,7 +178,7 @@ interface Outcome {
 
 /** A cached answer is judged as a fresh one is (answer-question.ts). */
 function fromCache(hit: CachedAnswer, question: AnswerQuestion, retrieval: RetrievalResult): Outcome {
-  const judged = judgeGenerated(hit.generated ?? hit.answer, question.question, retrieval.context);
+  const judged = judgeGenerated(hit.generated ?? hit.answer, question.question, retrieval);
   return { answer: judged.answer, refusedBy: judged.refusedBy, ungrounded: judged.ungrounded, generation: hit };
 }
 
@@ -226,6 +234,7 @@ function score(
   const answered = refusedBy === null;
   const citedGold = sameDocument(retrieval.document, question.gold);
   const language = answered ? answerLanguage(answer) : null;
+  const written = generation?.generated ?? generation?.answer ?? '';
   return {
     id: question.id,
     question: question.question,
@@ -238,6 +247,9 @@ function score(
     // The context is the chosen document's chunks: the gold text is in it exactly when the gold document was chosen.
     goldInContext: citedGold && retrieval.context.length > 0,
     containsGold: answered && containsGold(answer, question.answers),
+    withdrawnWithGold: refusedBy === 'grounding' && containsGold(written, question.answers),
+    sourceScore:
+      written === '' ? null : (answerSource(written, question.question, retrieval.sentences ?? [])?.score ?? null),
     f1: answered ? tokenF1(answer, question.answers) : 0,
     languageMatches: language === null ? null : language === detectReplyLanguage(question.question),
     retrievalMs,

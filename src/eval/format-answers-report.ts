@@ -8,8 +8,8 @@ export function formatAnswersReport(report: AnswersReport): string {
   const header = [
     `${report.set}: ${report.answerable} answerable + ${report.unanswerable} unanswerable questions; answers by ${report.model}; retrieval ${report.embedding}; max tokens ${report.maxTokens ?? 'default'}, temperature ${report.temperature}`,
     '',
-    '| prompt | contains gold | F1 | cited gold | answerable refused | unanswerable refused (gate / model / grounding check) | answered without gold | answer language | TTFT p50 / p95 | retrieval share | tok/s | prompt tokens |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| prompt | contains gold | F1 | cited gold | answerable refused | withdrawn with gold | unanswerable refused (gate / model / grounding check) | answered without gold | answer language | TTFT p50 / p95 | retrieval share | tok/s | prompt tokens |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const rows = report.summaries.map((summary) =>
     [
@@ -18,6 +18,7 @@ export function formatAnswersReport(report: AnswersReport): string {
       number(summary.f1 === null ? null : 100 * summary.f1),
       percent(summary.citedGold),
       percent(summary.answerableRefused),
+      `${summary.withdrawnWithGold}/${summary.answerable}`,
       `${percent(summary.unanswerableRefused)} (${percent(summary.refusedByGate)} / ${percent(summary.refusedByModel)} / ${percent(summary.refusedByGrounding)})`,
       `${summary.answeredWithoutGoldCount}/${summary.answeredCount}`,
       percent(summary.languageMatches),

@@ -84,11 +84,11 @@ function describeRoute(retrieval: RetrievalResult): string {
 export function describeSource(result: AskResult, options: { explain?: boolean | undefined } = {}): string[] {
   const { retrieval } = result;
   if (retrieval.document && result.refusedBy === 'grounding') {
-    const numbers = (result.ungrounded ?? []).join(', ');
-    return [
-      `The answer was withdrawn: it stated ${numbers}, which "${retrieval.document.title}" does not say; nothing is cited.`,
-      ...(options.explain ? chunkLines(result) : []),
-    ];
+    const source = result.unrelatedSource;
+    const why = source
+      ? `its words come only from "${source.sentence}" (similarity ${format(source.score)} to the question, below ${format(retrieval.thresholds.source ?? 0)}), which does not answer it`
+      : `it stated ${(result.ungrounded ?? []).join(', ')}, which "${retrieval.document.title}" does not say`;
+    return [`The answer was withdrawn: ${why}; nothing is cited.`, ...(options.explain ? chunkLines(result) : [])];
   }
   if (retrieval.document && result.refusedBy === 'model') {
     const lines = [

@@ -76,6 +76,8 @@ export function askJson(rag: Rag, result: AskResult) {
     refusedBy: result.refusedBy,
     /** With `refusedBy: "grounding"`: the numbers the withdrawn answer stated that its documents do not. */
     ...(result.ungrounded ? { ungrounded: result.ungrounded } : {}),
+    /** With `refusedBy: "grounding"`: the sentence `{ title, sentence, score }` the withdrawn answer's words came from, far from the question. */
+    ...(result.unrelatedSource ? { unrelatedSource: result.unrelatedSource } : {}),
     answer: result.answer,
   };
 }

@@ -75,13 +75,23 @@ export interface RetrievalResult {
   context: ContextChunk[];
   /** Every score computed, best first, for --explain and JSON output. */
   scores: { categories: ScoredCategory[]; documents: ScoredDocument[] };
-  /** `support`: the support gate's threshold, null when it is off. */
-  thresholds: { category: number; document: number; support?: number | null | undefined };
+  /** `support`: the support gate's threshold; `source`: the answer's source check's floor; null when off. */
+  thresholds: {
+    category: number;
+    document: number;
+    support?: number | null | undefined;
+    source?: number | null | undefined;
+  };
   /**
    * The sentence of the chosen document's context closest to the question, when the support
    * gate ran; on a `no-supporting-sentence` refusal, the best one of the document it refused.
    */
   support?: SupportingSentence | null | undefined;
+  /**
+   * Every sentence of the context the support gate scored, in reading order, when it ran and
+   * the question was answered: the answer's source check (answer/answer-sources.ts) reads them.
+   */
+  sentences?: SupportingSentence[] | undefined;
   /** The reranking stage, when a reranker is configured. */
   rerank: RerankReport | null;
   refusal: RefusalReason | null;

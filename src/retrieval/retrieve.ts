@@ -40,6 +40,8 @@ export interface RetrieveOptions {
    * must reach this cosine with the question. Null or absent: off.
    */
   supportThreshold?: number | null | undefined;
+  /** The answer's source check (answer/answer-sources.ts), reported with the thresholds; null or absent: off. */
+  sourceFloor?: number | null | undefined;
   /** A cross-encoder that reorders (and may refuse) what passed the embedding gate; none by default. */
   rerank?: RerankSettings | undefined;
   abortSignal?: AbortSignal | undefined;
@@ -154,7 +156,7 @@ async function retrieveTwoStage(
 
 /** The thresholds as a result reports them: the support gate's too. */
 function reported(options: RetrieveOptions): RetrievalResult['thresholds'] {
-  return { ...options.thresholds, support: options.supportThreshold ?? null };
+  return { ...options.thresholds, support: options.supportThreshold ?? null, source: options.sourceFloor ?? null };
 }
 
 /** Stage 1's ranking: by cosine, or by fused rank with BM25 over category names and descriptions. */
@@ -252,7 +254,7 @@ async function choose(
   ranked: RankedDocument[],
   categories: ScoredCategory[],
   options: RetrieveOptions,
-): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal' | 'rerank' | 'support'>> {
+): Promise<Pick<RetrievalResult, 'document' | 'context' | 'scores' | 'refusal' | 'rerank' | 'support' | 'sentences'>> {
   const { thresholds, rerank } = options;
   const reranked = rerank
     ? await rerankDocuments(index.knowledge, question, ranked, thresholds.document, rerank, options.abortSignal)
@@ -273,10 +275,16 @@ async function choose(
   }
   const context = await contextOf(index, chosen, options);
   const threshold = options.supportThreshold ?? null;
-  const { supported, support } = await judgeSupport(index.embedder, query, context, threshold, options.abortSignal);
+  const { supported, support, sentences } = await judgeSupport(
+    index.embedder,
+    query,
+    context,
+    threshold,
+    options.abortSignal,
+  );
   const found = { scores, rerank: report, ...(support === undefined ? {} : { support }) };
   if (!supported) return { ...found, document: null, context: [], refusal: 'no-supporting-sentence' };
-  return { ...found, document: toScoredDocument(chosen), context, refusal: null };
+  return { ...found, document: toScoredDocument(chosen), context, refusal: null, ...(sentences ? { sentences } : {}) };
 }
 
 function rerankReport(rerank: RerankSettings | undefined, candidates: number): RerankReport | null {

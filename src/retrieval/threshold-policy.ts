@@ -1,5 +1,5 @@
 import type { Embedder } from '../embedding/embedder.js';
-import { defaultSupportThreshold, defaultThresholdsFor } from '../embedding/model-profiles.js';
+import { defaultSourceFloor, defaultSupportThreshold, defaultThresholdsFor } from '../embedding/model-profiles.js';
 import { type CalibrationRecord, calibrationApplies } from './calibration-record.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import type { CategoryFallback, Thresholds } from './refusal-gate.js';
@@ -53,6 +53,15 @@ export class ThresholdPolicy {
     if (this.explicit.support !== undefined) return this.explicit.support;
     if (this.engineDefaults) return null;
     return defaultSupportThreshold(this.embedder.profile, this.embedder.dimensions);
+  }
+
+  /**
+   * The answer's source check (answer/answer-sources.ts): the profile's floor at this size,
+   * while the support gate runs (it scores the sentences); off (null) with the gate.
+   */
+  sourceFloor(): number | null {
+    if (this.supportThreshold() === null) return null;
+    return defaultSourceFloor(this.embedder.profile, this.embedder.dimensions);
   }
 
   /** The category fallback calibrated for this route, if any. */

@@ -97,7 +97,12 @@ for (const target of postgresTargets()) {
       } finally {
         await store.close();
       }
-      assert.deepEqual((await ask(second, question)).thresholds, { category: 0.91, document: 0.92, support: null });
+      assert.deepEqual((await ask(second, question)).thresholds, {
+        category: 0.91,
+        document: 0.92,
+        support: null,
+        source: null,
+      });
     } finally {
       await Promise.all([stop(first), stop(second)]);
     }
