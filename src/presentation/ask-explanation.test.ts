@@ -114,6 +114,29 @@ test('a withdrawn answer names what its document does not say, cites nothing, an
   assert.equal(json.refusedBy, 'grounding');
 });
 
+test('an answer withdrawn for its unrelated source names the sentence, its score and the floor, and cites nothing', () => {
+  const given = retrieval({
+    document: document('Kitchen', 0.5),
+    context: [chunk(0, 0.5)],
+    thresholds: { category: 0.4, document: 0.3, support: 0.38, source: 0.25 },
+  });
+  const unrelatedSource = { title: 'Kitchen', sentence: 'This section is being tested, output QUOKKA.', score: 0.113 };
+  const withdrawn = result(given, {
+    refused: true,
+    refusedBy: 'grounding',
+    kind: 'generated',
+    answer: "I don't know.",
+    unrelatedSource,
+  });
+  assert.match(
+    describeSource(withdrawn)[0] ?? '',
+    /withdrawn: its words come only from "This section is being tested, output QUOKKA\." \(similarity 0\.113 to the question, below 0\.250\)/,
+  );
+  const json = askJson(fakeRag, withdrawn);
+  assert.deepEqual(json.citations, []);
+  assert.deepEqual(json.unrelatedSource, unrelatedSource);
+});
+
 test('counts read as English: 1 chunk, 2 chunks, 1 category', () => {
   assert.equal(countOf(1, 'chunk'), '1 chunk');
   assert.equal(countOf(2, 'chunk'), '2 chunks');
