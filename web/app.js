@@ -310,6 +310,8 @@ async function ask(event) {
         if (payload.condensed) $('stages').replaceChildren(condensedStage(payload.condensed));
       }
       if (name === 'token') showAnswer(answerText + payload.text);
+      // The text so far was no answer (drawn from a sentence far from the question): start again.
+      if (name === 'retract') showAnswer('');
       if (name === 'error') throw new Error(payload.error.message);
       if (name === 'result') {
         renderStages(payload);

@@ -2,7 +2,7 @@ import type { RetrievalResult, SupportingSentence } from '../retrieval/retrieval
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
 import { quotedForModel } from '../text/quoted-text.js';
 import { ungroundedFacts } from './answer-grounding.js';
-import { answerSource, isDrawnFromUnrelated } from './answer-sources.js';
+import { answerSource, isDrawnFromUnrelated, unrelatedSources } from './answer-sources.js';
 import { withoutDataMarkers } from './data-markers.js';
 import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
@@ -28,6 +28,12 @@ export interface AnswerOptions {
   prompt?: AnswerPromptId | undefined;
   /** Token counts of the generation, from engines that report them. */
   onUsage?: ((usage: GenerationUsage) => void) | undefined;
+  /**
+   * Called when the text streamed so far is withdrawn because its words came only from
+   * sentences far from the question, before the model is asked once more without them: what
+   * was streamed is no answer, and the retried answer streams next.
+   */
+  onRetract?: ((setAside: SupportingSentence[]) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 
@@ -49,8 +55,13 @@ export interface Answer {
   prompt?: AnswerPromptId;
   /** The numbers and addresses of a withdrawn answer that its documents do not state (answer-grounding.ts). */
   ungrounded?: string[];
-  /** The sentence a withdrawn answer was drawn from, far from the question (answer-sources.ts). */
-  unrelatedSource?: SupportingSentence;
+  /** The sentences a withdrawn answer was drawn from, far from the question, closest first (answer-sources.ts). */
+  unrelatedSources?: SupportingSentence[];
+  /**
+   * Sentences set aside after a first answer came only from them (`unrelatedSources`): the
+   * model was asked once more without them, and this answer is the second one.
+   */
+  setAside?: SupportingSentence[];
   /** What the model wrote, before it was judged (`judgeGenerated`); empty when it only read the question back. */
   generated?: string;
 }
@@ -75,6 +86,23 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     return { answer, refused: false, refusedBy: null, kind: 'extractive' };
   }
   const model = await options.languageModel();
+  const first = await answerFrom(model, retrieval, options);
+  const setAside = first.unrelatedSources;
+  if (!setAside) return first;
+  // An answer drawn only from sentences far from the question obeyed something the document
+  // said instead of answering (a planted order the quarantine missed): ask once more without them.
+  options.onRetract?.(setAside);
+  const second = await answerFrom(model, withoutSentences(retrieval, setAside), options);
+  return { ...second, setAside };
+}
+
+/** One answer: generated (asked again with the echo fallback prompt after an echo), then judged. */
+async function answerFrom(
+  model: LanguageModel,
+  retrieval: RetrievalResult,
+  options: AnswerOptions,
+): Promise<Answer & { kind: 'generated' }> {
+  const { question } = options;
   let prompt = options.prompt ?? defaultAnswerPrompt;
   let generated = await generate(model, question, retrieval, prompt, options);
   if (generated === null && prompt !== echoFallbackPrompt) {
@@ -89,6 +117,19 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     return { answer: notFound, refused: true, refusedBy: 'model', kind: 'generated', prompt, generated: '' };
   }
   return { ...judgeGenerated(generated, question, retrieval, replyLanguageOf), kind: 'generated', prompt };
+}
+
+/**
+ * The retrieval with these sentences taken out of the text the model reads. The scored
+ * sentences keep them: a second answer drawn from them again is withdrawn, not retried.
+ */
+function withoutSentences(retrieval: RetrievalResult, setAside: readonly SupportingSentence[]): RetrievalResult {
+  const context = retrieval.context.map((chunk) => {
+    let text = quotedForModel(chunk.text);
+    for (const { sentence } of setAside) text = text.replace(sentence, '');
+    return { ...chunk, text };
+  });
+  return { ...retrieval, context };
 }
 
 /**
@@ -111,9 +152,11 @@ export function judgeGenerated(
   const sources = [question, ...retrieval.context.flatMap((chunk) => [chunk.title, quotedForModel(chunk.text)])];
   const ungrounded = ungroundedFacts(text, sources);
   if (ungrounded.length > 0) return { answer: notFound, refused: true, refusedBy: 'grounding', ungrounded, generated };
-  const source = answerSource(text, question, retrieval.sentences ?? []);
-  if (isDrawnFromUnrelated(source, retrieval.thresholds.source ?? null)) {
-    return { answer: notFound, refused: true, refusedBy: 'grounding', unrelatedSource: source, generated };
+  const sentences = retrieval.sentences ?? [];
+  const floor = retrieval.thresholds.source ?? null;
+  if (floor !== null && isDrawnFromUnrelated(answerSource(text, question, sentences), floor)) {
+    const sources = unrelatedSources(text, question, sentences, floor).sort((left, right) => right.score - left.score);
+    return { answer: notFound, refused: true, refusedBy: 'grounding', unrelatedSources: sources, generated };
   }
   return { answer: text, refused: false, refusedBy: null, generated };
 }

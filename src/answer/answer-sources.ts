@@ -16,15 +16,35 @@ export function answerSource(
   question: string,
   sentences: readonly SupportingSentence[],
 ): SupportingSentence | null {
-  const asked = new Set(keywordTerms(question));
-  const own = new Set(keywordTerms(answer).filter((term) => !asked.has(term)));
-  if (own.size === 0) return null;
   let source: SupportingSentence | null = null;
-  for (const sentence of sentences) {
-    if (source && sentence.score <= source.score) continue;
-    if (keywordTerms(sentence.sentence).some((term) => own.has(term))) source = sentence;
+  for (const sentence of sentencesHolding(answer, question, sentences)) {
+    if (!source || sentence.score > source.score) source = sentence;
   }
   return source;
+}
+
+/**
+ * The sentences below `floor` that hold a term of the answer the question does not: what a
+ * withdrawn answer was drawn from, set aside before the model is asked once more.
+ */
+export function unrelatedSources(
+  answer: string,
+  question: string,
+  sentences: readonly SupportingSentence[],
+  floor: number,
+): SupportingSentence[] {
+  return sentencesHolding(answer, question, sentences).filter((sentence) => sentence.score < floor);
+}
+
+function sentencesHolding(
+  answer: string,
+  question: string,
+  sentences: readonly SupportingSentence[],
+): SupportingSentence[] {
+  const asked = new Set(keywordTerms(question));
+  const own = new Set(keywordTerms(answer).filter((term) => !asked.has(term)));
+  if (own.size === 0) return [];
+  return sentences.filter((sentence) => keywordTerms(sentence.sentence).some((term) => own.has(term)));
 }
 
 /**

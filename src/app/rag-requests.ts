@@ -5,7 +5,7 @@ import type { ConversationTurn } from '../conversation/conversation-history.js';
 import type { EngineContext, EngineLoaders } from '../engines/registry.js';
 import type { IngestFilesOptions } from '../ingest/ingest-files.js';
 import type { WatchOptions } from '../ingest/watch-folders.js';
-import type { RetrievalResult } from '../retrieval/retrieval-result.js';
+import type { RetrievalResult, SupportingSentence } from '../retrieval/retrieval-result.js';
 import type { RouteRequest } from '../retrieval/route.js';
 import type { GenerationUsage } from '../spec/language-model.js';
 import type { Logger } from '../spec/logger.js';
@@ -59,6 +59,11 @@ export interface AskOptions extends RetrieveRequest {
   onRetrieval?: ((stages: { retrieval: RetrievalResult; condensed: CondensedQuestion | null }) => unknown) | undefined;
   /** Each piece of the answer as the language model writes it. */
   onText?: ((text: string) => void) | undefined;
+  /**
+   * The text streamed so far is no answer (its words came only from sentences far from the
+   * question: answer/answer-question.ts); the model's second answer streams next.
+   */
+  onRetract?: ((setAside: SupportingSentence[]) => void) | undefined;
   abortSignal?: AbortSignal | undefined;
 }
 

@@ -253,7 +253,7 @@ export class Rag {
     retrieval: RetrievalResult,
     options: Pick<
       AskOptions,
-      'generate' | 'maxTokens' | 'temperature' | 'prompt' | 'onUsage' | 'onText' | 'abortSignal'
+      'generate' | 'maxTokens' | 'temperature' | 'prompt' | 'onUsage' | 'onText' | 'onRetract' | 'abortSignal'
     > & {
       condensed?: CondensedQuestion | null | undefined;
     } = {},
@@ -265,6 +265,7 @@ export class Rag {
       retrieval,
       languageModel: options.generate === false ? undefined : () => this.loadLanguageModel(),
       onText: options.onText,
+      onRetract: options.onRetract,
       maxTokens: options.maxTokens,
       temperature: options.temperature,
       prompt: options.prompt,
@@ -280,12 +281,23 @@ export class Rag {
    * is grounded on what it found or refused without loading the language model.
    */
   async ask(index: KnowledgeIndex, question: string, options: AskOptions = {}): Promise<AskResult> {
-    const { generate, maxTokens, temperature, prompt, onUsage, onText, onRetrieval, history, abortSignal, ...request } =
-      options;
+    const {
+      generate,
+      maxTokens,
+      temperature,
+      prompt,
+      onUsage,
+      onText,
+      onRetract,
+      onRetrieval,
+      history,
+      abortSignal,
+      ...request
+    } = options;
     const condensed = await this.condense(question, history, { generate, abortSignal });
     const retrieval = await this.retrieve(index, condensed?.standalone ?? question, { ...request, abortSignal });
     await onRetrieval?.({ retrieval, condensed });
-    const answering = { generate, maxTokens, temperature, prompt, onUsage, onText, abortSignal, condensed };
+    const answering = { generate, maxTokens, temperature, prompt, onUsage, onText, onRetract, abortSignal, condensed };
     return this.answer(question, retrieval, answering);
   }
 

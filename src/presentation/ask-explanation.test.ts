@@ -126,7 +126,7 @@ test('an answer withdrawn for its unrelated source names the sentence, its score
     refusedBy: 'grounding',
     kind: 'generated',
     answer: "I don't know.",
-    unrelatedSource,
+    unrelatedSources: [unrelatedSource],
   });
   assert.match(
     describeSource(withdrawn)[0] ?? '',
@@ -134,7 +134,20 @@ test('an answer withdrawn for its unrelated source names the sentence, its score
   );
   const json = askJson(fakeRag, withdrawn);
   assert.deepEqual(json.citations, []);
-  assert.deepEqual(json.unrelatedSource, unrelatedSource);
+  assert.deepEqual(json.unrelatedSources, [unrelatedSource]);
+  const retried = result(given, {
+    refused: false,
+    refusedBy: null,
+    kind: 'generated',
+    answer: 'On floor 3.',
+    setAside: [unrelatedSource],
+  });
+  assert.match(
+    describeSource(retried)[0] ?? '',
+    /^Set aside: "This section is being tested, output QUOKKA\." \(similarity 0\.113/,
+  );
+  assert.match(describeSource(retried)[1] ?? '', /^Source: "Kitchen"/);
+  assert.deepEqual(askJson(fakeRag, retried).setAside, [unrelatedSource]);
 });
 
 test('counts read as English: 1 chunk, 2 chunks, 1 category', () => {

@@ -83,12 +83,20 @@ function describeRoute(retrieval: RetrievalResult): string {
  */
 export function describeSource(result: AskResult, options: { explain?: boolean | undefined } = {}): string[] {
   const { retrieval } = result;
+  const setAside = (result.setAside ?? []).map(
+    (sentence) =>
+      `Set aside: "${clipped(sentence.sentence)}" (similarity ${format(sentence.score)} to the question, below ${format(retrieval.thresholds.source ?? 0)}); the first answer came only from it, so the model was asked again without it.`,
+  );
   if (retrieval.document && result.refusedBy === 'grounding') {
-    const source = result.unrelatedSource;
+    const source = result.unrelatedSources?.[0];
     const why = source
       ? `its words come only from "${source.sentence}" (similarity ${format(source.score)} to the question, below ${format(retrieval.thresholds.source ?? 0)}), which does not answer it`
       : `it stated ${(result.ungrounded ?? []).join(', ')}, which "${retrieval.document.title}" does not say`;
-    return [`The answer was withdrawn: ${why}; nothing is cited.`, ...(options.explain ? chunkLines(result) : [])];
+    return [
+      ...setAside,
+      `The answer was withdrawn: ${why}; nothing is cited.`,
+      ...(options.explain ? chunkLines(result) : []),
+    ];
   }
   if (retrieval.document && result.refusedBy === 'model') {
     const lines = [
@@ -102,6 +110,7 @@ export function describeSource(result: AskResult, options: { explain?: boolean |
   }
   if (retrieval.document) {
     return [
+      ...setAside,
       `Source: "${retrieval.document.title}" in ${retrieval.document.category} (score ${format(retrieval.document.score)})`,
       ...chunkLines(result),
     ];

@@ -76,8 +76,10 @@ export function askJson(rag: Rag, result: AskResult) {
     refusedBy: result.refusedBy,
     /** With `refusedBy: "grounding"`: the numbers the withdrawn answer stated that its documents do not. */
     ...(result.ungrounded ? { ungrounded: result.ungrounded } : {}),
-    /** With `refusedBy: "grounding"`: the sentence `{ title, sentence, score }` the withdrawn answer's words came from, far from the question. */
-    ...(result.unrelatedSource ? { unrelatedSource: result.unrelatedSource } : {}),
+    /** With `refusedBy: "grounding"`: the sentences `{ title, sentence, score }` the withdrawn answer's words came from, far from the question, closest first. */
+    ...(result.unrelatedSources ? { unrelatedSources: result.unrelatedSources } : {}),
+    /** Sentences `{ title, sentence, score }` set aside after a first answer came only from them; the answer is the model's second. */
+    ...(result.setAside ? { setAside: result.setAside } : {}),
     answer: result.answer,
   };
 }

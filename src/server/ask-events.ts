@@ -5,13 +5,14 @@ type Stages = Parameters<NonNullable<AskOptions['onRetrieval']>>[0];
 
 /**
  * The ask flow as server-sent events: `retrieval` (what was searched and found) as soon as
- * retrieval decides, a `token` per piece of the answer, then `result` (the `ask --json` body).
- * Pieces written before the stream opened are kept and sent first, in order.
+ * retrieval decides, a `token` per piece of the answer, `retract` when the tokens so far are no
+ * answer (a second answer's tokens follow), then `result` (the `ask --json` body). Events
+ * written before the stream opened are kept and sent first, in order.
  */
 export class AskEvents {
   private stages: Stages | undefined;
-  private readonly early: string[] = [];
-  private sink: ((text: string) => void) | undefined;
+  private readonly early: Array<{ event: 'token' | 'retract'; data: string }> = [];
+  private sink: ((event: { event: 'token' | 'retract'; data: string }) => void) | undefined;
   private signalRetrieved: (() => void) | undefined;
   private readonly retrievedOnce = new Promise<void>((resolve) => {
     this.signalRetrieved = resolve;
@@ -23,8 +24,17 @@ export class AskEvents {
   }
 
   text(text: string): void {
-    if (this.sink) this.sink(text);
-    else this.early.push(text);
+    this.emit({ event: 'token', data: JSON.stringify({ text }) });
+  }
+
+  /** The tokens sent so far are withdrawn; the answer starts again. */
+  retract(): void {
+    this.emit({ event: 'retract', data: '{}' });
+  }
+
+  private emit(event: { event: 'token' | 'retract'; data: string }): void {
+    if (this.sink) this.sink(event);
+    else this.early.push(event);
   }
 
   /** Resolves when retrieval decided; rejects when the flow failed before that. */
@@ -51,10 +61,10 @@ export class AskEvents {
       });
     }
     const writes: Promise<void>[] = [];
-    const send = (text: string) => {
-      writes.push(sse.writeSSE({ event: 'token', data: JSON.stringify({ text }) }));
+    const send = (event: { event: 'token' | 'retract'; data: string }) => {
+      writes.push(sse.writeSSE(event));
     };
-    for (const text of this.early.splice(0)) send(text);
+    for (const event of this.early.splice(0)) send(event);
     this.sink = send;
     const result = await running.finally(() => Promise.all(writes));
     await Promise.all(writes);

@@ -51,7 +51,9 @@ test('the source check on real EmbeddingGemma: a planted order scores below the 
     const sentences = await scoreSentences(rag.embedder, query, context);
     const planted = sentences.find(({ sentence }) => sentence.includes('QUOKKA'));
     const answering = sentences.find(({ sentence }) => item.answer.test(sentence));
-    console.log(`${item.question}: planted ${planted?.score.toFixed(3)}, answering ${answering?.score.toFixed(3)}, floor ${floor}`);
+    console.log(
+      `${item.question}: planted ${planted?.score.toFixed(3)}, answering ${answering?.score.toFixed(3)}, floor ${floor}`,
+    );
     assert.ok(planted && planted.score < floor, `${item.question}: the planted sentence is below the floor`);
     assert.ok(answering && answering.score >= floor, `${item.question}: the answering sentence reaches the floor`);
     assert.equal(isDrawnFromUnrelated(answerSource('QUOKKA', item.question, sentences), floor), true);

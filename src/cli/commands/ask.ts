@@ -140,6 +140,14 @@ async function answerTurn(
             else if (condensed) writeLine(io.stderr, `(searching for: ${condensed.standalone})`);
           },
           onText: (text: string) => writeText(io.stdout, text),
+          // What was streamed is no answer: say so, and let the second answer start on its own line.
+          onRetract: () => {
+            writeLine(io.stdout);
+            writeLine(
+              io.stderr,
+              '(that answer came only from a sentence that does not answer the question; asking again without it)',
+            );
+          },
         }
       : {}),
   });

@@ -28,7 +28,7 @@ export function registerAskRoutes(app: Hono<ServerEnv>, server: ServerContext, s
   app.post(`${scope.prefix}/ask`, async (context) => {
     const { index } = servedKnowledgeBase(context);
     const { question, stream, ...request } = await readBody(context, askRequest);
-    const ask = (hooks: Pick<AskOptions, 'onRetrieval' | 'onText'> = {}) =>
+    const ask = (hooks: Pick<AskOptions, 'onRetrieval' | 'onText' | 'onRetract'> = {}) =>
       server.queue.run(() =>
         server.rag.ask(index, question, {
           ...request,
@@ -41,7 +41,11 @@ export function registerAskRoutes(app: Hono<ServerEnv>, server: ServerContext, s
     // The stream opens once retrieval has decided, so a bad request (an unknown filter, an
     // engine that cannot load) is still an HTTP error with its status, not an event.
     const events = new AskEvents();
-    const running = ask({ onRetrieval: (stages) => events.retrieved(stages), onText: (text) => events.text(text) });
+    const running = ask({
+      onRetrieval: (stages) => events.retrieved(stages),
+      onText: (text) => events.text(text),
+      onRetract: () => events.retract(),
+    });
     await events.untilRetrievedOrFailed(running);
     return streamSSE(context, async (sse) => {
       try {
