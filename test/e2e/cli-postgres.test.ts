@@ -118,10 +118,11 @@ for (const target of postgresTargets()) {
     assert.equal(calibrated.exitCode, 0, calibrated.stderr);
     const after = calibrated.json() as { after: { thresholds: { category: number; document: number } } };
     const ask = await runCli(['ask', '如何重置密码？', '--db', db, ...lexical, '--no-generate', '--json']);
-    // The support gate is not calibrated; the lexical stand-in has none.
-    const { support, ...gates } = (ask.json() as unknown as AskJson).thresholds;
+    // The support gate and the source check are not calibrated; the lexical stand-in has neither.
+    const { support, source, ...gates } = (ask.json() as unknown as AskJson).thresholds;
     assert.deepEqual(gates, after.after.thresholds);
     assert.equal(support, null);
+    assert.equal(source, null);
   });
 
   test(`${target.name}: TLS settings in the URL reach the driver`, async () => {
