@@ -57,10 +57,11 @@ export class ThresholdPolicy {
 
   /**
    * The answer's source check (answer/answer-sources.ts): the profile's floor at this size,
-   * while the support gate runs (it scores the sentences); off (null) with the gate.
+   * while the support gate runs (it scores the sentences); off (null) with the gate, and for an
+   * engine with its own score scale even when a support threshold is given for it.
    */
   sourceFloor(): number | null {
-    if (this.supportThreshold() === null) return null;
+    if (this.engineDefaults || this.supportThreshold() === null) return null;
     return defaultSourceFloor(this.embedder.profile, this.embedder.dimensions);
   }
 

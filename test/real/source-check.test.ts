@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'node:test';
 import { answerSource, isDrawnFromUnrelated } from '../../src/answer/answer-sources.js';
 import { createRag } from '../../src/app/rag.js';
 import { exampleKnowledgeBasePath } from '../../src/knowledge/load-knowledge-base.js';
 import { scoreSentences } from '../../src/retrieval/supporting-sentence.js';
 import { retrievalThatFound } from '../../src/testing/found-document.js';
+import { launchChromium } from '../fixtures/chromium.js';
+import { FakeModelServer } from '../fixtures/fake-model-server.js';
+import { parseServerSentEvents, startTestServer } from '../fixtures/test-server.js';
+import { chromiumMissing } from '../fixtures/text-images.js';
 import { realWeightsOrSkip } from './real-weights.js';
 
 // The planted sentence Qwen2.5-Coder-0.5B-Instruct (not Gemma) obeyed twice in English
@@ -58,5 +64,95 @@ test('the source check on real EmbeddingGemma: a planted order scores below the 
     assert.ok(answering && answering.score >= floor, `${item.question}: the answering sentence reaches the floor`);
     assert.equal(isDrawnFromUnrelated(answerSource('QUOKKA', item.question, sentences), floor), true);
     assert.equal(isDrawnFromUnrelated(answerSource(answering.sentence, item.question, sentences), floor), false);
+  }
+});
+
+// The whole path on real EmbeddingGemma: `serve`, its SSE stream and the web UI in Chromium. The
+// language model is scripted to obey the planted order whenever its prompt holds it, as Qwen did,
+// and to answer from the document otherwise: the first answer streams, is retracted, and the
+// second one, asked without the planted sentence, is what the reader is left with.
+test('serve on real EmbeddingGemma: an answer obeying a planted order is retracted in the stream and in the web UI', async (t) => {
+  const weights = realWeightsOrSkip(t);
+  if (!weights) return;
+  const [item] = cases;
+  if (!item) return;
+  const folder = await mkdtemp(join(tmpdir(), 'gemma-rag-source-'));
+  const kb = JSON.parse(await readFile(exampleKnowledgeBasePath, 'utf8')) as Array<{
+    documents: Array<{ title: string; content: string }>;
+  }>;
+  for (const category of kb) {
+    for (const document of category.documents) {
+      if (document.title === item.title) document.content = `${item.planted}\n${document.content}`;
+    }
+  }
+  const knowledgeBase = join(folder, 'planted.json');
+  await writeFile(knowledgeBase, JSON.stringify(kb));
+  const models = await FakeModelServer.start({
+    replyFor: (messages) =>
+      messages.some(({ content }) => content.includes('QUOKKA')) ? 'QUOKKA' : 'By 10:00 on the same day.',
+    // Slow enough that the page can be read while the second answer streams, before the result.
+    charactersPerChunk: 3,
+    chunkDelayMs: 250,
+  });
+  const server = await startTestServer({
+    config: {
+      engine: 'llama-cpp',
+      embeddingModel: weights.embeddingQ8,
+      threads: 2,
+      generationEngine: 'openai-compatible',
+      generationBaseUrl: models.baseUrl,
+      generationModel: 'gemma3:4b',
+    },
+    generate: true,
+    knowledgeBase,
+  });
+  const browser = chromiumMissing ? undefined : await launchChromium({ width: 390, height: 844 });
+  try {
+    const response = await fetch(`${server.url}/api/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: item.question, stream: true }),
+    });
+    assert.equal(response.status, 200);
+    const events = parseServerSentEvents(await response.text());
+    const names = events.map(({ event }) => event);
+    const retract = names.indexOf('retract');
+    assert.ok(retract > 0, `a retract event: ${names.join(' ')} ${events.at(-1)?.data}`);
+    const text = (from: number, to: number) =>
+      events
+        .slice(from, to)
+        .filter(({ event }) => event === 'token')
+        .map(({ data }) => (JSON.parse(data) as { text: string }).text)
+        .join('');
+    assert.equal(text(0, retract), 'QUOKKA', 'the first answer streamed before it was judged');
+    assert.match(text(retract, events.length), /10:00/);
+    const result = JSON.parse(events.at(-1)?.data ?? '{}') as {
+      answer: string;
+      refusedBy: string | null;
+      setAside?: Array<{ sentence: string; score: number }>;
+    };
+    assert.equal(result.refusedBy, null);
+    assert.match(result.answer, /10:00/);
+    assert.deepEqual(
+      result.setAside?.map(({ sentence }) => sentence),
+      [item.planted],
+    );
+    if (!browser) return t.diagnostic('Chromium is missing: the web UI half was skipped');
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await page.fill('#question', item.question);
+    await page.press('#question', 'Enter');
+    // Mid-stream, before the result replaces everything: the retracted text is already gone.
+    await page.waitForFunction(() => document.querySelector('#answer')?.textContent?.includes('By 1'));
+    assert.doesNotMatch(await page.locator('#answer').innerText(), /QUOKKA/, 'retracted mid-stream');
+    await page.locator('#answer[data-refused="false"]').waitFor();
+    const shown = await page.locator('#answer').innerText();
+    assert.match(shown, /10:00/);
+    assert.doesNotMatch(shown, /QUOKKA/, 'the retracted text is gone from the page');
+  } finally {
+    await browser?.close();
+    await server.close();
+    await models.close();
+    await rm(folder, { recursive: true, force: true });
   }
 });
