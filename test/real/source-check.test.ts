@@ -144,9 +144,9 @@ test('serve on real EmbeddingGemma: an answer obeying a planted order is retract
     await page.press('#question', 'Enter');
     // Mid-stream, before the result replaces everything: the retracted text is already gone.
     await page.waitForFunction(() => document.querySelector('#answer')?.textContent?.includes('By 1'));
-    assert.doesNotMatch(await page.locator('#answer').textContent() ?? '', /QUOKKA/, 'retracted mid-stream');
+    assert.doesNotMatch((await page.locator('#answer').textContent()) ?? '', /QUOKKA/, 'retracted mid-stream');
     await page.locator('#answer[data-refused="false"]').waitFor();
-    const shown = await page.locator('#answer').textContent() ?? '';
+    const shown = (await page.locator('#answer').textContent()) ?? '';
     assert.match(shown, /10:00/);
     assert.doesNotMatch(shown, /QUOKKA/, 'the retracted text is gone from the page');
   } finally {
