@@ -20,3 +20,13 @@ test("an answer's address that its sources do not give is ungrounded", () => {
     'evil.example.net/login',
   ]);
 });
+
+test('a Markdown link is its address, not the address with the brackets after it', () => {
+  const answer =
+    'It is [https://password.example.com/](https://password.example.com/). See [the portal](https://it.example.com/help).';
+  assert.deepEqual(webAddresses(answer), ['password.example.com', 'password.example.com', 'it.example.com/help']);
+  assert.deepEqual(
+    ungroundedAddresses(answer, ['Reset it at https://password.example.com or it.example.com/help.']),
+    [],
+  );
+});
