@@ -2,7 +2,7 @@ import type { RetrievalResult, SupportingSentence } from '../retrieval/retrieval
 import type { GenerationUsage, LanguageModel } from '../spec/language-model.js';
 import { quotedForModel } from '../text/quoted-text.js';
 import { ungroundedFacts } from './answer-grounding.js';
-import { answerSource, isDrawnFromUnrelated, unrelatedSources } from './answer-sources.js';
+import { unrelatedSources } from './answer-sources.js';
 import { withoutDataMarkers } from './data-markers.js';
 import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
@@ -46,7 +46,7 @@ export interface Answer {
    * the model replied that the context does not contain the answer (the documents are then not
    * cited); `grounding` — the answer was withdrawn for our not-found reply: it stated a number or
    * address its documents do not (`ungrounded` lists them), or its words came only from a sentence
-   * unrelated to the question (`unrelatedSource`); null when answered.
+   * unrelated to the question (`unrelatedSources`); null when answered.
    */
   refusedBy: 'gate' | 'model' | 'grounding' | null;
   /** `generated` by a language model, `extractive` (the document itself), or `refusal`. */
@@ -152,12 +152,9 @@ export function judgeGenerated(
   const sources = [question, ...retrieval.context.flatMap((chunk) => [chunk.title, quotedForModel(chunk.text)])];
   const ungrounded = ungroundedFacts(text, sources);
   if (ungrounded.length > 0) return { answer: notFound, refused: true, refusedBy: 'grounding', ungrounded, generated };
-  const sentences = retrieval.sentences ?? [];
-  const floor = retrieval.thresholds.source ?? null;
-  if (floor !== null && isDrawnFromUnrelated(answerSource(text, question, sentences), floor)) {
-    const sources = unrelatedSources(text, question, sentences, floor).sort((left, right) => right.score - left.score);
-    return { answer: notFound, refused: true, refusedBy: 'grounding', unrelatedSources: sources, generated };
-  }
+  const unrelated = unrelatedSources(text, question, retrieval.sentences ?? [], retrieval.thresholds.source ?? null);
+  if (unrelated)
+    return { answer: notFound, refused: true, refusedBy: 'grounding', unrelatedSources: unrelated, generated };
   return { answer: text, refused: false, refusedBy: null, generated };
 }
 

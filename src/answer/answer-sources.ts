@@ -24,16 +24,21 @@ export function answerSource(
 }
 
 /**
- * The sentences below `floor` that hold a term of the answer the question does not: what a
- * withdrawn answer was drawn from, set aside before the model is asked once more.
+ * The source check (answer-question.ts `judgeGenerated`): when the answer's own words come only
+ * from sentences below `floor`, those sentences, closest to the question first — what it was
+ * drawn from, set aside before the model is asked once more. Null when a sentence holding its
+ * words reaches the floor, when none holds them, and when the check is off (null `floor`).
  */
 export function unrelatedSources(
   answer: string,
   question: string,
   sentences: readonly SupportingSentence[],
-  floor: number,
-): SupportingSentence[] {
-  return sentencesHolding(answer, question, sentences).filter((sentence) => sentence.score < floor);
+  floor: number | null,
+): SupportingSentence[] | null {
+  if (floor === null) return null;
+  const holding = sentencesHolding(answer, question, sentences);
+  if (holding.length === 0 || holding.some((sentence) => sentence.score >= floor)) return null;
+  return holding.sort((left, right) => right.score - left.score);
 }
 
 function sentencesHolding(
@@ -45,15 +50,4 @@ function sentencesHolding(
   const own = new Set(keywordTerms(answer).filter((term) => !asked.has(term)));
   if (own.size === 0) return [];
   return sentences.filter((sentence) => keywordTerms(sentence.sentence).some((term) => own.has(term)));
-}
-
-/**
- * The source check: an answer whose words come only from sentences below `floor` is withdrawn
- * (answer-question.ts `judgeGenerated`). Null `floor` = off (no sentence was scored).
- */
-export function isDrawnFromUnrelated(
-  source: SupportingSentence | null,
-  floor: number | null,
-): source is SupportingSentence {
-  return floor !== null && source !== null && source.score < floor;
 }

@@ -48,7 +48,8 @@ export function closestSentence(sentences: readonly SupportingSentence[]): Suppo
 /**
  * The support gate on a chosen document's context: supported when its best sentence reaches
  * `threshold` (refusal-gate.ts `isSupported`). A null threshold is the gate off: nothing is
- * embedded and `support` is absent. `sentences` are every scored sentence, for the answer's source check. Live retrieval and the injection bench both ask it.
+ * embedded and `support` is absent. `sentences` are every scored sentence, for the answer's
+ * source check. Live retrieval and the injection bench both ask it.
  */
 export async function judgeSupport(
   embedder: Embedder,

@@ -2,6 +2,8 @@ import type { SSEStreamingApi } from 'hono/streaming';
 import type { AskOptions, AskResult } from '../app/rag.js';
 
 type Stages = Parameters<NonNullable<AskOptions['onRetrieval']>>[0];
+/** An event of the answer itself, kept in order until the stream opens. */
+type AnswerEvent = { event: 'token' | 'retract'; data: string };
 
 /**
  * The ask flow as server-sent events: `retrieval` (what was searched and found) as soon as
@@ -11,8 +13,8 @@ type Stages = Parameters<NonNullable<AskOptions['onRetrieval']>>[0];
  */
 export class AskEvents {
   private stages: Stages | undefined;
-  private readonly early: Array<{ event: 'token' | 'retract'; data: string }> = [];
-  private sink: ((event: { event: 'token' | 'retract'; data: string }) => void) | undefined;
+  private readonly early: AnswerEvent[] = [];
+  private sink: ((event: AnswerEvent) => void) | undefined;
   private signalRetrieved: (() => void) | undefined;
   private readonly retrievedOnce = new Promise<void>((resolve) => {
     this.signalRetrieved = resolve;
@@ -32,7 +34,7 @@ export class AskEvents {
     this.emit({ event: 'retract', data: '{}' });
   }
 
-  private emit(event: { event: 'token' | 'retract'; data: string }): void {
+  private emit(event: AnswerEvent): void {
     if (this.sink) this.sink(event);
     else this.early.push(event);
   }
@@ -61,7 +63,7 @@ export class AskEvents {
       });
     }
     const writes: Promise<void>[] = [];
-    const send = (event: { event: 'token' | 'retract'; data: string }) => {
+    const send = (event: AnswerEvent) => {
       writes.push(sse.writeSSE(event));
     };
     for (const event of this.early.splice(0)) send(event);
