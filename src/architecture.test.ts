@@ -121,9 +121,12 @@ function folderCycles(graph: ImportGraph): string[] {
   }
   const cycles: string[] = [];
   const reaches = (start: string, goal: string, seen = new Set<string>()): boolean =>
-    [...(edges.get(start) ?? [])].some(
-      (next) => next === goal || (!seen.has(next) && (seen.add(next), reaches(next, goal, seen))),
-    );
+    [...(edges.get(start) ?? [])].some((next) => {
+      if (next === goal) return true;
+      if (seen.has(next)) return false;
+      seen.add(next);
+      return reaches(next, goal, seen);
+    });
   for (const folder of edges.keys()) if (reaches(folder, folder)) cycles.push(folder);
   return cycles;
 }

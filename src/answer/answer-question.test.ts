@@ -238,6 +238,27 @@ test('an answer that only reads the question back is never streamed; the model i
   assert.deepEqual(shown, ['我不知道。'], 'two echoes: our not-found reply, and nothing of the echo');
 });
 
+test('a part of the question read back (its second half, as Qwen 0.5B did) is an echo too; a short part is an answer', async () => {
+  const question = '在较凉爽的气候条件下，海洋动物较多获得哪种形式的氧?';
+  const model = modelReplying(['海洋动物较多', '获得哪种形式的氧？'], ['氧-18。']);
+  const streamed: string[] = [];
+  const result = await answerQuestion({
+    question,
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => model,
+    onText: (text) => streamed.push(text),
+  });
+  assert.deepEqual(streamed, ['氧-18。'], 'the echoed part was held back');
+  assert.equal(result.prompt, echoFallbackPrompt);
+  const choice = await answerQuestion({
+    question: '印度教对精神指导的强调是高还是低？',
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => modelReplying(['高']),
+  });
+  assert.equal(choice.answer, '高', 'one word of a choice question is the answer, not an echo');
+  assert.equal(choice.prompt, 'seed-focus');
+});
+
 test('an answer that starts like the question is streamed as soon as it departs from it, in order and whole', async () => {
   const model = modelReplying(['忘记密码了', '，请访问', '自助服务门户。']);
   const streamed: string[] = [];
