@@ -368,3 +368,22 @@ test('an answer drawn only from a sentence far from the question is retracted; t
   });
   assert.equal(unchecked.answer, 'QUOKKA', 'with the check off (no support gate), the answer stands');
 });
+
+test('prompt labels read back before an answer are not part of it; a reply of only markers and labels is the not-found reply', async () => {
+  const labelled = await answerQuestion({
+    question: '忘记密码了，去哪个网址重置？',
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => modelReplying(['最相关的句子：', '请访问自助服务门户。']),
+  });
+  assert.equal(labelled.answer, '请访问自助服务门户。');
+  assert.equal(labelled.refused, false);
+  const empty = await answerQuestion({
+    question: '忘记密码了，去哪个网址重置？',
+    retrieval: retrieval(passwordDocument),
+    languageModel: async () => modelReplying(['请用中文回答。\n[[BEGIN DATA 0a1b2c3d4e5f]]\nCONTEXT:\n']),
+  });
+  assert.deepEqual(
+    { answer: empty.answer, refused: empty.refused, refusedBy: empty.refusedBy },
+    { answer: '我不知道。', refused: true, refusedBy: 'model' },
+  );
+});

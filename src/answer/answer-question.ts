@@ -6,6 +6,7 @@ import { unrelatedSources } from './answer-sources.js';
 import { withoutDataMarkers } from './data-markers.js';
 import { type AnswerPromptId, defaultAnswerPrompt, groundedMessages } from './grounded-prompt.js';
 import { dontKnowPhrase, isNotFoundReply, refusalMessage } from './localized-replies.js';
+import { withoutLeadingLabels } from './prompt-labels.js';
 import { QuestionEchoGuard } from './question-echo.js';
 
 export interface AnswerOptions {
@@ -146,9 +147,10 @@ export function judgeGenerated(
   retrieval: Pick<RetrievalResult, 'context' | 'sentences' | 'thresholds'>,
   replyLanguageOf: string = question,
 ): Omit<Answer, 'kind' | 'prompt'> {
-  const text = withoutDataMarkers(generated).trim();
+  const text = withoutLeadingLabels(withoutDataMarkers(generated)).trim();
   const notFound = dontKnowPhrase(replyLanguageOf);
-  if (isNotFoundReply(text)) return { answer: notFound, refused: true, refusedBy: 'model', generated };
+  // Nothing but markers and labels read back says nothing: as the model's not-found reply.
+  if (text === '' || isNotFoundReply(text)) return { answer: notFound, refused: true, refusedBy: 'model', generated };
   const sources = [question, ...retrieval.context.flatMap((chunk) => [chunk.title, quotedForModel(chunk.text)])];
   const ungrounded = ungroundedFacts(text, sources);
   if (ungrounded.length > 0) return { answer: notFound, refused: true, refusedBy: 'grounding', ungrounded, generated };

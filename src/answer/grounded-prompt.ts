@@ -8,6 +8,7 @@ import { answerRules } from './answer-rules.js';
 import { dataMarkers, markerId } from './data-markers.js';
 import { focusSentence } from './focus-sentence.js';
 import { dontKnowPhrase } from './localized-replies.js';
+import { focusLabel } from './prompt-labels.js';
 
 /**
  * The answer prompts `eval answers` compares (docs/answers.md):
@@ -102,7 +103,7 @@ function seedMarkedMessages(
   const contextText = context.map((chunk) => quotedForModel(chunk.text).trim()).join('\n\n');
   const sentence = focusing ? (focusing.focus ?? focusSentence(question, contextText)) : null;
   // Inside the data: it is the documents' own words.
-  const focused = sentence ? `\n最相关的句子：${sentence}` : '';
+  const focused = sentence ? `\n${focusLabel}${sentence}` : '';
   const asked = stripControlTokens(question).trim();
   // From the documents alone: a follow-up over the same documents keeps the prompt's start, and
   // the engine reuses its evaluated state (the question cannot forge a marker: they are stripped).
