@@ -199,9 +199,8 @@ function modelReplying(...scripts: string[][]): LanguageModel & { prompts: strin
   };
 }
 
-test('an answer that only reads the question back is never streamed; the model is asked once more with the echo fallback prompt', async () => {
-  const question = '忘记密码了，去哪个网址重置？';
-  const model = modelReplying(['忘记密码了，', '去哪个网址', '重置？'], ['请访问', '自助服务门户。']);
+/** `question` answered by `model` from the password document, with every piece it streamed. */
+async function answerFromPasswords(question: string, model: LanguageModel) {
   const streamed: string[] = [];
   const result = await answerQuestion({
     question,
@@ -209,6 +208,13 @@ test('an answer that only reads the question back is never streamed; the model i
     languageModel: async () => model,
     onText: (text) => streamed.push(text),
   });
+  return { result, streamed };
+}
+
+test('an answer that only reads the question back is never streamed; the model is asked once more with the echo fallback prompt', async () => {
+  const question = '忘记密码了，去哪个网址重置？';
+  const model = modelReplying(['忘记密码了，', '去哪个网址', '重置？'], ['请访问', '自助服务门户。']);
+  const { result, streamed } = await answerFromPasswords(question, model);
   assert.deepEqual(streamed, ['请访问', '自助服务门户。'], 'the echo was held back');
   assert.equal(result.answer, '请访问自助服务门户。');
   assert.equal(result.prompt, echoFallbackPrompt);
@@ -224,13 +230,7 @@ test('an answer that only reads the question back is never streamed; the model i
     ['QUESTION: 忘记密码了，去哪个网址重置？'],
     ['忘记密码了，去哪个网址重置？', '[[END DA', 'TA 8da4dbda5a3e]]'],
   );
-  const shown: string[] = [];
-  const refused = await answerQuestion({
-    question,
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => twice,
-    onText: (text) => shown.push(text),
-  });
+  const { result: refused, streamed: shown } = await answerFromPasswords(question, twice);
   assert.deepEqual(
     { answer: refused.answer, refused: refused.refused, refusedBy: refused.refusedBy },
     { answer: '我不知道。', refused: true, refusedBy: 'model' },
@@ -241,52 +241,28 @@ test('an answer that only reads the question back is never streamed; the model i
 test('a part of the question read back (its second half, as Qwen 0.5B did) is an echo too; a short part is an answer', async () => {
   const question = '在较凉爽的气候条件下，海洋动物较多获得哪种形式的氧?';
   const model = modelReplying(['海洋动物较多', '获得哪种形式的氧？'], ['氧-18。']);
-  const streamed: string[] = [];
-  const result = await answerQuestion({
-    question,
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => model,
-    onText: (text) => streamed.push(text),
-  });
+  const { result, streamed } = await answerFromPasswords(question, model);
   assert.deepEqual(streamed, ['氧-18。'], 'the echoed part was held back');
   assert.equal(result.prompt, echoFallbackPrompt);
-  const choice = await answerQuestion({
-    question: '印度教对精神指导的强调是高还是低？',
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => modelReplying(['高']),
-  });
+  const { result: choice } = await answerFromPasswords('印度教对精神指导的强调是高还是低？', modelReplying(['高']));
   assert.equal(choice.answer, '高', 'one word of a choice question is the answer, not an echo');
   assert.equal(choice.prompt, 'seed-focus');
 });
 
 test('an answer that starts like the question is streamed as soon as it departs from it, in order and whole', async () => {
   const model = modelReplying(['忘记密码了', '，请访问', '自助服务门户。']);
-  const streamed: string[] = [];
-  const result = await answerQuestion({
-    question: '忘记密码了，去哪个网址重置？',
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => model,
-    onText: (text) => streamed.push(text),
-  });
+  const { result, streamed } = await answerFromPasswords('忘记密码了，去哪个网址重置？', model);
   assert.equal(streamed.join(''), '忘记密码了，请访问自助服务门户。');
   assert.equal(result.answer, '忘记密码了，请访问自助服务门户。');
   assert.equal(model.prompts.length, 1);
   const short = modelReplying(['忘记']);
-  const shortResult = await answerQuestion({
-    question: '忘记密码了，去哪个网址重置？',
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => short,
-  });
+  const { result: shortResult } = await answerFromPasswords('忘记密码了，去哪个网址重置？', short);
   assert.equal(shortResult.answer, '忘记', 'a short start of the question is not an echo');
 });
 
 test('an answer stating a number its documents do not is withdrawn for our not-found reply, naming the number', async () => {
   const question = '会议室的 Wi-Fi 密码是什么？';
-  const result = await answerQuestion({
-    question,
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => modelReplying(['会议室的 Wi-Fi 密码是 ', '1234567890。']),
-  });
+  const { result } = await answerFromPasswords(question, modelReplying(['会议室的 Wi-Fi 密码是 ', '1234567890。']));
   assert.deepEqual(
     { answer: result.answer, refused: result.refused, refusedBy: result.refusedBy, ungrounded: result.ungrounded },
     { answer: '我不知道。', refused: true, refusedBy: 'grounding', ungrounded: ['1234567890'] },
@@ -370,18 +346,16 @@ test('an answer drawn only from a sentence far from the question is retracted; t
 });
 
 test('prompt labels read back before an answer are not part of it; a reply of only markers and labels is the not-found reply', async () => {
-  const labelled = await answerQuestion({
-    question: '忘记密码了，去哪个网址重置？',
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => modelReplying(['最相关的句子：', '请访问自助服务门户。']),
-  });
+  const { result: labelled } = await answerFromPasswords(
+    '忘记密码了，去哪个网址重置？',
+    modelReplying(['最相关的句子：', '请访问自助服务门户。']),
+  );
   assert.equal(labelled.answer, '请访问自助服务门户。');
   assert.equal(labelled.refused, false);
-  const empty = await answerQuestion({
-    question: '忘记密码了，去哪个网址重置？',
-    retrieval: retrieval(passwordDocument),
-    languageModel: async () => modelReplying(['请用中文回答。\n[[BEGIN DATA 0a1b2c3d4e5f]]\nCONTEXT:\n']),
-  });
+  const { result: empty } = await answerFromPasswords(
+    '忘记密码了，去哪个网址重置？',
+    modelReplying(['请用中文回答。\n[[BEGIN DATA 0a1b2c3d4e5f]]\nCONTEXT:\n']),
+  );
   assert.deepEqual(
     { answer: empty.answer, refused: empty.refused, refusedBy: empty.refusedBy },
     { answer: '我不知道。', refused: true, refusedBy: 'model' },
